@@ -1,0 +1,77 @@
+"""Tugi: a learning-management system for the training of support persons."""
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from lms.config import FIXED, REPOSITORY_ROOT, from_environment, instance_secret_key
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, error pages and commands."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("LMS_INSTANCE_PATH") or None,
+        static_folder=str(REPOSITORY_ROOT / "static"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(from_environment(app.instance_path))
+    app.config.update(FIXED)
+    if config:
+        app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind every extension to the app and install the request-wide guards."""
+    from lms import access, i18n, security
+    from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrations = str(REPOSITORY_ROOT / "migrations")
+    migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    access.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount one blueprint per feature."""
+    from lms.auth.routes import bp as auth_bp
+    from lms.main.routes import bp as main_bp
+    from lms.users.routes import bp as users_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(users_bp, url_prefix="/users")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Friendly error pages; no stack trace ever reaches a user."""
+    from lms.main.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Maintenance commands, reachable as ``lms ...`` and ``flask --app lms ...``."""
+    from lms.cli import register
+
+    register(app)

@@ -1,0 +1,90 @@
+"""Maintenance commands: ``lms init``, ``lms demo``, ``lms create-user``.
+
+Each is also reachable as ``flask --app lms ...``.
+"""
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+
+from lms.auth import services as accounts
+from lms.auth.models import ROLE_VALUES
+from lms.extensions import db
+
+
+@click.command("init")
+@with_appcontext
+def init_command():
+    """Create or migrate the database to the newest schema."""
+    upgrade()
+    click.echo("The database is up to date.")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command():
+    """Migrate the database and load the demo data (safe to run again)."""
+    from lms.demo import DEMO_PASSWORD, load_demo
+
+    upgrade()
+    people = load_demo(db.session, current_app.config["PASSWORD_HASH_METHOD"])
+    db.session.commit()
+    click.echo("Demo data loaded. Log in at http://127.0.0.1:5000 with any of:")
+    for role, email in people:
+        click.echo(f"  {role:<12} {email:<32} password: {DEMO_PASSWORD}")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\n")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(ROLE_VALUES),
+    help="A role to give; repeat for several.",
+)
+@click.option("--name", "display_name", help="Name shown in the app (default: from the email).")
+@click.option("--language", default="en", show_default=True)
+@click.option("--municipality", default=None)
+@with_appcontext
+def create_user_command(email, roles, display_name, language, municipality):
+    """Create a person. The password is asked for, or read from standard input."""
+    password = _read_password()
+    try:
+        user = accounts.create_user(
+            db.session,
+            email=email,
+            display_name=display_name or email.split("@")[0],
+            roles=roles,
+            password=password,
+            language=language,
+            municipality=municipality,
+            password_method=current_app.config["PASSWORD_HASH_METHOD"],
+        )
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Created {user.email} with roles: {', '.join(sorted(user.roles))}.")
+
+
+def register(app: Flask) -> None:
+    """Attach the commands to the app's CLI."""
+    for command in (init_command, demo_command, create_user_command):
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    """Entry point of the ``lms`` console script."""
+    from lms import create_app
+
+    FlaskGroup(create_app=create_app, help="Tugi maintenance commands.")(prog_name="lms")

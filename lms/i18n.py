@@ -1,0 +1,35 @@
+"""Interface language: which one a request is served in, and the picker that changes it."""
+
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it here (it is translated where shown)."""
+    return message
+
+
+def select_locale() -> str:
+    """The person's saved language, else the one picked in this browser, else the browser's."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    picked = session.get("language")
+    if picked in languages:
+        return picked
+    return request.accept_languages.best_match(list(languages)) or "en"
+
+
+def init_app(app: Flask) -> None:
+    """Offer the language list to every template."""
+
+    from lms.auth.models import ROLE_LABELS
+
+    @app.context_processor
+    def languages():
+        return {
+            "LANGUAGES": app.config["LANGUAGES"],
+            "current_locale": str(get_locale()),
+            "role_label": lambda role: ROLE_LABELS.get(str(role), role),
+        }

@@ -1,0 +1,52 @@
+"""Forms for coordinators managing people."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from lms.auth.models import ROLE_LABELS
+from lms.config import LANGUAGES
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class UserForm(FlaskForm):
+    """A person's details and roles."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    language = SelectField(_l("Language"), choices=list(LANGUAGES.items()))
+    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=120)])
+    roles = CheckboxesField(
+        _l("Roles"),
+        choices=list(ROLE_LABELS.items()),
+        validators=[DataRequired(message=_l("Choose at least one role."))],
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class ImportForm(FlaskForm):
+    """A CSV file of people."""
+
+    file = FileField(
+        _l("CSV file"),
+        validators=[
+            FileRequired(message=_l("Choose a file.")),
+            FileAllowed(["csv", "txt"], _l("The file must be a .csv file.")),
+        ],
+    )
+    submit = SubmitField(_l("Check and import"))
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form: its CSRF token confirms a POST action."""
+
+    submit = SubmitField(_l("Confirm"))

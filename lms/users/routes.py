@@ -1,0 +1,217 @@
+"""Coordinator pages: the list of people, create, edit, deactivate, password links, CSV import."""
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.access import roles_required
+from lms.auth import services as accounts
+from lms.auth.models import Role, User, UserRole
+from lms.extensions import db
+from lms.mail import mail_configured, send_mail
+from lms.users import services
+from lms.users.forms import ConfirmForm, ImportForm, UserForm
+
+bp = Blueprint("users", __name__)
+coordinators_only = roles_required(Role.COORDINATOR)
+PAGE_SIZE = 25
+SAMPLE_CSV = (
+    "email,display_name,roles,language,municipality\n"
+    "maria.tamm@example.org,Maria Tamm,trainee,et,Võru\n"
+    "olena.k@example.org,Olena Kovalenko,trainee,uk,Põlva\n"
+    "peeter.trainer@example.org,Peeter Saar,trainer;coordinator,et,Tartu\n"
+)
+
+
+def _get_user(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+@bp.route("/")
+@coordinators_only
+def index():
+    """People, searchable by name, email or municipality, filterable by role, a page at a time."""
+    query = request.args.get("q", "").strip()
+    role = request.args.get("role", "")
+    statement = sa.select(User).order_by(User.display_name, User.id)
+    if query:
+        pattern = f"%{query.lower()}%"
+        statement = statement.where(
+            sa.or_(
+                sa.func.lower(User.display_name).like(pattern),
+                User.email.like(pattern),
+                sa.func.lower(User.municipality).like(pattern),
+            )
+        )
+    if role in {r.value for r in Role}:
+        statement = statement.where(User.role_rows.any(UserRole.role == role))
+    page = db.paginate(statement, per_page=PAGE_SIZE, error_out=False)
+    return render_template("users/index.html", page=page, q=query, role=role)
+
+
+def _link_url(token: str) -> str:
+    base = current_app.config["BASE_URL"].rstrip("/")
+    path = url_for("auth.set_password", token=token, _external=not base)
+    return base + path if base else path
+
+
+def _issue_link(user: User) -> tuple[str, bool]:
+    """Create a password link, email it when mail is configured; return (url, emailed)."""
+    token = accounts.create_password_link(
+        db.session, user, current_user, current_app.config["PASSWORD_RESET_HOURS"]
+    )
+    url = _link_url(token)
+    emailed = mail_configured() and send_mail(
+        user.email,
+        _("Your Tugi password link"),
+        _(
+            "Open this link to set your Tugi password. It works once, for %(hours)d hours:\n\n"
+            "%(url)s",
+            hours=current_app.config["PASSWORD_RESET_HOURS"],
+            url=url,
+        ),
+    )
+    return url, emailed
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@coordinators_only
+def create():
+    """Create a person; they set their password through a one-time link shown afterwards."""
+    form = UserForm(roles=[Role.TRAINEE.value])
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                db.session,
+                email=form.email.data,
+                display_name=form.display_name.data,
+                roles=form.roles.data,
+                language=form.language.data,
+                municipality=form.municipality.data,
+            )
+        except accounts.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            url, emailed = _issue_link(user)
+            db.session.commit()
+            flash(_("%(name)s has been added.", name=user.display_name), "success")
+            return render_template("users/link.html", person=user, url=url, emailed=emailed)
+    return render_template("users/form.html", form=form, person=None)
+
+
+@bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
+@coordinators_only
+def edit(user_id: int):
+    """Edit a person's details and roles."""
+    user = _get_user(user_id)
+    form = UserForm(obj=user, roles=sorted(user.roles))
+    if form.validate_on_submit():
+        if user.id == current_user.id and Role.COORDINATOR.value not in form.roles.data:
+            form.roles.errors.append(_("You cannot take the coordinator role from yourself."))
+        else:
+            try:
+                services.update_user(
+                    db.session,
+                    user,
+                    email=form.email.data,
+                    display_name=form.display_name.data,
+                    language=form.language.data,
+                    municipality=form.municipality.data,
+                    roles=form.roles.data,
+                )
+            except accounts.AccountError as error:
+                form.email.errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(_("The changes have been saved."), "success")
+                return redirect(url_for("users.index"))
+    return render_template(
+        "users/form.html", form=form, person=user, confirm=ConfirmForm(), link_form=ConfirmForm()
+    )
+
+
+@bp.route("/<int:user_id>/deactivate", methods=["GET", "POST"])
+@coordinators_only
+def deactivate(user_id: int):
+    """Ask for confirmation, then deactivate: the person cannot log in; their records stay."""
+    user = _get_user(user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.set_active(user, False, current_user)
+        except accounts.AccountError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s has been deactivated.", name=user.display_name), "success")
+        return redirect(url_for("users.edit", user_id=user.id))
+    return render_template("users/confirm_deactivate.html", person=user, form=form)
+
+
+@bp.route("/<int:user_id>/activate", methods=["POST"])
+@coordinators_only
+def activate(user_id: int):
+    """Let a deactivated person log in again."""
+    user = _get_user(user_id)
+    if ConfirmForm().validate_on_submit():
+        services.set_active(user, True, current_user)
+        db.session.commit()
+        flash(_("%(name)s can log in again.", name=user.display_name), "success")
+    return redirect(url_for("users.edit", user_id=user.id))
+
+
+@bp.route("/<int:user_id>/password-link", methods=["POST"])
+@coordinators_only
+def password_link(user_id: int):
+    """Make a one-time password link to hand over (or email, when mail is configured)."""
+    user = _get_user(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    url, emailed = _issue_link(user)
+    db.session.commit()
+    return render_template("users/link.html", person=user, url=url, emailed=emailed)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@coordinators_only
+def import_csv():
+    """Import people from CSV: all rows or none, with every bad row listed by line."""
+    form = ImportForm()
+    result = None
+    if form.validate_on_submit():
+        raw = form.file.data.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.file.errors.append(_("The file must be saved as UTF-8 text."))
+        else:
+            result = services.import_users(
+                db.session, text, current_app.config["PASSWORD_HASH_METHOD"]
+            )
+            if not result.problems:
+                links = [(user, *_issue_link(user)) for user in result.created]
+                db.session.commit()
+                return render_template("users/imported.html", links=links)
+    return render_template("users/import.html", form=form, result=result)
+
+
+@bp.route("/import/sample.csv")
+@coordinators_only
+def sample_csv():
+    """A sample file showing the columns the import expects."""
+    return Response(
+        SAMPLE_CSV,
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=tugi-people-sample.csv"},
+    )
