@@ -7,21 +7,25 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from lms.extensions import db
 
 MESSAGES = {
-    400: (_l("Something was wrong with the request"),
-          _l("The form may have expired. Go back, reload the page and try again.")),
-    403: (_l("You cannot open this page"),
-          _l("Your account does not give access to this page. If you think it should, ask your "
-             "coordinator.")),
-    404: (_l("Page not found"),
-          _l("The page may have moved, or the address may be mistyped.")),
-    405: (_l("This action is not possible here"),
-          _l("Go back and use the buttons on the page.")),
-    413: (_l("The file is too large"),
-          _l("Files up to 5 MB can be uploaded.")),
-    429: (_l("Too many attempts"),
-          _l("Please wait a minute before you try again.")),
-    500: (_l("Something went wrong on our side"),
-          _l("The error has been recorded. Please try again in a moment.")),
+    400: (
+        _l("Something was wrong with the request"),
+        _l("The form may have expired. Go back, reload the page and try again."),
+    ),
+    403: (
+        _l("You cannot open this page"),
+        _l(
+            "Your account does not give access to this page. If you think it should, ask your "
+            "coordinator."
+        ),
+    ),
+    404: (_l("Page not found"), _l("The page may have moved, or the address may be mistyped.")),
+    405: (_l("This action is not possible here"), _l("Go back and use the buttons on the page.")),
+    413: (_l("The file is too large"), _l("Files up to 5 MB can be uploaded.")),
+    429: (_l("Too many attempts"), _l("Please wait a minute before you try again.")),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("The error has been recorded. Please try again in a moment."),
+    ),
 }
 
 

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -23,11 +24,16 @@ class UserForm(FlaskForm):
 
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    language = SelectField(_l("Language"), choices=list(LANGUAGES.items()))
+    language = SelectField(
+        _l("Language"),
+        choices=[
+            SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGES.items()
+        ],
+    )
     municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=120)])
     roles = CheckboxesField(
         _l("Roles"),
-        choices=list(ROLE_LABELS.items()),
+        choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()],
         validators=[DataRequired(message=_l("Choose at least one role."))],
     )
     submit = SubmitField(_l("Save"))

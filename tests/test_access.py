@@ -1,0 +1,102 @@
+"""Every registered route, for every kind of visitor: the answer each one must get.
+
+A new route fails this test until it is added to ``AUDIENCE`` below.
+"""
+
+import re
+
+import pytest
+
+from lms.auth.models import Role
+from tests.factories import login, make_user
+
+PUBLIC, LOGIN = "public", "login"
+TRAINEE, TRAINER, COORDINATOR = Role.TRAINEE, Role.TRAINER, Role.COORDINATOR
+
+#: endpoint -> who may use it (PUBLIC, LOGIN for any signed-in person, or a set of roles)
+AUDIENCE = {
+    "static": PUBLIC,
+    "main.home": LOGIN,
+    "main.healthz": PUBLIC,
+    "main.set_language": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.logout": LOGIN,
+    "auth.change_password": LOGIN,
+    "auth.set_password": PUBLIC,
+    "users.index": {COORDINATOR},
+    "users.create": {COORDINATOR},
+    "users.edit": {COORDINATOR},
+    "users.deactivate": {COORDINATOR},
+    "users.activate": {COORDINATOR},
+    "users.password_link": {COORDINATOR},
+    "users.import_csv": {COORDINATOR},
+    "users.sample_csv": {COORDINATOR},
+}
+
+VISITORS = ["anonymous", TRAINEE, TRAINER, COORDINATOR]
+
+
+def _sample_arguments(rule, target_user_id: int) -> dict:
+    values = {"filename": "css/tugi.css", "user_id": target_user_id, "token": "no-such-token"}
+    missing = [name for name in rule.arguments if name not in values]
+    assert not missing, f"add a sample value for {missing} of {rule.endpoint}"
+    return {name: values[name] for name in rule.arguments}
+
+
+def _allowed(audience, visitor) -> bool:
+    if audience == PUBLIC:
+        return True
+    if visitor == "anonymous":
+        return False
+    return audience == LOGIN or visitor in audience
+
+
+def test_every_route_is_in_the_table(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - AUDIENCE.keys() == set(), "new routes: add them to AUDIENCE"
+    assert AUDIENCE.keys() - endpoints == set(), "AUDIENCE names routes that do not exist"
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_every_route_answers_each_visitor_as_expected(app, client, session, visitor):
+    target = make_user(session, display_name="Target Person")
+    if visitor != "anonymous":
+        login(client, make_user(session, visitor))
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        url = app.url_map.bind("localhost").build(rule.endpoint, _sample_arguments(rule, target.id))
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            if rule.endpoint == "auth.logout" or rule.endpoint == "main.set_language":
+                continue  # these change the session itself; tested on their own below
+            response = client.open(url, method=method)
+            where = f"{visitor} {method} {url} -> {response.status_code}"
+            assert response.status_code < 500, where
+            if _allowed(AUDIENCE[rule.endpoint], visitor):
+                assert response.status_code not in (401, 403), where
+                assert "/login?next" not in response.headers.get("Location", ""), where
+            elif visitor == "anonymous":
+                assert response.status_code == 302, where
+                assert re.search(r"/login\?next=", response.headers["Location"]), where
+            else:
+                assert response.status_code == 403, where
+            checked += 1
+    assert checked >= len(AUDIENCE) - 2
+
+
+def test_logout_needs_a_login_and_a_post(client, session):
+    assert client.post("/logout").status_code == 302
+    assert client.get("/logout").status_code == 405
+    login(client, make_user(session))
+    response = client.post("/logout")
+    assert response.headers["Location"].endswith("/login")
+    assert client.get("/").status_code == 302
+
+
+def test_a_view_without_declared_audience_is_refused_to_everybody(database_url, session):
+    from tests.conftest import make_app
+
+    app = make_app(database_url)
+    app.add_url_rule("/forgotten", "forgotten", lambda: "secret")
+    client = app.test_client()
+    login(client, make_user(session, Role.COORDINATOR))
+    assert client.get("/forgotten").status_code == 403
