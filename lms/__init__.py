@@ -17,6 +17,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         instance_path=os.environ.get("LMS_INSTANCE_PATH") or None,
         static_folder=str(REPOSITORY_ROOT / "static"),
     )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(from_environment(app.instance_path))
     app.config.update(FIXED)
@@ -24,11 +26,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
-    if app.config["PROXY_COUNT"]:
-        count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     register_extensions(app)
+    if app.config["PROXY_COUNT"]:  # outermost, so that every layer sees the client's scheme
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)

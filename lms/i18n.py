@@ -1,6 +1,6 @@
 """Interface language: which one a request is served in, and the picker that changes it."""
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -13,6 +13,8 @@ def N_(message: str) -> str:
 def select_locale() -> str:
     """The person's saved language, else the one picked in this browser, else the browser's."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands speak English
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     picked = session.get("language")

@@ -34,16 +34,36 @@ def add_security_headers(response: Response) -> Response:
         response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
-        cookies = response.headers.getlist("Set-Cookie")
-        if cookies:
-            response.headers.remove("Set-Cookie")
-            for cookie in cookies:
-                if "; secure" not in cookie.lower():
-                    cookie += "; Secure"
-                response.headers.add("Set-Cookie", cookie)
     return response
 
 
+class SecureCookiesOverHttps:
+    """WSGI middleware: every cookie of a response to an HTTPS request is marked Secure.
+
+    It works on the finished response, so it covers the session cookie (saved after every
+    ``after_request`` hook) and flask-login's "remember me" cookie alike.
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("wsgi.url_scheme") != "https":
+            return self.wsgi_app(environ, start_response)
+
+        def start_secure_response(status, headers, exc_info=None):
+            headers = [
+                (name, value + "; Secure")
+                if name.lower() == "set-cookie" and "; secure" not in value.lower()
+                else (name, value)
+                for name, value in headers
+            ]
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start_secure_response)
+
+
 def init_app(app: Flask) -> None:
-    """Install the header hook."""
+    """Install the header hook and the Secure-cookie middleware."""
     app.after_request(add_security_headers)
+    app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)

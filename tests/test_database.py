@@ -1,0 +1,62 @@
+"""The schema: constraints enforced by the database, migrations that match the models."""
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from lms.auth.models import User, UserRole
+from lms.extensions import db
+from tests.factories import make_user
+
+
+def test_migrations_match_the_models(app, connection):
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    differences = compare_metadata(context, db.metadata)
+    assert differences == [], "run: flask --app lms db migrate -m '...'"
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO users (email, display_name, language, active, session_version, created_at)"
+        " VALUES ('Upper@Example.org', 'X', 'en', true, 1, CURRENT_TIMESTAMP)",
+        "INSERT INTO users (email, display_name, language, active, session_version, created_at)"
+        " VALUES ('empty@example.org', '', 'en', true, 1, CURRENT_TIMESTAMP)",
+    ],
+)
+def test_database_refuses_bad_people(session, statement):
+    with pytest.raises(sa.exc.IntegrityError), session.begin_nested():
+        session.execute(sa.text(statement))
+
+
+def test_database_refuses_duplicate_email_and_unknown_role(session):
+    user = make_user(session, email="one@example.org")
+    with pytest.raises(sa.exc.IntegrityError), session.begin_nested():
+        session.add(User(email="one@example.org", display_name="Again"))
+        session.flush()
+    with pytest.raises(sa.exc.IntegrityError), session.begin_nested():
+        session.add(UserRole(user_id=user.id, role="boss"))
+        session.flush()
+
+
+def test_deleting_a_person_removes_their_roles(session):
+    user = make_user(session)
+    session.delete(user)
+    session.flush()
+    assert session.scalar(sa.select(sa.func.count()).select_from(UserRole)) == 0
+
+
+def test_timestamps_come_back_aware(session):
+    user = make_user(session)
+    session.expire_all()
+    assert user.created_at.tzinfo is not None
+
+
+def test_sqlite_runs_with_foreign_keys_wal_and_busy_timeout(tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path}/tuned.sqlite3")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+    engine.dispose()

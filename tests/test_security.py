@@ -1,0 +1,131 @@
+"""Web security by default: CSRF, headers, cookies, rate limits, error pages."""
+
+import re
+
+import pytest
+
+from lms.auth.models import Role
+from tests.conftest import make_app
+from tests.factories import PASSWORD, login, make_user
+
+
+@pytest.fixture
+def csrf_app(database_url, connection):
+    """The app with CSRF protection on, as in production."""
+    return make_app(database_url, WTF_CSRF_ENABLED=True)
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+
+
+def test_every_post_route_refuses_a_request_without_csrf_token(csrf_app, session):
+    client = csrf_app.test_client()
+    login(client, make_user(session, Role.COORDINATOR, Role.TRAINER, Role.TRAINEE))
+    target = make_user(session)
+    adapter = csrf_app.url_map.bind("localhost")
+    post_rules = [rule for rule in csrf_app.url_map.iter_rules() if "POST" in rule.methods]
+    assert len(post_rules) >= 8
+    for rule in post_rules:
+        args = {"user_id": target.id, "token": "t"}
+        url = adapter.build(rule.endpoint, {k: v for k, v in args.items() if k in rule.arguments})
+        response = client.post(url, data={})
+        assert response.status_code == 400, f"{url} accepted a POST without CSRF token"
+
+
+def test_login_works_with_the_token_from_the_form(csrf_app, session):
+    make_user(session, email="csrf@example.org")
+    client = csrf_app.test_client()
+    token = _token(client.get("/login").get_data(as_text=True))
+    response = client.post(
+        "/login", data={"email": "csrf@example.org", "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302
+
+
+def test_login_is_rate_limited(database_url, connection, session):
+    app = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="5 per minute")
+    client = app.test_client()
+    make_user(session, email="limited@example.org")
+    codes = [
+        client.post(
+            "/login", data={"email": "limited@example.org", "password": "wrong"}
+        ).status_code
+        for _ in range(6)
+    ]
+    assert codes == [200] * 5 + [429]
+    page = client.post("/login", data={"email": "limited@example.org", "password": PASSWORD})
+    assert page.status_code == 429 and "Too many attempts" in page.get_data(as_text=True)
+    assert client.get("/login").status_code == 200  # reading the form is not limited
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/login")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pages_carry_no_inline_script_or_style(client, session):
+    login(client, make_user(session, Role.COORDINATOR))
+    for path in ["/", "/users/", "/users/new", "/users/import", "/account/password", "/login"]:
+        page = client.get(path).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)", page), path
+        assert " style=" not in page and "<style" not in page, path
+        assert not re.search(r"\son[a-z]+=", page), path
+
+
+def test_session_cookie_flags(client, session):
+    make_user(session, email="cookie@example.org")
+    response = client.post("/login", data={"email": "cookie@example.org", "password": PASSWORD})
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_cookies_are_secure_over_https(client, session):
+    make_user(session, email="https@example.org")
+    response = client.post(
+        "/login",
+        data={"email": "https@example.org", "password": PASSWORD, "remember": "y"},
+        base_url="https://localhost",
+    )
+    cookies = response.headers.getlist("Set-Cookie")
+    assert cookies and all("; Secure" in c for c in cookies)
+    assert "max-age" in response.headers["Strict-Transport-Security"]
+
+
+def test_no_stack_trace_reaches_a_user(database_url, connection):
+    from lms.access import public
+
+    app = make_app(database_url)
+    app.add_url_rule("/boom", "boom", public(lambda: 1 / 0))
+    response = app.test_client().get("/boom")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong" in page and "Traceback" not in page and "ZeroDivision" not in page
+
+
+def test_friendly_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404 and "Page not found" in response.get_data(as_text=True)
+
+
+def test_friendly_403_for_a_trainee_on_coordinator_pages(client, session):
+    login(client, make_user(session))
+    response = client.get("/users/")
+    assert response.status_code == 403
+    assert "You cannot open this page" in response.get_data(as_text=True)
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_an_unreachable_database(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path}/missing/dir/db.sqlite3")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503 and response.get_json()["database"] == "unreachable"
