@@ -1,0 +1,92 @@
+"""Browser tests: Debian's Chromium, driven by Playwright, against the app served on 127.0.0.1."""
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from lms.demo import load_demo
+from lms.extensions import db
+from tests.conftest import make_app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark browser tests; skip them (or fail, in CI) when Chromium is not installed."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+            if not os.path.exists(CHROMIUM) and not os.environ.get("LMS_REQUIRE_BROWSER"):
+                item.add_marker(
+                    pytest.mark.skip(reason="Debian's chromium is not installed: apt-get install chromium")
+                )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, browser_name):
+    """Use the system's Chromium; Playwright's own browser download is not available here."""
+    if browser_name == "chromium":
+        return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
+    return browser_type_launch_args
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where screenshots are kept for people to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+class LiveServer:
+    """The app with the demo data, served by werkzeug in a thread."""
+
+    def __init__(self, app):
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self):
+        self._thread.start()
+
+    def stop(self):
+        self._server.shutdown()
+        self._thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def live_server(app, database_url):
+    """Serve the app on the test database with the demo loaded and CSRF on, as in production.
+
+    Its data is committed for real, so every row is deleted again at the end.
+    """
+    served = make_app(database_url, WTF_CSRF_ENABLED=True)
+    with served.app_context():
+        load_demo(db.session, served.config["PASSWORD_HASH_METHOD"])
+        db.session.commit()
+        db.session.remove()
+    server = LiveServer(served)
+    server.start()
+    yield server
+    server.stop()
+    with served.app_context():
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        db.session.remove()
+        db.engine.dispose()
