@@ -40,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind every extension to the app and install the request-wide guards."""
     from lms import access, i18n, security
+    from lms.courses import services as courses
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -52,17 +53,20 @@ def register_extensions(app: Flask) -> None:
     access.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    courses.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per feature."""
     from lms.auth.routes import bp as auth_bp
+    from lms.courses.routes import bp as courses_bp
     from lms.main.routes import bp as main_bp
     from lms.users.routes import bp as users_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(users_bp, url_prefix="/users")
+    app.register_blueprint(courses_bp, url_prefix="/courses")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -4,6 +4,7 @@ Each is also reachable as ``flask --app lms ...``.
 """
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -77,9 +78,31 @@ def create_user_command(email, roles, display_name, language, municipality):
     click.echo(f"Created {user.email} with roles: {', '.join(sorted(user.roles))}.")
 
 
+@click.group("content")
+def content_group():
+    """Course content commands."""
+
+
+@content_group.command("check")
+@click.option("--dir", "content_dir", type=click.Path(file_okay=False), help="Content folder.")
+@with_appcontext
+def content_check_command(content_dir):
+    """Check every course and lesson; print each problem as path:line: message."""
+    from lms.courses.loader import load_catalog
+
+    catalog = load_catalog(Path(content_dir or current_app.config["CONTENT_DIR"]))
+    for problem in catalog.problems:
+        click.echo(str(problem))
+    lessons = sum(len(course.lessons) for course in catalog.courses)
+    summary = f"{len(catalog.courses)} courses, {lessons} lessons, {len(catalog.problems)} problems"
+    click.echo(summary, err=True)
+    if catalog.problems:
+        sys.exit(1)
+
+
 def register(app: Flask) -> None:
     """Attach the commands to the app's CLI."""
-    for command in (init_command, demo_command, create_user_command):
+    for command in (init_command, demo_command, create_user_command, content_group):
         app.cli.add_command(command)
 
 

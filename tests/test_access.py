@@ -31,13 +31,26 @@ AUDIENCE = {
     "users.password_link": {COORDINATOR},
     "users.import_csv": {COORDINATOR},
     "users.sample_csv": {COORDINATOR},
+    "courses.catalogue": LOGIN,
+    "courses.overview": LOGIN,
+    "courses.lesson": LOGIN,
+    "courses.completion": LOGIN,
+    "courses.search": LOGIN,
+    "courses.media": LOGIN,
+    "courses.problems": {COORDINATOR},
 }
 
 VISITORS = ["anonymous", TRAINEE, TRAINER, COORDINATOR]
 
 
 def _sample_arguments(rule, target_user_id: int) -> dict:
-    values = {"filename": "css/tugi.css", "user_id": target_user_id, "token": "no-such-token"}
+    values = {
+        "filename": "css/tugi.css",
+        "user_id": target_user_id,
+        "token": "no-such-token",
+        "course_slug": "support-role",
+        "lesson_slug": "boundaries-and-ethics",
+    }
     missing = [name for name in rule.arguments if name not in values]
     assert not missing, f"add a sample value for {missing} of {rule.endpoint}"
     return {name: values[name] for name in rule.arguments}

@@ -44,7 +44,8 @@ def test_deleting_a_person_removes_their_roles(session):
     user = make_user(session)
     session.delete(user)
     session.flush()
-    assert session.scalar(sa.select(sa.func.count()).select_from(UserRole)) == 0
+    remaining = sa.select(sa.func.count()).select_from(UserRole).where(UserRole.user_id == user.id)
+    assert session.scalar(remaining) == 0
 
 
 def test_timestamps_come_back_aware(session):

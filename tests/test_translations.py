@@ -1,4 +1,4 @@
-"""Every interface message is translated into Estonian and Ukrainian, and the catalogs are current."""
+"""Every interface message is translated into Estonian and Ukrainian; the catalogs are current."""
 
 import re
 import subprocess

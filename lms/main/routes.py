@@ -11,9 +11,11 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_login import current_user
 
 from lms.access import login_required, public
+from lms.courses.services import completed_lessons, course_progress, get_catalog
 from lms.extensions import db
 
 bp = Blueprint("main", __name__)
@@ -22,8 +24,11 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def home():
-    """Where a person lands after logging in."""
-    return render_template("main/home.html")
+    """Where a person lands after logging in: their courses and progress."""
+    catalog = get_catalog()
+    completed = completed_lessons(db.session, current_user.id)
+    courses = [(course, course_progress(course, completed)) for course in catalog.courses]
+    return render_template("main/home.html", courses=courses, language=str(get_locale()))
 
 
 @bp.route("/healthz")

@@ -50,9 +50,3 @@ class ImportForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Check and import"))
-
-
-class ConfirmForm(FlaskForm):
-    """A bare form: its CSRF token confirms a POST action."""
-
-    submit = SubmitField(_l("Confirm"))

@@ -19,9 +19,10 @@ from lms.access import roles_required
 from lms.auth import services as accounts
 from lms.auth.models import Role, User, UserRole
 from lms.extensions import db
+from lms.forms import ConfirmForm
 from lms.mail import mail_configured, send_mail
 from lms.users import services
-from lms.users.forms import ConfirmForm, ImportForm, UserForm
+from lms.users.forms import ImportForm, UserForm
 
 bp = Blueprint("users", __name__)
 coordinators_only = roles_required(Role.COORDINATOR)

@@ -33,7 +33,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
             if not os.path.exists(CHROMIUM) and not os.environ.get("LMS_REQUIRE_BROWSER"):
                 item.add_marker(
-                    pytest.mark.skip(reason="Debian's chromium is not installed: apt-get install chromium")
+                    pytest.mark.skip(
+                        reason="Debian's chromium is not installed: apt-get install chromium"
+                    )
                 )
 
 
@@ -69,11 +71,12 @@ class LiveServer:
         self._thread.join(5)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server(app, database_url):
     """Serve the app on the test database with the demo loaded and CSRF on, as in production.
 
-    Its data is committed for real, so every row is deleted again at the end.
+    Its data is committed for real, so every row is deleted again after the module, before the
+    rollback-per-test suites that expect an empty database.
     """
     served = make_app(database_url, WTF_CSRF_ENABLED=True)
     with served.app_context():

@@ -1,0 +1,138 @@
+"""Course pages: catalogue, course overview, lesson, completion, search, media, content problems."""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_login import current_user
+
+from lms.access import login_required, roles_required
+from lms.auth.models import Role
+from lms.courses import services
+from lms.courses.content import IMAGE_SUFFIXES
+from lms.extensions import db
+from lms.forms import ConfirmForm
+
+bp = Blueprint("courses", __name__)
+
+
+def _language() -> str:
+    return str(get_locale())
+
+
+def _course_or_404(course_slug: str):
+    return services.get_catalog().course(course_slug) or abort(404)
+
+
+@bp.route("/")
+@login_required
+def catalogue():
+    """Every course with the reader's progress."""
+    catalog = services.get_catalog()
+    completed = services.completed_lessons(db.session, current_user.id)
+    courses = [(course, services.course_progress(course, completed)) for course in catalog.courses]
+    return render_template(
+        "courses/catalogue.html", courses=courses, problems=catalog.problems, language=_language()
+    )
+
+
+@bp.route("/<course_slug>/")
+@login_required
+def overview(course_slug: str):
+    """A course: its lessons with minutes and which ones the reader has completed."""
+    course = _course_or_404(course_slug)
+    completed = services.completed_lessons(db.session, current_user.id)
+    next_lesson = next(
+        (lesson for lesson in course.lessons if (course.slug, lesson.slug) not in completed),
+        None,
+    )
+    return render_template(
+        "courses/overview.html",
+        course=course,
+        completed=completed,
+        progress=services.course_progress(course, completed),
+        next_lesson=next_lesson,
+        language=_language(),
+    )
+
+
+@bp.route("/<course_slug>/<lesson_slug>")
+@login_required
+def lesson(course_slug: str, lesson_slug: str):
+    """A lesson in the reader's language (or its source language, saying so)."""
+    course = _course_or_404(course_slug)
+    current = course.lesson(lesson_slug) or abort(404)
+    language = _language()
+    text = current.text_for(language)
+    position = course.lessons.index(current)
+    completed = services.completed_lessons(db.session, current_user.id)
+    return render_template(
+        "courses/lesson.html",
+        course=course,
+        lesson=current,
+        text=text,
+        fell_back=text.language != language,
+        previous=course.lessons[position - 1] if position > 0 else None,
+        next=course.lessons[position + 1] if position + 1 < len(course.lessons) else None,
+        is_completed=(course.slug, current.slug) in completed,
+        progress=services.course_progress(course, completed),
+        form=ConfirmForm(),
+        language=language,
+    )
+
+
+@bp.route("/<course_slug>/<lesson_slug>/completion", methods=["POST"])
+@login_required
+def completion(course_slug: str, lesson_slug: str):
+    """Mark the lesson as completed (or, with ``completed=0``, as not completed)."""
+    course = _course_or_404(course_slug)
+    current = course.lesson(lesson_slug) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    completed = request.form.get("completed", "1") != "0"
+    services.set_completed(db.session, current_user.id, current, completed)
+    db.session.commit()
+    position = course.lessons.index(current)
+    if completed and position + 1 < len(course.lessons):
+        following = course.lessons[position + 1]
+        return redirect(
+            url_for("courses.lesson", course_slug=course.slug, lesson_slug=following.slug)
+        )
+    if completed:
+        return redirect(url_for("courses.overview", course_slug=course.slug))
+    return redirect(url_for("courses.lesson", course_slug=course.slug, lesson_slug=current.slug))
+
+
+@bp.route("/search")
+@login_required
+def search():
+    """Search every lesson in the reader's language."""
+    query = request.args.get("q", "").strip()[:200]
+    language = _language()
+    hits = services.search_lessons(services.get_catalog(), query, language) if query else []
+    return render_template("courses/search.html", query=query, hits=hits, language=language)
+
+
+@bp.route("/<course_slug>/media/<path:filename>")
+@login_required
+def media(course_slug: str, filename: str):
+    """An image of a course."""
+    course = _course_or_404(course_slug)
+    if "." + filename.rsplit(".", 1)[-1].lower() not in IMAGE_SUFFIXES:
+        abort(404)
+    folder = current_app.config["CONTENT_DIR"] / "courses" / course.slug
+    return send_from_directory(folder, filename)
+
+
+@bp.route("/problems")
+@roles_required(Role.COORDINATOR)
+def problems():
+    """Content problems found by the loader, for coordinators to pass on to authors."""
+    return render_template("courses/problems.html", problems=services.get_catalog().problems)

@@ -1,0 +1,152 @@
+"""Course rules: the catalog an app serves, lesson completion and progress, search."""
+
+import re
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from sqlalchemy.orm import Session
+
+from lms.courses.content import Catalog, Course, Lesson
+from lms.courses.loader import load_catalog
+from lms.courses.models import LessonCompletion
+
+#: How often (seconds) the content folder is looked at for changed files.
+RELOAD_CHECK_SECONDS = 2.0
+
+
+class CatalogCache:
+    """The loaded catalog of one app, reloaded when a content file changes."""
+
+    def __init__(self, content_dir: Path):
+        self.content_dir = Path(content_dir)
+        self._lock = threading.Lock()
+        self._catalog: Catalog | None = None
+        self._signature: tuple = ()
+        self._checked_at = 0.0
+
+    def _current_signature(self) -> tuple:
+        courses = self.content_dir / "courses"
+        if not courses.is_dir():
+            return ()
+        return tuple(
+            (str(path), stat.st_mtime_ns, stat.st_size)
+            for path in sorted(courses.rglob("*"))
+            if path.is_file() and (stat := path.stat())
+        )
+
+    def get(self) -> Catalog:
+        """The catalog, loaded on first use and again after any content file changed."""
+        now = time.monotonic()
+        if self._catalog is not None and now - self._checked_at < RELOAD_CHECK_SECONDS:
+            return self._catalog
+        with self._lock:
+            signature = self._current_signature()
+            if self._catalog is None or signature != self._signature:
+                self._catalog = load_catalog(self.content_dir)
+                self._signature = signature
+            self._checked_at = now
+            return self._catalog
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its catalog cache."""
+    app.extensions["tugi_catalog"] = CatalogCache(app.config["CONTENT_DIR"])
+
+
+def get_catalog() -> Catalog:
+    """The current app's course catalog."""
+    return current_app.extensions["tugi_catalog"].get()
+
+
+def completed_lessons(session: Session, user_id: int) -> set[tuple[str, str]]:
+    """(course slug, lesson slug) of every lesson the person has completed."""
+    rows = session.execute(
+        sa.select(LessonCompletion.course_slug, LessonCompletion.lesson_slug).where(
+            LessonCompletion.user_id == user_id
+        )
+    )
+    return {(course, lesson) for course, lesson in rows}
+
+
+def set_completed(session: Session, user_id: int, lesson: Lesson, completed: bool) -> None:
+    """Mark a lesson as completed or not; marking twice (a double click) changes nothing."""
+    where = (
+        LessonCompletion.user_id == user_id,
+        LessonCompletion.course_slug == lesson.course_slug,
+        LessonCompletion.lesson_slug == lesson.slug,
+    )
+    if not completed:
+        session.execute(sa.delete(LessonCompletion).where(*where))
+        return
+    if session.scalar(sa.select(LessonCompletion.id).where(*where)) is not None:
+        return
+    try:
+        with session.begin_nested():
+            session.add(
+                LessonCompletion(
+                    user_id=user_id, course_slug=lesson.course_slug, lesson_slug=lesson.slug
+                )
+            )
+    except sa.exc.IntegrityError:
+        pass  # a simultaneous request stored it first
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a person is in a course."""
+
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        """Whole percent done."""
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def course_progress(course: Course, completed: Iterable[tuple[str, str]]) -> Progress:
+    """Progress in ``course`` given the person's completed lessons."""
+    done = set(completed)
+    return Progress(
+        sum((course.slug, lesson.slug) in done for lesson in course.lessons), len(course.lessons)
+    )
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A lesson that matches a search, with a snippet around the first match."""
+
+    course: Course
+    lesson: Lesson
+    title: str
+    snippet: str
+    score: int
+
+
+def search_lessons(catalog: Catalog, query: str, language: str, limit: int = 50) -> list[SearchHit]:
+    """Lessons (in the reader's language) containing every word of ``query``, best first."""
+    words = [word for word in re.findall(r"\w+", query.lower()) if len(word) > 1]
+    if not words:
+        return []
+    hits = []
+    for course in catalog.courses:
+        for lesson in course.lessons:
+            text = lesson.text_for(language)
+            haystack = f"{text.title} {text.summary} {text.body.text}".lower()
+            if not all(word in haystack for word in words):
+                continue
+            score = sum(haystack.count(word) for word in words) + 10 * sum(
+                word in text.title.lower() for word in words
+            )
+            position = text.body.text.lower().find(words[0])
+            start = max(position - 80, 0)
+            snippet = text.body.text[start : start + 220] if position >= 0 else text.summary
+            prefix = "…" if start > 0 else ""
+            hits.append(SearchHit(course, lesson, text.title, prefix + snippet + "…", score))
+    hits.sort(key=lambda hit: -hit.score)
+    return hits[:limit]

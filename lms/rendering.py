@@ -1,0 +1,174 @@
+"""The one door for Markdown: every piece of Markdown in Tugi is rendered and sanitised here.
+
+Lessons now; practice reflections, feedback and comments later. The source is rendered with
+Python-Markdown and the HTML then goes through one explicit allow-list (nh3), so the sanitiser
+can be swapped in this module alone. Rendered HTML is cached by a hash of its input.
+"""
+
+import hashlib
+import posixpath
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from threading import Lock
+from xml.etree.ElementTree import Element
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+#: The callout boxes lesson authors may use: ``!!! case "Title"``.
+CALLOUTS = ("case", "reflection", "key-point")
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "span", "strong",
+    "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "li": {"id"},
+    "sup": {"id"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "ol": {"start"},
+}  # fmt: skip
+ALLOWED_CLASSES = {
+    "div": {"admonition", "footnote", *CALLOUTS},
+    "p": {"admonition-title"},
+    "a": {"footnote-ref", "footnote-backref", "headerlink"},
+    "sup": set(),
+}
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    allowed_classes=ALLOWED_CLASSES,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer nofollow",
+    strip_comments=True,
+    clean_content_tags={"script", "style"},
+)
+
+_LESSON_LINK = re.compile(r"^(?P<path>(?:\.\./[a-z0-9-]+/)?[^/#?]+)\.md(?P<fragment>#[\w-]*)?$")
+_CACHE_SIZE = 2048
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading of the table of contents."""
+
+    level: int
+    anchor: str
+    title: str
+
+
+@dataclass
+class Rendered:
+    """Sanitised HTML with its table of contents and plain text (for search)."""
+
+    html: Markup
+    toc: list[Heading] = field(default_factory=list)
+    text: str = ""
+
+
+def lesson_slug(filename: str) -> str:
+    """``02-boundaries-and-ethics`` -> ``boundaries-and-ethics`` (the order prefix is dropped)."""
+    return re.sub(r"^\d+-", "", filename)
+
+
+def rewrite_link(href: str, base_url: str) -> str:
+    """Turn a relative link to a lesson's ``.md`` file into the lesson's address; else keep it."""
+    match = _LESSON_LINK.match(href)
+    if not match:
+        return href
+    folder, _, name = match["path"].rpartition("/")
+    target = posixpath.normpath(posixpath.join(base_url, folder, lesson_slug(name)))
+    return target + (match["fragment"] or "")
+
+
+class _LinkRewriter(Treeprocessor):
+    """Point lesson links at lesson pages and relative images at the course's media."""
+
+    def __init__(self, md, base_url: str):
+        super().__init__(md)
+        self.base_url = base_url
+
+    def run(self, root: Element) -> None:
+        for link in root.iter("a"):
+            href = link.get("href", "")
+            if href and not re.match(r"^[a-z][a-z0-9+.-]*:|^#|^/", href, re.I):
+                link.set("href", rewrite_link(href, self.base_url))
+        for image in root.iter("img"):
+            src = image.get("src", "")
+            if src and not re.match(r"^[a-z][a-z0-9+.-]*:|^/", src, re.I):
+                image.set("src", posixpath.join(self.base_url, "media", src))
+
+
+class _LinkExtension(Extension):
+    def __init__(self, base_url: str):
+        super().__init__()
+        self.base_url = base_url
+
+    def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
+        md.treeprocessors.register(_LinkRewriter(md, self.base_url), "tugi_links", 5)
+
+
+def _flatten_toc(tokens, into: list[Heading]) -> list[Heading]:
+    for token in tokens:
+        if token["level"] >= 2:
+            into.append(Heading(token["level"], token["id"], nh3.clean(token["name"], tags=set())))
+        _flatten_toc(token["children"], into)
+    return into
+
+
+def _render(source: str, base_url: str | None) -> Rendered:
+    extensions = [
+        "tables",
+        "footnotes",
+        "admonition",
+        "sane_lists",
+        "fenced_code",
+        "toc",
+    ]
+    if base_url:
+        extensions.append(_LinkExtension(base_url))
+    md = markdown.Markdown(
+        extensions=extensions,
+        extension_configs={"toc": {"permalink": False, "toc_depth": "2-3"}},
+        output_format="html",
+    )
+    html = _cleaner.clean(md.convert(source))
+    text = re.sub(r"\s+", " ", nh3.clean(html, tags=set())).strip()
+    return Rendered(Markup(html), _flatten_toc(md.toc_tokens, []), text)
+
+
+_cache: OrderedDict[str, Rendered] = OrderedDict()
+_cache_lock = Lock()
+render_count = 0  # how many times Markdown was actually rendered (tests read it)
+
+
+def render_markdown(source: str, *, base_url: str | None = None) -> Rendered:
+    """Render Markdown to sanitised HTML, cached by a hash of the source and the link base."""
+    global render_count
+    key = hashlib.sha256(f"{base_url}\0{source}".encode()).hexdigest()
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    rendered = _render(source, base_url)
+    with _cache_lock:
+        render_count += 1
+        _cache[key] = rendered
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return rendered
+
+
+def sanitise_html(html: str) -> Markup:
+    """Sanitise HTML that did not come from Markdown (for example a GIFT question in [html])."""
+    return Markup(_cleaner.clean(html))
