@@ -54,6 +54,17 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+def log_in(page, live_server, email: str) -> None:
+    """Log in through the form, as a person would."""
+    from lms.demo import DEMO_PASSWORD
+
+    page.goto(live_server.url + "/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(live_server.url + "/")
+
+
 class LiveServer:
     """The app with the demo data, served by werkzeug in a thread."""
 
