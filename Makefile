@@ -37,7 +37,7 @@ lint: $(STAMP)
 ## Refresh the message catalogs after changing UI strings
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --omit-header -o lms/translations/messages.pot lms
-	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-wrap --omit-header --ignore-obsolete
+	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-wrap --ignore-obsolete
 
 bench: translations
 	$(BIN)/python -m bench

@@ -97,8 +97,8 @@ def test_search_in_the_readers_language(client, session, trainee):
     assert "The personal profile" in page
     assert "No lesson contains" in client.get("/courses/search?q=xyzzyq").get_data(as_text=True)
     login(client, make_user(session, language="et"))
-    estonian = client.get("/courses/search?q=tugiisik").get_data(as_text=True)
-    assert "lessons found" in estonian or "found" in estonian
+    estonian = client.get("/courses/search?q=hooldajast").get_data(as_text=True)
+    assert "Mida tugiisik teeb ja mida ta ei tee" in estonian  # found in the Estonian text only
 
 
 def test_unknown_course_and_lesson_are_404(client, trainee):
@@ -115,7 +115,7 @@ def test_lesson_page_makes_a_constant_small_number_of_queries(client, session, c
         client.post(f"/courses/support-role/{other}/completion", data={"completed": "1"})
     with count_queries(connection) as more:
         assert client.get("/courses/support-role/self-care-and-supervision").status_code == 200
-    assert len(few) == len(more) <= 4, few
+    assert len(few) == len(more) <= 3, few
 
 
 def test_no_markdown_is_rendered_on_a_page_request_after_the_first(client, trainee):
