@@ -45,6 +45,10 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value
 
 
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 @event.listens_for(Engine, "connect")
 def _tune_sqlite(dbapi_connection, connection_record):
     """Turn on foreign keys, WAL and a busy timeout, and let SQLAlchemy own transactions.
@@ -60,6 +64,8 @@ def _tune_sqlite(dbapi_connection, connection_record):
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+    # SQLite's own lower() knows only ASCII; searching "олена" must find "Олена", as on PostgreSQL.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
 
 @event.listens_for(Engine, "begin")

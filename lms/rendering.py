@@ -6,6 +6,7 @@ can be swapped in this module alone. Rendered HTML is cached by a hash of its in
 """
 
 import hashlib
+import html as html_module
 import posixpath
 import re
 from collections import OrderedDict
@@ -121,7 +122,8 @@ class _LinkExtension(Extension):
 def _flatten_toc(tokens, into: list[Heading]) -> list[Heading]:
     for token in tokens:
         if token["level"] >= 2:
-            into.append(Heading(token["level"], token["id"], nh3.clean(token["name"], tags=set())))
+            title = html_module.unescape(nh3.clean(token["name"], tags=set()))
+            into.append(Heading(token["level"], token["id"], title))
         _flatten_toc(token["children"], into)
     return into
 
@@ -143,7 +145,7 @@ def _render(source: str, base_url: str | None) -> Rendered:
         output_format="html",
     )
     html = _cleaner.clean(md.convert(source))
-    text = re.sub(r"\s+", " ", nh3.clean(html, tags=set())).strip()
+    text = re.sub(r"\s+", " ", html_module.unescape(nh3.clean(html, tags=set()))).strip()
     return Rendered(Markup(html), _flatten_toc(md.toc_tokens, []), text)
 
 

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from lms.auth import services as accounts
 from lms.auth.models import Role
@@ -158,3 +159,37 @@ def test_coordinator_makes_a_link_and_it_is_emailed_when_mail_is_set(
     page = client.post(f"/users/{person.id}/password-link").get_data(as_text=True)
     assert "/password/" in page and "has also been sent" in page
     assert sent[0][0] == "mail@example.org" and "/password/" in sent[0][1]
+
+
+def test_a_link_cannot_be_redeemed_twice_even_at_once(session):
+    person = make_user(session)
+    token = accounts.create_password_link(session, person, None, valid_hours=1)
+    accounts.find_password_link(session, token)  # both requests have checked the link...
+    accounts.redeem_password_link(session, token, "first new password", "pbkdf2:sha256:1000")
+    from lms.auth.models import PasswordLink
+
+    link = session.query(PasswordLink).one()
+    link.used_at = None  # ...as if the second still saw it unused when it looked
+    session.flush()
+    session.execute(
+        sa.update(PasswordLink).values(used_at=utcnow()).where(PasswordLink.id == link.id)
+    )
+    session.expire_all()
+    with pytest.raises(accounts.AccountError):
+        accounts.redeem_password_link(session, token, "second password!", "pbkdf2:sha256:1000")
+
+
+def test_mail_is_sent_after_the_link_is_committed(app, client, session, monkeypatch):
+    from lms.extensions import db
+
+    events = []
+    real_commit = db.session.commit
+    monkeypatch.setattr(db.session, "commit", lambda: events.append("commit") or real_commit())
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
+    monkeypatch.setattr(
+        "lms.users.routes.send_mail", lambda to, subject, body: events.append("mail") or True
+    )
+    login(client, make_user(session, Role.COORDINATOR))
+    person = make_user(session)
+    client.post(f"/users/{person.id}/password-link")
+    assert events == ["commit", "mail"]

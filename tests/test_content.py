@@ -164,3 +164,18 @@ def test_content_check_command(runner, content):
 def test_content_check_passes_on_the_shipped_courses(runner):
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output
+
+
+def test_a_byte_order_mark_is_accepted(content):
+    path = content / "courses/test-course/02-second.md"
+    path.write_bytes(b"\xef\xbb\xbf" + lesson("Second", 2).encode())
+    assert problems(content) == []
+
+
+def test_a_course_without_lessons_is_left_out_and_reported(content):
+    empty = content / "courses/empty"
+    empty.mkdir()
+    (empty / "course.yaml").write_text(COURSE_YAML.replace("order: 1", "order: 5"))
+    catalog = load_catalog(content)
+    assert [c.slug for c in catalog.courses] == ["test-course"]
+    assert "courses/empty/course.yaml:1: the course has no lessons" in problems(content)

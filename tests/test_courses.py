@@ -184,4 +184,24 @@ def test_media_serves_only_images_of_the_course(broken_content, session):
     login(client, make_user(session))
     assert client.get("/courses/test-course/media/pic.png").status_code == 200
     assert client.get("/courses/test-course/media/notes.txt").status_code == 404
-    assert client.get("/courses/test-course/media/../../../etc/passwd.png").status_code == 404
+    (broken_content.config["CONTENT_DIR"] / "secret.png").write_bytes(b"\x89PNG secret")
+    assert client.get("/courses/test-course/media/../../secret.png").status_code == 404
+    assert client.get("/courses/test-course/media/..%2F..%2Fsecret.png").status_code == 404
+
+
+def test_a_simultaneous_completion_is_not_an_error(session, trainee, monkeypatch):
+    from lms.courses import services
+    from lms.courses.services import get_catalog  # noqa: F401
+
+    lesson_ = type("L", (), {"course_slug": "support-role", "slug": "boundaries-and-ethics"})()
+    session.add(LessonCompletion(user_id=trainee.id, course_slug="support-role",
+                                 lesson_slug="boundaries-and-ethics"))  # fmt: skip
+    session.flush()
+    real_scalar = session.scalar
+    monkeypatch.setattr(session, "scalar", lambda *a, **k: None)  # the other request was faster
+    services.set_completed(session, trainee.id, lesson_, True)
+    monkeypatch.setattr(session, "scalar", real_scalar)
+    rows = session.scalars(
+        sa.select(LessonCompletion).where(LessonCompletion.user_id == trainee.id)
+    )
+    assert len(list(rows)) == 1

@@ -135,3 +135,9 @@ def test_rendering_is_cached_by_content():
     assert first is second and rendering.render_count == before + 1
     render_markdown(source + " changed")
     assert rendering.render_count == before + 2
+
+
+def test_toc_and_search_text_are_not_escaped_twice():
+    rendered = render_markdown("## Q&A\n\nWilken & den Hollander\n")
+    assert rendered.toc[0].title == "Q&A"
+    assert "Wilken & den Hollander" in rendered.text and "&amp;" not in rendered.text

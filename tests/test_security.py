@@ -133,3 +133,29 @@ def test_healthz_reports_an_unreachable_database(tmp_path):
     app = make_app(f"sqlite:///{tmp_path}/missing/dir/db.sqlite3")
     response = app.test_client().get("/healthz")
     assert response.status_code == 503 and response.get_json()["database"] == "unreachable"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/x",
+        "/\t/evil.example/x",
+        "/\\evil.example",
+        "https://evil.example/",
+        "javascript:x",
+    ],
+)
+def test_redirect_targets_never_leave_the_site(client, session, target):
+    language = client.post("/language", data={"language": "et", "next": target})
+    assert language.headers["Location"] == "/"
+    make_user(session, email="next@example.org")
+    login_response = client.post(
+        "/login?next=" + target, data={"email": "next@example.org", "password": PASSWORD}
+    )
+    assert login_response.headers["Location"] == "/"
+
+
+def test_language_picker_returns_to_the_page(client):
+    response = client.post("/language", data={"language": "uk", "next": "/login?x=1"})
+    assert response.headers["Location"] == "/login?x=1"
+    assert '<html lang="uk">' in client.get("/login").get_data(as_text=True)

@@ -1,7 +1,5 @@
 """Log in, log out, change a password, set one through a one-time link."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -11,21 +9,13 @@ from lms.auth import services
 from lms.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm
 from lms.db import utcnow
 from lms.extensions import db, limiter
+from lms.urls import safe_next
 
 bp = Blueprint("auth", __name__)
 
 
 def _login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
-
-
-def _safe_next(target: str | None) -> str:
-    """Follow ``next`` only within this site, never to another host."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/"):
-            return target
-    return url_for("main.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -47,7 +37,7 @@ def login():
             user.last_login_at = utcnow()
             db.session.commit()
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
 
@@ -94,9 +84,13 @@ def set_password(token: str):
         return render_template("auth/link_invalid.html", message=str(error)), 404
     form = NewPasswordForm()
     if form.validate_on_submit():
-        services.redeem_password_link(
-            db.session, token, form.password.data, current_app.config["PASSWORD_HASH_METHOD"]
-        )
+        try:
+            services.redeem_password_link(
+                db.session, token, form.password.data, current_app.config["PASSWORD_HASH_METHOD"]
+            )
+        except services.AccountError as error:  # used by a simultaneous request
+            db.session.rollback()
+            return render_template("auth/link_invalid.html", message=str(error)), 404
         db.session.commit()
         logout_user()
         flash(_("Your password has been set. You can log in now."), "success")

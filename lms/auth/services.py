@@ -87,8 +87,7 @@ def create_user(
     email = normalise_email(email)
     if find_user_by_email(session, email) is not None:
         raise AccountError(_l("Somebody already has an account with this email address."))
-    if not display_name.strip():
-        raise AccountError(_l("A name is required."))
+    check_person_fields(display_name, municipality)
     if language not in LANGUAGES:
         raise AccountError(_l("Unknown language: %(code)s.", code=language))
     user = User(
@@ -103,6 +102,14 @@ def create_user(
     session.flush()
     set_roles(session, user, roles)
     return user
+
+
+def check_person_fields(display_name: str, municipality: str | None) -> None:
+    """A name is required; name and municipality fit their columns (120 characters)."""
+    if not display_name.strip():
+        raise AccountError(_l("A name is required."))
+    if len(display_name.strip()) > 120 or len((municipality or "").strip()) > 120:
+        raise AccountError(_l("Names and municipalities can have at most 120 characters."))
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
@@ -172,7 +179,17 @@ def find_password_link(session: Session, token: str, now: datetime | None = None
 def redeem_password_link(session: Session, token: str, password: str, method: str) -> User:
     """Set a new password through a one-time link, which is then used up."""
     link = find_password_link(session, token)
+    # Claim the link in one conditional UPDATE, so two simultaneous requests cannot both use it.
+    claimed = session.execute(
+        sa.update(PasswordLink)
+        .where(PasswordLink.id == link.id, PasswordLink.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise AccountError(
+            _l("This link is not valid any more. Ask your coordinator for a new one.")
+        )
     set_password(link.user, password, method)
-    link.used_at = utcnow()
     session.flush()
     return link.user

@@ -72,7 +72,7 @@ def _check_target(target: str, line: int, path: Path, courses_dir: Path, report)
 
 def _read(path: Path, report) -> str | None:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         report(path, 1, f"not UTF-8 text ({error.reason})")
     except OSError as error:
@@ -105,7 +105,6 @@ def _load_course(folder: Path, courses_dir: Path, report) -> Course | None:
     if not meta_path.is_file():
         report(folder, 1, "course folder without course.yaml")
         return None
-    before = report.count
     text = _read(meta_path, report)
     meta = load_yaml(text, meta_path, report) if text is not None else None
     if meta is None or not check_fields(
@@ -122,7 +121,15 @@ def _load_course(folder: Path, courses_dir: Path, report) -> Course | None:
         if data is not None and check_fields(data, fields, text.split("\n"), 0, report, translated):
             course.translations[language] = {k: v.strip() for k, v in data.items()}
     _load_lessons(course, folder, courses_dir, report)
-    return course if report.count == before or course.lessons else course
+    if (
+        not course.lessons
+    ):  # nothing to read: left out, and said so when no other problem explains it
+        if not any(
+            p.path.startswith(str(folder.relative_to(report.root))) for p in report.problems
+        ):
+            report(meta_path, 1, "the course has no lessons")
+        return None
+    return course
 
 
 def _load_lessons(course: Course, folder: Path, courses_dir: Path, report) -> None:
@@ -146,7 +153,7 @@ def _load_lessons(course: Course, folder: Path, courses_dir: Path, report) -> No
             continue
         data, text = loaded
         slug = lesson_slug(stem)
-        lines = path.read_text(encoding="utf-8").split("\n")[1:]
+        lines = path.read_text(encoding="utf-8-sig").split("\n")[1:]
         order_line = next((i for i, t in enumerate(lines, start=2) if t.startswith("order")), 1)
         if data["order"] in orders:
             report(

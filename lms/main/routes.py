@@ -9,7 +9,6 @@ from flask import (
     render_template,
     request,
     session,
-    url_for,
 )
 from flask_babel import get_locale
 from flask_login import current_user
@@ -17,6 +16,7 @@ from flask_login import current_user
 from lms.access import login_required, public
 from lms.courses.services import completed_lessons, course_progress, get_catalog
 from lms.extensions import db
+from lms.urls import safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -54,7 +54,4 @@ def set_language():
         if current_user.is_authenticated:
             current_user.language = language
             db.session.commit()
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.home")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")))

@@ -47,12 +47,13 @@ def index():
     role = request.args.get("role", "")
     statement = sa.select(User).order_by(User.display_name, User.id)
     if query:
-        pattern = f"%{query.lower()}%"
+        escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
         statement = statement.where(
             sa.or_(
-                sa.func.lower(User.display_name).like(pattern),
-                User.email.like(pattern),
-                sa.func.lower(User.municipality).like(pattern),
+                sa.func.lower(User.display_name).like(pattern, escape="\\"),
+                User.email.like(pattern, escape="\\"),
+                sa.func.lower(User.municipality).like(pattern, escape="\\"),
             )
         )
     if role in {r.value for r in Role}:
@@ -67,13 +68,21 @@ def _link_url(token: str) -> str:
     return base + path if base else path
 
 
-def _issue_link(user: User) -> tuple[str, bool]:
-    """Create a password link, email it when mail is configured; return (url, emailed)."""
+def _make_link(user: User) -> str:
+    """Create a one-time password link for ``user`` (not yet committed); return its address."""
     token = accounts.create_password_link(
         db.session, user, current_user, current_app.config["PASSWORD_RESET_HOURS"]
     )
-    url = _link_url(token)
-    emailed = mail_configured() and send_mail(
+    return _link_url(token)
+
+
+def _email_link(user: User, url: str) -> bool:
+    """Email a committed link when mail is configured; return whether it was sent.
+
+    Called after the commit: a slow mail server never holds a transaction open, and nobody
+    gets a link that a failed commit made worthless.
+    """
+    return mail_configured() and send_mail(
         user.email,
         _("Your Tugi password link"),
         _(
@@ -83,7 +92,6 @@ def _issue_link(user: User) -> tuple[str, bool]:
             url=url,
         ),
     )
-    return url, emailed
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -104,8 +112,9 @@ def create():
         except accounts.AccountError as error:
             form.email.errors.append(str(error))
         else:
-            url, emailed = _issue_link(user)
+            url = _make_link(user)
             db.session.commit()
+            emailed = _email_link(user, url)
             flash(_("%(name)s has been added.", name=user.display_name), "success")
             return render_template("users/link.html", person=user, url=url, emailed=emailed)
     return render_template("users/form.html", form=form, person=None)
@@ -179,8 +188,9 @@ def password_link(user_id: int):
     user = _get_user(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    url, emailed = _issue_link(user)
+    url = _make_link(user)
     db.session.commit()
+    emailed = _email_link(user, url)
     return render_template("users/link.html", person=user, url=url, emailed=emailed)
 
 
@@ -201,8 +211,9 @@ def import_csv():
                 db.session, text, current_app.config["PASSWORD_HASH_METHOD"]
             )
             if not result.problems:
-                links = [(user, *_issue_link(user)) for user in result.created]
+                urls = [(user, _make_link(user)) for user in result.created]
                 db.session.commit()
+                links = [(user, url, _email_link(user, url)) for user, url in urls]
                 return render_template("users/imported.html", links=links)
     return render_template("users/import.html", form=form, result=result)
 

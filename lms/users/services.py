@@ -48,6 +48,7 @@ def update_user(
         raise accounts.AccountError(_l("Somebody already has an account with this email address."))
     if language not in LANGUAGES:
         raise accounts.AccountError(_l("Unknown language: %(code)s.", code=language))
+    accounts.check_person_fields(display_name, municipality)
     user.email = email
     user.display_name = display_name.strip()
     user.language = language
@@ -99,13 +100,34 @@ def import_users(session: Session, text: str, password_method: str) -> ImportRes
             ImportProblem(1, str(_l("Missing column: %(name)s.", name=", ".join(missing))))
         )
         return result
+    unknown = [name for name in header if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    if unknown:
+        result.problems.append(
+            ImportProblem(
+                1,
+                str(
+                    _l(
+                        "Unknown column: %(name)s (use %(known)s).",
+                        name=", ".join(unknown),
+                        known=", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS),
+                    )
+                ),
+            )
+        )
+        return result
     reader.fieldnames = header
     seen: dict[str, int] = {}
     with session.begin_nested() as savepoint:
         for row in reader:
             line = reader.line_num
-            if not any((value or "").strip() for value in row.values()):
+            extra = row.pop(None, None)  # values beyond the header's columns
+            if not any((value or "").strip() for value in row.values()) and not any(extra or []):
                 continue  # blank line
+            if extra and any(value.strip() for value in extra):
+                result.problems.append(
+                    ImportProblem(line, str(_l("The row has more values than the header.")))
+                )
+                continue
             try:
                 email = accounts.normalise_email(row.get("email") or "")
                 if email in seen:
@@ -129,6 +151,6 @@ def import_users(session: Session, text: str, password_method: str) -> ImportRes
         if result.problems or not result.created:
             savepoint.rollback()
             result.created = []
-    if not result.problems and reader.line_num <= 1:
+    if not result.problems and not result.created:
         result.problems.append(ImportProblem(1, str(_l("The file has no rows to import."))))
     return result

@@ -1,0 +1,18 @@
+"""Where a redirect may go: only to a path of this site."""
+
+from urllib.parse import urlsplit
+
+from flask import url_for
+
+
+def safe_next(target: str | None, default_endpoint: str = "main.home") -> str:
+    """Return ``target`` when it is a path on this site, else the default page.
+
+    Browsers drop tabs and newlines from URLs and treat a backslash as a slash, so a path made of
+    a slash, a tab and ``/evil.example`` would lead to another host: such targets are refused.
+    """
+    if target and target.startswith("/") and not any(c in target for c in "\\\t\r\n"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and not target.startswith("//"):
+            return target
+    return url_for(default_endpoint)
