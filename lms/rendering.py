@@ -170,7 +170,3 @@ def render_markdown(source: str, *, base_url: str | None = None) -> Rendered:
             _cache.popitem(last=False)
     return rendered
 
-
-def sanitise_html(html: str) -> Markup:
-    """Sanitise HTML that did not come from Markdown (for example a GIFT question in [html])."""
-    return Markup(_cleaner.clean(html))
