@@ -169,4 +169,3 @@ def render_markdown(source: str, *, base_url: str | None = None) -> Rendered:
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return rendered
-

@@ -37,7 +37,7 @@ def catalogue():
     """Every course with the reader's progress."""
     catalog = services.get_catalog()
     completed = services.completed_lessons(db.session, current_user.id)
-    courses = [(course, services.course_progress(course, completed)) for course in catalog.courses]
+    courses = services.courses_with_progress(catalog, completed)
     return render_template(
         "courses/catalogue.html", courses=courses, problems=catalog.problems, language=_language()
     )

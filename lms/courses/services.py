@@ -117,6 +117,14 @@ def course_progress(course: Course, completed: Iterable[tuple[str, str]]) -> Pro
     )
 
 
+def courses_with_progress(
+    catalog: Catalog, completed: Iterable[tuple[str, str]]
+) -> list[tuple[Course, Progress]]:
+    """Every course of the catalog with the person's progress in it."""
+    done = set(completed)
+    return [(course, course_progress(course, done)) for course in catalog.courses]
+
+
 @dataclass(frozen=True)
 class SearchHit:
     """A lesson that matches a search, with a snippet around the first match."""

@@ -14,7 +14,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from lms.access import login_required, public
-from lms.courses.services import completed_lessons, course_progress, get_catalog
+from lms.courses.services import completed_lessons, courses_with_progress, get_catalog
 from lms.extensions import db
 from lms.urls import safe_next
 
@@ -25,9 +25,8 @@ bp = Blueprint("main", __name__)
 @login_required
 def home():
     """Where a person lands after logging in: their courses and progress."""
-    catalog = get_catalog()
     completed = completed_lessons(db.session, current_user.id)
-    courses = [(course, course_progress(course, completed)) for course in catalog.courses]
+    courses = courses_with_progress(get_catalog(), completed)
     return render_template("main/home.html", courses=courses, language=str(get_locale()))
 
 
