@@ -24,6 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(FIXED)
     if config:
         app.config.update(config)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
 
@@ -42,6 +43,7 @@ def register_extensions(app: Flask) -> None:
     from lms import access, i18n, security
     from lms.courses import services as courses
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from lms.programmes import services as programmes
 
     db.init_app(app)
     migrations = str(REPOSITORY_ROOT / "migrations")
@@ -54,19 +56,26 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     i18n.init_app(app)
     courses.init_app(app)
+    programmes.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per feature."""
+    from lms.attendance.routes import bp as attendance_bp
     from lms.auth.routes import bp as auth_bp
+    from lms.cohorts.routes import bp as cohorts_bp
     from lms.courses.routes import bp as courses_bp
     from lms.main.routes import bp as main_bp
+    from lms.programmes.routes import bp as programmes_bp
     from lms.users.routes import bp as users_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(users_bp, url_prefix="/users")
     app.register_blueprint(courses_bp, url_prefix="/courses")
+    app.register_blueprint(programmes_bp, url_prefix="/programmes")
+    app.register_blueprint(cohorts_bp, url_prefix="/cohorts")
+    app.register_blueprint(attendance_bp, url_prefix="/attendance")
 
 
 def register_errorhandlers(app: Flask) -> None:

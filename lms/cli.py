@@ -87,16 +87,23 @@ def content_group():
 @click.option("--dir", "content_dir", type=click.Path(file_okay=False), help="Content folder.")
 @with_appcontext
 def content_check_command(content_dir):
-    """Check every course and lesson; print each problem as path:line: message."""
+    """Check every course, lesson and programme; print each problem as path:line: message."""
     from lms.courses.loader import load_catalog
+    from lms.programmes.definitions import load_programmes
 
-    catalog = load_catalog(Path(content_dir or current_app.config["CONTENT_DIR"]))
-    for problem in catalog.problems:
+    folder = Path(content_dir or current_app.config["CONTENT_DIR"])
+    catalog = load_catalog(folder)
+    programmes = load_programmes(folder)
+    problems = sorted(catalog.problems + programmes.problems)
+    for problem in problems:
         click.echo(str(problem))
     lessons = sum(len(course.lessons) for course in catalog.courses)
-    summary = f"{len(catalog.courses)} courses, {lessons} lessons, {len(catalog.problems)} problems"
-    click.echo(summary, err=True)
-    if catalog.problems:
+    click.echo(
+        f"{len(catalog.courses)} courses, {lessons} lessons, "
+        f"{len(programmes.programmes)} programmes, {len(problems)} problems",
+        err=True,
+    )
+    if problems:
         sys.exit(1)
 
 

@@ -6,6 +6,7 @@ Every variable is listed in the README's configuration table.
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,6 +51,17 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
 
 
+def _timezone(name: str, default: str) -> str:
+    value = os.environ.get(name) or default
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{name} must be a time zone such as Europe/Tallinn, not {value!r}"
+        ) from None
+    return value
+
+
 def normalise_database_url(url: str) -> str:
     """Let a plain ``postgresql://`` URL use psycopg 3, the driver we install."""
     for prefix in ("postgresql://", "postgres://"):
@@ -85,6 +97,8 @@ def from_environment(instance_path: str | Path) -> dict:
         "MAIL_USE_TLS": _flag("LMS_MAIL_USE_TLS", True),
         "MAIL_SENDER": os.environ.get("LMS_MAIL_SENDER", "tugi@localhost"),
         "BASE_URL": os.environ.get("LMS_BASE_URL", ""),
+        "TIMEZONE": _timezone("LMS_TIMEZONE", "Europe/Tallinn"),
+        "CHECK_IN_EARLY_MINUTES": _int("LMS_CHECK_IN_EARLY_MINUTES", 15),
     }
 
 

@@ -26,7 +26,16 @@ def select_locale() -> str:
 def init_app(app: Flask) -> None:
     """Offer the language list to every template."""
 
+    from flask_babel import format_decimal
+
+    from lms.attendance.models import MARK_LABELS
     from lms.auth.models import ROLE_LABELS
+    from lms.cohorts.models import STATUS_LABELS
+
+    @app.template_filter("hours")
+    def hours(minutes) -> str:
+        """Minutes as hours in the reader's number format: 90 -> "1.5" (or "1,5")."""
+        return format_decimal(round((minutes or 0) / 60, 2), format="#,##0.##")
 
     @app.context_processor
     def languages():
@@ -34,4 +43,6 @@ def init_app(app: Flask) -> None:
             "LANGUAGES": app.config["LANGUAGES"],
             "current_locale": str(get_locale()),
             "role_label": lambda role: ROLE_LABELS.get(str(role), role),
+            "mark_label": lambda mark: MARK_LABELS.get(str(mark), mark),
+            "status_label": lambda status: STATUS_LABELS.get(str(status), status),
         }

@@ -1,8 +1,6 @@
 """Course rules: the catalog an app serves, lesson completion and progress, search."""
 
 import re
-import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,48 +12,15 @@ from sqlalchemy.orm import Session
 from lms.courses.content import Catalog, Course, Lesson
 from lms.courses.loader import load_catalog
 from lms.courses.models import LessonCompletion
-
-#: How often (seconds) the content folder is looked at for changed files.
-RELOAD_CHECK_SECONDS = 2.0
-
-
-class CatalogCache:
-    """The loaded catalog of one app, reloaded when a content file changes."""
-
-    def __init__(self, content_dir: Path):
-        self.content_dir = Path(content_dir)
-        self._lock = threading.Lock()
-        self._catalog: Catalog | None = None
-        self._signature: tuple = ()
-        self._checked_at = 0.0
-
-    def _current_signature(self) -> tuple:
-        courses = self.content_dir / "courses"
-        if not courses.is_dir():
-            return ()
-        return tuple(
-            (str(path), stat.st_mtime_ns, stat.st_size)
-            for path in sorted(courses.rglob("*"))
-            if path.is_file() and (stat := path.stat())
-        )
-
-    def get(self) -> Catalog:
-        """The catalog, loaded on first use and again after any content file changed."""
-        now = time.monotonic()
-        if self._catalog is not None and now - self._checked_at < RELOAD_CHECK_SECONDS:
-            return self._catalog
-        with self._lock:
-            signature = self._current_signature()
-            if self._catalog is None or signature != self._signature:
-                self._catalog = load_catalog(self.content_dir)
-                self._signature = signature
-            self._checked_at = now
-            return self._catalog
+from lms.filecache import FolderCache
 
 
 def init_app(app: Flask) -> None:
     """Give the app its catalog cache."""
-    app.extensions["tugi_catalog"] = CatalogCache(app.config["CONTENT_DIR"])
+    content_dir = Path(app.config["CONTENT_DIR"])
+    app.extensions["tugi_catalog"] = FolderCache(
+        content_dir / "courses", lambda: load_catalog(content_dir)
+    )
 
 
 def get_catalog() -> Catalog:

@@ -22,6 +22,13 @@ MESSAGES = {
     405: (_l("This action is not possible here"), _l("Go back and use the buttons on the page.")),
     413: (_l("The file is too large"), _l("Files up to 5 MB can be uploaded.")),
     429: (_l("Too many attempts"), _l("Please wait a minute before you try again.")),
+    503: (
+        _l("This part of Tugi is not available"),
+        _l(
+            "The programme of this cohort cannot be loaded. A coordinator can see why on the "
+            "programmes page."
+        ),
+    ),
     500: (
         _l("Something went wrong on our side"),
         _l("The error has been recorded. Please try again in a moment."),

@@ -68,7 +68,7 @@ def _link_url(token: str) -> str:
     return base + path if base else path
 
 
-def _make_link(user: User) -> str:
+def make_password_link(user: User) -> str:
     """Create a one-time password link for ``user`` (not yet committed); return its address."""
     token = accounts.create_password_link(
         db.session, user, current_user, current_app.config["PASSWORD_RESET_HOURS"]
@@ -76,7 +76,7 @@ def _make_link(user: User) -> str:
     return _link_url(token)
 
 
-def _email_link(user: User, url: str) -> bool:
+def email_password_link(user: User, url: str) -> bool:
     """Email a committed link when mail is configured; return whether it was sent.
 
     Called after the commit: a slow mail server never holds a transaction open, and nobody
@@ -112,9 +112,9 @@ def create():
         except accounts.AccountError as error:
             form.email.errors.append(str(error))
         else:
-            url = _make_link(user)
+            url = make_password_link(user)
             db.session.commit()
-            emailed = _email_link(user, url)
+            emailed = email_password_link(user, url)
             flash(_("%(name)s has been added.", name=user.display_name), "success")
             return render_template("users/link.html", person=user, url=url, emailed=emailed)
     return render_template("users/form.html", form=form, person=None)
@@ -188,9 +188,9 @@ def password_link(user_id: int):
     user = _get_user(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    url = _make_link(user)
+    url = make_password_link(user)
     db.session.commit()
-    emailed = _email_link(user, url)
+    emailed = email_password_link(user, url)
     return render_template("users/link.html", person=user, url=url, emailed=emailed)
 
 
@@ -211,9 +211,9 @@ def import_csv():
                 db.session, text, current_app.config["PASSWORD_HASH_METHOD"]
             )
             if not result.problems:
-                urls = [(user, _make_link(user)) for user in result.created]
+                urls = [(user, make_password_link(user)) for user in result.created]
                 db.session.commit()
-                links = [(user, url, _email_link(user, url)) for user, url in urls]
+                links = [(user, url, email_password_link(user, url)) for user, url in urls]
                 return render_template("users/imported.html", links=links)
     return render_template("users/import.html", form=form, result=result)
 

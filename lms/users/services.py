@@ -79,7 +79,7 @@ def _parse_roles(text: str) -> list[str]:
     return roles or [Role.TRAINEE.value]
 
 
-def _reader(text: str) -> csv.DictReader:
+def csv_reader(text: str) -> csv.DictReader:
     """A reader for comma- or semicolon-separated text (spreadsheets in Estonia often use ';')."""
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -92,7 +92,7 @@ def import_users(session: Session, text: str, password_method: str) -> ImportRes
     Columns: email, display_name (required); roles (``trainee;trainer``), language, municipality.
     """
     result = ImportResult()
-    reader = _reader(text.lstrip("\ufeff"))
+    reader = csv_reader(text.lstrip("\ufeff"))
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:

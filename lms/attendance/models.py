@@ -1,0 +1,81 @@
+"""The register: one mark per trainee and session, and self check-ins awaiting confirmation."""
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
+
+from lms.db import UTCDateTime, utcnow
+from lms.extensions import db
+
+
+class Mark(StrEnum):
+    PRESENT = "present"
+    LATE = "late"
+    LEFT_EARLY = "left_early"
+    EXCUSED = "excused"
+    ABSENT = "absent"
+
+
+MARKS = tuple(mark.value for mark in Mark)
+#: Marks whose credited minutes the trainer sets; the others are full or none.
+PARTIAL_MARKS = (Mark.LATE.value, Mark.LEFT_EARLY.value)
+NO_CREDIT_MARKS = (Mark.EXCUSED.value, Mark.ABSENT.value)
+MARK_LABELS = {
+    Mark.PRESENT.value: _l("present"),
+    Mark.LATE.value: _l("late"),
+    Mark.LEFT_EARLY.value: _l("left early"),
+    Mark.EXCUSED.value: _l("excused"),
+    Mark.ABSENT.value: _l("absent"),
+}
+
+
+class AttendanceRecord(db.Model):
+    """A trainee's mark for one session; the database keeps one per trainee and session."""
+
+    __tablename__ = "attendance_records"
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "user_id"),
+        sa.CheckConstraint("credited_minutes >= 0", name="credit_not_negative"),
+        sa.CheckConstraint("mark IN ('" + "', '".join(MARKS) + "')", name="mark_known"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    session_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("training_sessions.id", ondelete="CASCADE")
+    )
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    mark: so.Mapped[str] = so.mapped_column(sa.String(20))
+    credited_minutes: so.Mapped[int] = so.mapped_column(default=0)
+    note: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    def snapshot(self) -> dict:
+        return {"mark": self.mark, "minutes": self.credited_minutes, "note": self.note}
+
+
+class CheckIn(db.Model):
+    """A trainee checked in with the session's code; the trainer confirms it into the register."""
+
+    __tablename__ = "check_ins"
+    __table_args__ = (sa.UniqueConstraint("session_id", "user_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    session_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("training_sessions.id", ondelete="CASCADE")
+    )
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    checked_in_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    confirmed_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    user = so.relationship("User", lazy="joined", foreign_keys=[user_id])

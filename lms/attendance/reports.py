@@ -1,0 +1,94 @@
+"""The register matrix and a trainee's report as CSV or XLSX tables (hours in decimal)."""
+
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from lms.attendance.ledger import Matrix
+from lms.cohorts.models import Cohort
+from lms.exports import table_response
+from lms.programmes.definitions import Programme
+
+
+def hours(minutes: int) -> float:
+    return round(minutes / 60, 2)
+
+
+def _when(item) -> str:
+    local = item.starts_at.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def _category_header(programme: Programme, language: str) -> list[str]:
+    header = []
+    for category in programme.categories:
+        title = category.title_for(language)
+        header += [_("%(category)s: credited h", category=title), _("required h")]
+    return header
+
+
+def matrix_download(kind: str, cohort: Cohort, programme: Programme, table: Matrix, language):
+    sessions = [item for item in table.sessions]
+    header = [_("Trainee"), _("Email"), _("Status")]
+    header += [f"{_when(item)} {item.title}" for item in sessions]
+    header += _category_header(programme, language) + [_("At risk")]
+    rows = []
+    for ledger in table.ledgers:
+        row = [ledger.user.display_name, ledger.user.email, ledger.status]
+        for item in sessions:
+            record = table.cell(ledger.user.id, item.id)
+            if item.cancelled:
+                row.append(_("cancelled"))
+            elif record is None:
+                row.append("")
+            else:
+                row.append(f"{record.mark} {record.credited_minutes}")
+        for line in ledger.lines:
+            row += [hours(line.credited), hours(line.required)]
+        row.append(_("yes") if ledger.at_risk else _("no"))
+        rows.append(row)
+    filename = f"tugi-register-{cohort.id}"
+    return table_response(kind, filename, _("Register"), header, rows)
+
+
+def trainee_download(kind: str, cohort: Cohort, programme: Programme, table: Matrix, language):
+    ledger = table.ledgers[0]
+    header = [
+        _("Date"),
+        _("Session"),
+        _("Hour category"),
+        _("Length (min)"),
+        _("Mark"),
+        _("Credited (min)"),
+        _("Note"),
+    ]
+    rows = []
+    for item in table.sessions:
+        record = table.cell(ledger.user.id, item.id)
+        category = programme.category(item.category)
+        rows.append(
+            [
+                _when(item),
+                item.title,
+                category.title_for(language) if category else item.category,
+                item.minutes,
+                _("cancelled") if item.cancelled else (record.mark if record else ""),
+                record.credited_minutes if record and not item.cancelled else "",
+                record.note if record else "",
+            ]
+        )
+    for line in ledger.lines:
+        rows.append(
+            [
+                "",
+                _("Total"),
+                line.category.title_for(language),
+                line.required,
+                _("required"),
+                line.credited,
+                "",
+            ]
+        )
+    filename = f"tugi-attendance-{cohort.id}-{ledger.user.id}"
+    return table_response(kind, filename, _("Attendance"), header, rows)

@@ -1,0 +1,284 @@
+"""Register pages: marking a session, self check-in, history, the matrix and trainee reports."""
+
+import io
+from datetime import UTC, datetime
+
+import segno
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from lms import audit
+from lms.access import login_required, roles_required
+from lms.attendance import reports, services
+from lms.attendance.forms import CheckInForm, MakeUpForm
+from lms.attendance.ledger import build_matrix
+from lms.attendance.models import MARKS, PARTIAL_MARKS
+from lms.auth.models import Role
+from lms.cohorts import services as cohorts
+from lms.cohorts.routes import get_cohort, managed_cohort, managed_session, programme_of
+from lms.extensions import db, limiter
+from lms.forms import ConfirmForm
+
+bp = Blueprint("attendance", __name__)
+staff = roles_required(Role.TRAINER, Role.COORDINATOR)
+
+
+def _int_or_none(text: str | None) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.lstrip("-").isdigit() else None
+
+
+def _changes(form, rows) -> list[services.MarkChange]:
+    changes = []
+    for row in rows:
+        key = str(row.user.id)
+        if f"mark-{key}" not in form:
+            continue
+        changes.append(
+            services.MarkChange(
+                user_id=row.user.id,
+                mark=form.get(f"mark-{key}", ""),
+                minutes=_int_or_none(form.get(f"minutes-{key}")),
+                note=form.get(f"note-{key}", ""),
+                shown=(
+                    form.get(f"shown-mark-{key}", ""),
+                    _int_or_none(form.get(f"shown-minutes-{key}")),
+                    form.get(f"shown-note-{key}", ""),
+                ),
+            )
+        )
+    return changes
+
+
+@bp.route("/sessions/<int:session_id>", methods=["GET", "POST"])
+@staff
+def register(session_id: int):
+    """Mark each trainee; only the rows this trainer changed are saved."""
+    item = managed_session(session_id)
+    cohort = item.cohort
+    rows = services.register_rows(db.session, item)
+    submitted, errors = {}, {}
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        changes = _changes(request.form, rows)
+        try:
+            result = services.save_register(db.session, item, rows, changes, current_user)
+        except services.RegisterError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("attendance.register", session_id=item.id))
+        if result.errors:
+            db.session.rollback()
+            errors = result.errors
+            submitted = {change.user_id: change for change in changes}
+            flash(_("Nothing was saved: please correct the marked rows."), "error")
+        else:
+            db.session.commit()
+            flash(_("The register is saved (%(n)d changed).", n=result.saved), "success")
+            if result.overwritten:
+                flash(
+                    _(
+                        "Someone else had changed these rows meanwhile; your values were saved "
+                        "and the history shows both: %(names)s.",
+                        names=", ".join(result.overwritten),
+                    ),
+                    "info",
+                )
+            return redirect(url_for("attendance.register", session_id=item.id))
+    make_up = MakeUpForm()
+    make_up.user_id.choices = [
+        (user.id, user.display_name)
+        for user in services.make_up_candidates(db.session, item, cohort)
+    ]
+    now = datetime.now(UTC)
+    return render_template(
+        "attendance/register.html",
+        item=item,
+        cohort=cohort,
+        programme=programme_of(cohort),
+        rows=rows,
+        marks=MARKS,
+        partial_marks=PARTIAL_MARKS,
+        submitted=submitted,
+        errors=errors,
+        form=ConfirmForm(),
+        make_up=make_up,
+        pending=[row for row in rows if row.check_in and not row.check_in.confirmed_at],
+        opened=now >= item.starts_at,
+        check_in_open=services.in_window(item, now, current_app.config["CHECK_IN_EARLY_MINUTES"]),
+    )
+
+
+@bp.route("/sessions/<int:session_id>/all-present", methods=["POST"])
+@staff
+def all_present(session_id: int):
+    item = managed_session(session_id)
+    if ConfirmForm().validate_on_submit():
+        rows = services.register_rows(db.session, item)
+        try:
+            count = services.mark_all_present(db.session, item, rows, current_user)
+        except services.RegisterError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("%(n)d trainees marked present.", n=count), "success")
+    return redirect(url_for("attendance.register", session_id=item.id))
+
+
+@bp.route("/sessions/<int:session_id>/make-up", methods=["POST"])
+@staff
+def add_make_up(session_id: int):
+    """Add a trainee of another cohort of the programme who makes up a missed session here."""
+    item = managed_session(session_id)
+    user_id = _int_or_none(request.form.get("user_id"))
+    if ConfirmForm().validate_on_submit() and user_id is not None:
+        try:
+            services.add_make_up(db.session, item, item.cohort, user_id, current_user)
+        except services.RegisterError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The make-up attendee has been added as present."), "success")
+    return redirect(url_for("attendance.register", session_id=item.id))
+
+
+@bp.route("/sessions/<int:session_id>/check-ins", methods=["POST"])
+@staff
+def confirm_check_ins(session_id: int):
+    item = managed_session(session_id)
+    if ConfirmForm().validate_on_submit():
+        rows = services.register_rows(db.session, item)
+        try:
+            count = services.confirm_check_ins(db.session, item, rows, current_user)
+        except services.RegisterError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("%(n)d check-ins confirmed.", n=count), "success")
+    return redirect(url_for("attendance.register", session_id=item.id))
+
+
+@bp.route("/sessions/<int:session_id>/code")
+@staff
+def check_in_code(session_id: int):
+    """The rotating code and its QR code, to show on the room's screen."""
+    item = managed_session(session_id)
+    now = datetime.now(UTC)
+    is_open = services.in_window(item, now, current_app.config["CHECK_IN_EARLY_MINUTES"])
+    code, seconds_left = services.current_code(current_app.config["SECRET_KEY"], item.id, now)
+    qr_svg = None
+    if is_open:
+        url = url_for("attendance.check_in", code=code, _external=True)
+        buffer = io.BytesIO()
+        segno.make(url, error="m").save(
+            buffer,
+            kind="svg",
+            xmldecl=False,
+            svgns=True,
+            nl=False,
+            scale=6,
+            border=2,
+            svgclass="qr",
+            title=_("QR code for checking in"),
+        )
+        qr_svg = Markup(buffer.getvalue().decode())  # noqa: S704 - segno's own SVG of our URL
+    return render_template(
+        "attendance/code.html",
+        item=item,
+        code=code if is_open else None,
+        qr_svg=qr_svg,
+        refresh=min(seconds_left, 30) if is_open else 60,
+    )
+
+
+@bp.route("/check-in", methods=["GET", "POST"])
+@login_required
+@limiter.limit("20 per minute", methods=["POST"])
+def check_in():
+    """A trainee types (or scans) the code shown in the room; the trainer confirms it later."""
+    form = CheckInForm()
+    if request.method == "GET" and request.args.get("code"):
+        form.code.data = request.args["code"][:12]
+    if form.validate_on_submit():
+        try:
+            item = services.check_in(
+                db.session,
+                current_user,
+                form.code.data,
+                secret=current_app.config["SECRET_KEY"],
+                now=datetime.now(UTC),
+                early_minutes=current_app.config["CHECK_IN_EARLY_MINUTES"],
+            )
+        except services.RegisterError as error:
+            form.code.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "You are checked in to %(title)s. Your trainer will confirm it.",
+                    title=item.title,
+                ),
+                "success",
+            )
+            return redirect(url_for("cohorts.show", cohort_id=item.cohort_id))
+    return render_template("attendance/check_in.html", form=form)
+
+
+@bp.route("/sessions/<int:session_id>/history")
+@staff
+def history(session_id: int):
+    """Every change to the session and its register: who, when, before and after."""
+    item = managed_session(session_id)
+    rows = services.register_rows(db.session, item)
+    names = {row.user.id: row.user.display_name for row in rows}
+    events = audit.events_for(db.session, "register", [item.id]) + audit.events_for(
+        db.session, "session", [item.id]
+    )
+    events.sort(key=lambda event: (event.at, event.id), reverse=True)
+    return render_template("attendance/history.html", item=item, events=events, names=names)
+
+
+@bp.route("/cohorts/<int:cohort_id>/matrix")
+@bp.route("/cohorts/<int:cohort_id>/matrix.<any(csv, xlsx):kind>")
+@staff
+def matrix(cohort_id: int, kind: str | None = None):
+    """The cohort register: trainees by sessions, with totals per hour category."""
+    cohort = managed_cohort(cohort_id)
+    programme = programme_of(cohort)
+    sessions = cohorts.cohort_sessions(db.session, cohort.id)
+    table = build_matrix(db.session, cohort, programme, sessions)
+    if kind:
+        return reports.matrix_download(kind, cohort, programme, table, current_user.language)
+    return render_template(
+        "attendance/matrix.html", cohort=cohort, programme=programme, matrix=table
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/trainees/<int:user_id>")
+@bp.route("/cohorts/<int:cohort_id>/trainees/<int:user_id>.<any(csv, xlsx):kind>")
+@login_required
+def trainee_report(cohort_id: int, user_id: int, kind: str | None = None):
+    """One trainee's ledger and every session's mark: for them, their trainers, coordinators."""
+    cohort = get_cohort(cohort_id)
+    if not (cohorts.can_manage(current_user, cohort) or current_user.id == user_id):
+        abort(404)
+    programme = programme_of(cohort)
+    sessions = cohorts.cohort_sessions(db.session, cohort.id)
+    table = build_matrix(db.session, cohort, programme, sessions, user_id=user_id)
+    if not table.ledgers:
+        abort(404)
+    if kind:
+        return reports.trainee_download(kind, cohort, programme, table, current_user.language)
+    return render_template(
+        "attendance/trainee.html",
+        cohort=cohort,
+        programme=programme,
+        matrix=table,
+        ledger=table.ledgers[0],
+    )

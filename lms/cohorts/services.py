@@ -1,0 +1,464 @@
+"""Cohort rules: who may see and run a cohort, enrolment, CSV import, and the schedule."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from lms import audit
+from lms.auth import services as accounts
+from lms.auth.models import Role, User, UserRole
+from lms.cohorts.models import (
+    ENROLMENT_STATUSES,
+    Cohort,
+    Enrolment,
+    EnrolmentStatus,
+    TrainingSession,
+    cohort_trainers,
+)
+from lms.config import LANGUAGES
+from lms.programmes.definitions import Programme
+from lms.users.services import ImportProblem, ImportResult, csv_reader
+
+MAX_SESSION_HOURS = 12
+MAX_REPEATS = 52
+IMPORT_COLUMNS = ("email", "display_name", "language", "municipality")
+
+
+class CohortError(ValueError):
+    """A cohort change was refused; the message says why, in the reader's language."""
+
+
+def can_manage(user: User, cohort: Cohort) -> bool:
+    """Coordinators run every cohort; a trainer runs the cohorts they are a trainer of."""
+    return user.has_role(Role.COORDINATOR) or (
+        user.has_role(Role.TRAINER) and cohort.has_trainer(user.id)
+    )
+
+
+def enrolment_of(session: Session, cohort_id: int, user_id: int) -> Enrolment | None:
+    return session.scalar(
+        sa.select(Enrolment).where(Enrolment.cohort_id == cohort_id, Enrolment.user_id == user_id)
+    )
+
+
+def visible_cohorts(session: Session, user: User) -> list[tuple[Cohort, int]]:
+    """The cohorts a person may open, newest first, each with its number of active trainees."""
+    active = (
+        sa.select(Enrolment.cohort_id, sa.func.count().label("size"))
+        .where(Enrolment.status != EnrolmentStatus.WITHDRAWN)
+        .group_by(Enrolment.cohort_id)
+        .subquery()
+    )
+    statement = (
+        sa.select(Cohort, sa.func.coalesce(active.c.size, 0))
+        .outerjoin(active, active.c.cohort_id == Cohort.id)
+        .order_by(Cohort.starts_on.desc(), Cohort.id.desc())
+    )
+    if not user.has_role(Role.COORDINATOR):
+        trains = sa.select(cohort_trainers.c.cohort_id).where(cohort_trainers.c.user_id == user.id)
+        enrolled = sa.select(Enrolment.cohort_id).where(Enrolment.user_id == user.id)
+        statement = statement.where(sa.or_(Cohort.id.in_(trains), Cohort.id.in_(enrolled)))
+    return [(cohort, size) for cohort, size in session.execute(statement)]
+
+
+def trainer_choices(session: Session) -> list[User]:
+    return list(
+        session.scalars(
+            sa.select(User)
+            .where(User.active, User.role_rows.any(UserRole.role == Role.TRAINER))
+            .order_by(User.display_name)
+        )
+    )
+
+
+def save_cohort(
+    session: Session,
+    cohort: Cohort | None,
+    *,
+    programme: Programme | None,
+    name: str,
+    starts_on: date,
+    ends_on: date,
+    region: str | None,
+    capacity: int | None,
+    trainer_ids: list[int],
+    actor: User,
+) -> Cohort:
+    """Create a cohort (``cohort`` None) or change one, after checking every field."""
+    if programme is None:
+        raise CohortError(_l("Choose a programme."))
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise CohortError(_l("A cohort needs a name of at most 120 characters."))
+    if ends_on < starts_on:
+        raise CohortError(_l("A cohort cannot end before it starts."))
+    if capacity is not None and capacity < 1:
+        raise CohortError(_l("Capacity must be at least 1, or left empty."))
+    trainers = [user for user in trainer_choices(session) if user.id in set(trainer_ids)]
+    if len(trainers) != len(set(trainer_ids)):
+        raise CohortError(_l("Only active trainers can be given a cohort."))
+    before = _cohort_snapshot(cohort) if cohort else None
+    if cohort is None:
+        cohort = Cohort(programme_slug=programme.slug)
+        session.add(cohort)
+    elif cohort.programme_slug != programme.slug and _has_sessions(session, cohort):
+        raise CohortError(_l("The programme cannot change once sessions are scheduled."))
+    cohort.programme_slug = programme.slug
+    cohort.name = name
+    cohort.starts_on, cohort.ends_on = starts_on, ends_on
+    cohort.region = (region or "").strip() or None
+    cohort.capacity = capacity
+    cohort.trainers = trainers
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="cohort.saved",
+        subject_type="cohort",
+        subject_id=cohort.id,
+        before=before,
+        after=_cohort_snapshot(cohort),
+    )
+    return cohort
+
+
+def _cohort_snapshot(cohort: Cohort) -> dict:
+    return {
+        "programme": cohort.programme_slug,
+        "name": cohort.name,
+        "starts_on": cohort.starts_on.isoformat(),
+        "ends_on": cohort.ends_on.isoformat(),
+        "region": cohort.region,
+        "capacity": cohort.capacity,
+        "trainers": sorted(trainer.id for trainer in cohort.trainers),
+    }
+
+
+def _has_sessions(session: Session, cohort: Cohort) -> bool:
+    return bool(
+        session.scalar(sa.select(sa.exists().where(TrainingSession.cohort_id == cohort.id)))
+    )
+
+
+def cohort_size(session: Session, cohort: Cohort) -> int:
+    return session.scalar(
+        sa.select(sa.func.count()).where(
+            Enrolment.cohort_id == cohort.id, Enrolment.status != EnrolmentStatus.WITHDRAWN
+        )
+    )
+
+
+def check_prerequisite(session: Session, user: User, programme: Programme) -> None:
+    """A programme that requires another one's certificate admits only its graduates.
+
+    Until certificates are issued in Tugi, a completed enrolment in the required programme is
+    the proof.
+    """
+    needed = programme.requires_certificate
+    if not needed:
+        return
+    completed = session.scalar(
+        sa.select(
+            sa.exists().where(
+                Enrolment.user_id == user.id,
+                Enrolment.status == EnrolmentStatus.COMPLETED,
+                Enrolment.cohort_id.in_(
+                    sa.select(Cohort.id).where(Cohort.programme_slug == needed)
+                ),
+            )
+        )
+    )
+    if not completed:
+        raise CohortError(
+            _l(
+                "%(name)s has not completed the programme this one requires (%(needed)s).",
+                name=user.display_name,
+                needed=needed,
+            )
+        )
+
+
+def enrol(
+    session: Session, cohort: Cohort, programme: Programme, user: User, actor: User
+) -> Enrolment:
+    """Add a trainee to a cohort, within its capacity and the programme's prerequisite."""
+    if not user.active:
+        raise CohortError(_l("%(name)s's account is deactivated.", name=user.display_name))
+    if not user.has_role(Role.TRAINEE):
+        raise CohortError(_l("%(name)s is not a trainee.", name=user.display_name))
+    if enrolment_of(session, cohort.id, user.id):
+        raise CohortError(_l("%(name)s is already in this cohort.", name=user.display_name))
+    if cohort.capacity is not None and cohort_size(session, cohort) >= cohort.capacity:
+        raise CohortError(_l("The cohort is full (%(capacity)d places).", capacity=cohort.capacity))
+    check_prerequisite(session, user, programme)
+    enrolment = Enrolment(cohort_id=cohort.id, user_id=user.id, status=EnrolmentStatus.ACTIVE)
+    session.add(enrolment)
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="enrolment.created",
+        subject_type="cohort",
+        subject_id=cohort.id,
+        after={"user_id": user.id, "status": enrolment.status},
+    )
+    return enrolment
+
+
+def set_status(session: Session, enrolment: Enrolment, status: str, actor: User) -> None:
+    if status not in ENROLMENT_STATUSES:
+        raise CohortError(_l("Unknown status."))
+    if status == enrolment.status:
+        return
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="enrolment.status",
+        subject_type="cohort",
+        subject_id=enrolment.cohort_id,
+        before={"user_id": enrolment.user_id, "status": enrolment.status},
+        after={"user_id": enrolment.user_id, "status": status},
+    )
+    enrolment.status = status
+
+
+def import_enrolments(
+    session: Session,
+    cohort: Cohort,
+    programme: Programme,
+    text: str,
+    *,
+    password_method: str,
+    actor: User,
+) -> ImportResult:
+    """Enrol people from CSV text, creating the accounts of new trainees; all rows or none.
+
+    Columns: email (required); display_name (required for a new person), language, municipality.
+    """
+    result = ImportResult()
+    reader = csv_reader(text.lstrip("\ufeff"))
+    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    if "email" not in header:
+        result.problems.append(ImportProblem(1, str(_l("Missing column: %(name)s.", name="email"))))
+        return result
+    unknown = [name for name in header if name not in IMPORT_COLUMNS]
+    if unknown:
+        message = _l(
+            "Unknown column: %(name)s (use %(known)s).",
+            name=", ".join(unknown),
+            known=", ".join(IMPORT_COLUMNS),
+        )
+        result.problems.append(ImportProblem(1, str(message)))
+        return result
+    reader.fieldnames = header
+    seen: dict[str, int] = {}
+    with session.begin_nested() as savepoint:
+        for row in reader:
+            line = reader.line_num
+            extra = row.pop(None, None)
+            if not any((value or "").strip() for value in row.values()) and not any(extra or []):
+                continue
+            try:
+                if extra and any(value.strip() for value in extra):
+                    raise CohortError(_l("The row has more values than the header."))
+                email = accounts.normalise_email(row.get("email") or "")
+                if email in seen:
+                    raise CohortError(
+                        _l("The same email is already on line %(line)d.", line=seen[email])
+                    )
+                seen[email] = line
+                user = accounts.find_user_by_email(session, email)
+                if user is None:
+                    language = (row.get("language") or "en").strip().lower()
+                    if language not in LANGUAGES:
+                        raise CohortError(_l("Unknown language: %(code)s.", code=language))
+                    user = accounts.create_user(
+                        session,
+                        email=email,
+                        display_name=row.get("display_name") or "",
+                        roles=[Role.TRAINEE.value],
+                        language=language,
+                        municipality=row.get("municipality"),
+                        password_method=password_method,
+                    )
+                enrol(session, cohort, programme, user, actor)
+            except (CohortError, accounts.AccountError) as error:
+                result.problems.append(ImportProblem(line, str(error)))
+            else:
+                result.created.append(user)
+        if result.problems or not result.created:
+            savepoint.rollback()
+            result.created = []
+    if not result.problems and not result.created:
+        result.problems.append(ImportProblem(1, str(_l("The file has no rows to import."))))
+    return result
+
+
+# --- The schedule -----------------------------------------------------------------------------
+
+
+@dataclass
+class SessionPlan:
+    """What a trainer types to schedule a session (or a weekly series of them)."""
+
+    title: str
+    category: str
+    day: date
+    start: time
+    end: time
+    place: str = ""
+    online_url: str = ""
+    lessons: list[str] = field(default_factory=list)
+    repeat_weeks: int = 1
+
+
+def local_datetime(day: date, clock: time, zone: str) -> datetime:
+    """A wall-clock time in the app's time zone, as an aware UTC datetime."""
+    return datetime.combine(day, clock, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def _check_plan(plan: SessionPlan, programme: Programme, lesson_refs: set[str]) -> None:
+    if not plan.title.strip() or len(plan.title) > 160:
+        raise CohortError(_l("A session needs a title of at most 160 characters."))
+    if programme.category(plan.category) is None:
+        raise CohortError(_l("Choose one of the programme's hour categories."))
+    if plan.end <= plan.start:
+        raise CohortError(_l("A session must end after it starts."))
+    if not 1 <= plan.repeat_weeks <= MAX_REPEATS:
+        raise CohortError(_l("Repeat between 1 and %(n)d weeks.", n=MAX_REPEATS))
+    url = plan.online_url.strip()
+    if url and not url.lower().startswith(("https://", "http://")):
+        raise CohortError(_l("The online link must start with https://."))
+    unknown = [ref for ref in plan.lessons if ref not in lesson_refs]
+    if unknown:
+        raise CohortError(_l("Unknown lesson: %(lesson)s.", lesson=unknown[0]))
+
+
+def _apply_plan(item: TrainingSession, plan: SessionPlan, day: date, zone: str) -> None:
+    item.title = plan.title.strip()
+    item.category = plan.category
+    item.starts_at = local_datetime(day, plan.start, zone)
+    item.ends_at = local_datetime(day, plan.end, zone)
+    if item.ends_at - item.starts_at > timedelta(hours=MAX_SESSION_HOURS):
+        raise CohortError(_l("A session lasts at most %(n)d hours.", n=MAX_SESSION_HOURS))
+    item.place = plan.place.strip() or None
+    item.online_url = plan.online_url.strip() or None
+    item.lessons = list(plan.lessons)
+
+
+def schedule(
+    session: Session,
+    cohort: Cohort,
+    programme: Programme,
+    plan: SessionPlan,
+    *,
+    zone: str,
+    lesson_refs: set[str],
+    actor: User,
+) -> list[TrainingSession]:
+    """Add a session, or a series repeating weekly on the same weekday and time."""
+    _check_plan(plan, programme, lesson_refs)
+    series_key = uuid.uuid4().hex if plan.repeat_weeks > 1 else None
+    created = []
+    for week in range(plan.repeat_weeks):
+        item = TrainingSession(cohort_id=cohort.id, series_key=series_key)
+        _apply_plan(item, plan, plan.day + timedelta(weeks=week), zone)
+        session.add(item)
+        created.append(item)
+    session.flush()
+    for item in created:
+        audit.record(
+            session,
+            actor_id=actor.id,
+            action="session.scheduled",
+            subject_type="session",
+            subject_id=item.id,
+            after=session_snapshot(item),
+        )
+    return created
+
+
+def update_session(
+    session: Session,
+    item: TrainingSession,
+    programme: Programme,
+    plan: SessionPlan,
+    *,
+    zone: str,
+    lesson_refs: set[str],
+    actor: User,
+) -> None:
+    """Change one session; credited minutes may not exceed its new length."""
+    plan.repeat_weeks = 1
+    _check_plan(plan, programme, lesson_refs)
+    before = session_snapshot(item)
+    _apply_plan(item, plan, plan.day, zone)
+    from lms.attendance.models import AttendanceRecord
+
+    longest = session.scalar(
+        sa.select(sa.func.max(AttendanceRecord.credited_minutes)).where(
+            AttendanceRecord.session_id == item.id
+        )
+    )
+    if longest is not None and longest > item.minutes:
+        raise CohortError(
+            _l(
+                "Somebody is already credited with %(n)d minutes; shorten their credit first.",
+                n=longest,
+            )
+        )
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="session.changed",
+        subject_type="session",
+        subject_id=item.id,
+        before=before,
+        after=session_snapshot(item),
+    )
+
+
+def cancel_session(session: Session, item: TrainingSession, reason: str, actor: User) -> None:
+    """Cancel a session; it stays in the schedule and its register stays in the history."""
+    if item.cancelled:
+        raise CohortError(_l("The session is already cancelled."))
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 300:
+        raise CohortError(_l("Give a reason of at most 300 characters."))
+    item.cancelled_at = datetime.now(UTC)
+    item.cancel_reason = reason
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="session.cancelled",
+        subject_type="session",
+        subject_id=item.id,
+        after={"reason": reason},
+    )
+
+
+def session_snapshot(item: TrainingSession) -> dict:
+    return {
+        "title": item.title,
+        "category": item.category,
+        "starts_at": item.starts_at.isoformat(),
+        "ends_at": item.ends_at.isoformat(),
+        "place": item.place,
+        "online_url": item.online_url,
+        "lessons": list(item.lessons or []),
+    }
+
+
+def cohort_sessions(session: Session, cohort_id: int) -> list[TrainingSession]:
+    return list(
+        session.scalars(
+            sa.select(TrainingSession)
+            .where(TrainingSession.cohort_id == cohort_id)
+            .order_by(TrainingSession.starts_at, TrainingSession.id)
+        )
+    )

@@ -1,0 +1,69 @@
+"""Tables as downloads: CSV (UTF-8 with a byte-order mark) and XLSX, safe in a spreadsheet."""
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+import xlsxwriter
+from flask import Response
+
+#: A cell starting with one of these is a formula to a spreadsheet; user text must never be one.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Numbers stay numbers; text that a spreadsheet would run as a formula is quoted."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _download(body: bytes, filename: str, mimetype: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([safe_cell(name) for name in header])
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+    # The byte-order mark makes Excel read UTF-8 (Õ, ї) correctly.
+    return _download(("\ufeff" + buffer.getvalue()).encode(), filename, "text/csv; charset=utf-8")
+
+
+def xlsx_response(filename: str, sheet: str, header: Sequence[str], rows: Iterable[Sequence]):
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    worksheet = workbook.add_worksheet(sheet[:31])
+    bold = workbook.add_format({"bold": True})
+    worksheet.write_row(0, 0, list(header), bold)
+    worksheet.freeze_panes(1, 1)
+    widths = [len(str(name)) for name in header]
+    for number, row in enumerate(rows, start=1):
+        values = [safe_cell(value) for value in row]
+        worksheet.write_row(number, 0, values)
+        for column, value in enumerate(values[: len(widths)]):
+            widths[column] = max(widths[column], len(str(value)))
+    for column, width in enumerate(widths):
+        worksheet.set_column(column, column, min(width + 2, 50))
+    workbook.close()
+    return _download(
+        buffer.getvalue(),
+        filename,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def table_response(kind: str, filename: str, sheet: str, header, rows) -> Response:
+    """A CSV or XLSX download of the same table; ``kind`` is 'csv' or 'xlsx'."""
+    if kind == "xlsx":
+        return xlsx_response(f"{filename}.xlsx", sheet, header, rows)
+    return csv_response(f"{filename}.csv", header, rows)

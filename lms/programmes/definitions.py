@@ -1,0 +1,349 @@
+"""Programmes as data: ``programmes/<slug>.yaml`` files, their shapes and their checks.
+
+A programme is a syllabus: hour categories with the hours each needs, the share of them a trainee
+must attend, the supervised practice and quizzes required, and how long its certificate is valid.
+Every problem is reported as ``path:line: message``; a broken programme is left out.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from lms.config import LANGUAGES
+from lms.courses.content import Problem, Reporter
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+QUIZ_REF = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)?$")
+PROGRAMME_FIELDS = {
+    "title",
+    "summary",
+    "hours",
+    "hour_minutes",
+    "attendance_minimum",
+    "categories",
+    "practice",
+    "quizzes",
+    "certificate",
+    "requires_certificate",
+}
+CATEGORY_FIELDS = {"slug", "title", "hours", "attendance_minimum", "courses"}
+PRACTICE_FIELDS = {"hours", "clients"}
+CERTIFICATE_FIELDS = {"valid_months"}
+
+
+class LineDict(dict):
+    """A YAML mapping that remembers the line of itself and of each key."""
+
+    line: int = 1
+    key_lines: dict
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader, node):
+    mapping = LineDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {key.value: key.start_mark.line + 1 for key, _ in node.value}
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+@dataclass(frozen=True)
+class Category:
+    """A part of the syllabus whose hours are counted on their own."""
+
+    slug: str
+    titles: dict[str, str]
+    hours: float
+    attendance_minimum: float
+    courses: tuple[str, ...]
+    hour_minutes: int
+
+    def title_for(self, language: str) -> str:
+        return self.titles.get(language, self.titles["en"])
+
+    @property
+    def syllabus_minutes(self) -> int:
+        """The category's length in minutes, as the syllabus plans it."""
+        return round(self.hours * self.hour_minutes)
+
+    @property
+    def required_minutes(self) -> int:
+        """Minutes a trainee must be credited with: the syllabus times the share to attend."""
+        return round(self.hours * self.hour_minutes * self.attendance_minimum)
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A programme's syllabus and requirements."""
+
+    slug: str
+    titles: dict[str, str]
+    summaries: dict[str, str]
+    hours: float
+    hour_minutes: int
+    attendance_minimum: float
+    categories: tuple[Category, ...]
+    practice_hours: float = 0
+    practice_clients: int = 0
+    quizzes: tuple[str, ...] = ()
+    certificate_valid_months: int | None = None
+    requires_certificate: str | None = None
+
+    def title_for(self, language: str) -> str:
+        return self.titles.get(language, self.titles["en"])
+
+    def summary_for(self, language: str) -> str:
+        return self.summaries.get(language, self.summaries.get("en", ""))
+
+    def category(self, slug: str) -> Category | None:
+        return next((category for category in self.categories if category.slug == slug), None)
+
+    @property
+    def uses_academic_hours(self) -> bool:
+        return self.hour_minutes != 60
+
+
+@dataclass
+class ProgrammeSet:
+    """Every programme that loaded, and every problem found on the way."""
+
+    programmes: dict[str, Programme] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def get(self, slug: str) -> Programme | None:
+        return self.programmes.get(slug)
+
+    def __iter__(self):
+        return iter(self.programmes.values())
+
+
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _texts(data: LineDict, key: str, path: Path, report, required: bool = True):
+    """A text, or a mapping of language to text with English required."""
+    value = data.get(key)
+    if value is None:
+        if required:
+            report(path, data.line, f"missing required field '{key}'")
+        return None
+    if isinstance(value, str) and value.strip():
+        return {"en": value.strip()}
+    if isinstance(value, dict) and all(isinstance(v, str) and v.strip() for v in value.values()):
+        unknown = [language for language in value if language not in LANGUAGES]
+        if unknown:
+            report(path, value.line_of(unknown[0]), f"unknown language '{unknown[0]}'")
+            return None
+        if "en" not in value:
+            report(path, value.line, f"'{key}' needs an 'en' text")
+            return None
+        return {language: text.strip() for language, text in value.items()}
+    report(path, data.line_of(key), f"'{key}' must be a text or a mapping of language to text")
+    return None
+
+
+def _unknown_fields(data: LineDict, allowed: set, path: Path, report) -> bool:
+    unknown = [key for key in data if key not in allowed]
+    for key in unknown:
+        report(path, data.line_of(key), f"unknown field '{key}' (use {', '.join(sorted(allowed))})")
+    return not unknown
+
+
+def _share(data: LineDict, key: str, path: Path, report, default=None):
+    value = data.get(key, default)
+    if not _number(value) or not 0 < value <= 1:
+        report(path, data.line_of(key), f"'{key}' must be a share between 0 and 1, like 0.8")
+        return None
+    return float(value)
+
+
+def _positive(data: LineDict, key: str, path: Path, report, whole=False, required=True):
+    value = data.get(key)
+    if value is None and not required:
+        return None
+    kind = int if whole else (int, float)
+    if not isinstance(value, kind) or isinstance(value, bool) or value <= 0:
+        what = "a positive whole number" if whole else "a positive number"
+        report(path, data.line_of(key), f"'{key}' must be {what}")
+        return None
+    return value
+
+
+def _categories(data, hour_minutes, minimum, courses, path, report):
+    items = data.get("categories")
+    if not isinstance(items, list) or not items:
+        report(path, data.line_of("categories"), "'categories' must be a list of hour categories")
+        return None
+    categories, seen, ok = [], set(), True
+    for item in items:
+        if not isinstance(item, LineDict):
+            report(path, data.line_of("categories"), "each category must be 'key: value' lines")
+            ok = False
+            continue
+        ok &= _unknown_fields(item, CATEGORY_FIELDS, path, report)
+        slug = item.get("slug")
+        if not isinstance(slug, str) or not SLUG.match(slug):
+            report(path, item.line_of("slug"), "a category needs a 'slug' of a-z, 0-9 and '-'")
+            ok = False
+        elif slug in seen:
+            report(path, item.line_of("slug"), f"duplicate category '{slug}'")
+            ok = False
+        seen.add(slug)
+        titles = _texts(item, "title", path, report)
+        hours = _positive(item, "hours", path, report)
+        share = _share(item, "attendance_minimum", path, report, default=minimum or 1)
+        linked = item.get("courses", [])
+        if not isinstance(linked, list) or not all(isinstance(c, str) for c in linked):
+            report(path, item.line_of("courses"), "'courses' must be a list of course slugs")
+            linked, ok = [], False
+        for course in linked:
+            if courses is not None and course not in courses:
+                report(path, item.line_of("courses"), f"unknown course '{course}'")
+                ok = False
+        if None in (titles, hours, share):
+            ok = False
+            continue
+        categories.append(
+            Category(slug, titles, float(hours), share, tuple(linked), hour_minutes or 60)
+        )
+    return categories if ok else None
+
+
+def _block(data: LineDict, key: str, allowed: set, path: Path, report) -> LineDict | None:
+    value = data.get(key)
+    if value is None:
+        return LineDict()
+    if not isinstance(value, LineDict):
+        report(path, data.line_of(key), f"'{key}' must be 'key: value' lines")
+        return None
+    return value if _unknown_fields(value, allowed, path, report) else None
+
+
+def parse_programme(text: str, path: Path, report, courses: set[str] | None) -> Programme | None:
+    """Check one programme file; return the programme, or None after reporting its problems."""
+    before = report.count
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        report(path, line, f"malformed YAML: {getattr(error, 'problem', None) or error}")
+        return None
+    if not isinstance(data, LineDict):
+        report(path, 1, "expected 'key: value' lines")
+        return None
+    _unknown_fields(data, PROGRAMME_FIELDS, path, report)
+    titles = _texts(data, "title", path, report)
+    summaries = _texts(data, "summary", path, report, required=False) or {}
+    hours = _positive(data, "hours", path, report)
+    hour_minutes = data.get("hour_minutes", 60)
+    if not isinstance(hour_minutes, int) or isinstance(hour_minutes, bool):
+        hour_minutes = 0
+    if not 1 <= hour_minutes <= 60:
+        report(
+            path,
+            data.line_of("hour_minutes"),
+            "'hour_minutes' must be the minutes in one hour of the syllabus, like 60 or 45",
+        )
+        hour_minutes = None
+    minimum = _share(data, "attendance_minimum", path, report)
+    categories = _categories(data, hour_minutes, minimum, courses, path, report)
+    if categories and hours and abs(sum(c.hours for c in categories) - hours) > 1e-9:
+        report(
+            path,
+            data.line_of("hours"),
+            f"'hours' is {hours:g} but the categories add up to "
+            f"{sum(c.hours for c in categories):g}",
+        )
+    practice = _block(data, "practice", PRACTICE_FIELDS, path, report)
+    practice_hours = practice_clients = 0
+    if practice:
+        practice_hours = _positive(practice, "hours", path, report, required=False) or 0
+        practice_clients = (
+            _positive(practice, "clients", path, report, whole=True, required=False) or 0
+        )
+    quizzes = data.get("quizzes", [])
+    if not isinstance(quizzes, list) or not all(
+        isinstance(q, str) and QUIZ_REF.match(q) for q in quizzes
+    ):
+        report(path, data.line_of("quizzes"), "'quizzes' must be a list of quiz slugs")
+        quizzes = []
+    certificate = _block(data, "certificate", CERTIFICATE_FIELDS, path, report)
+    valid_months = None
+    if certificate:
+        valid_months = _positive(certificate, "valid_months", path, report, whole=True)
+    prerequisite = data.get("requires_certificate")
+    if prerequisite is not None and not SLUG.match(str(prerequisite)):
+        report(path, data.line_of("requires_certificate"), "'requires_certificate' must be a slug")
+    if report.count > before:
+        return None
+    return Programme(
+        slug=path.stem,
+        titles=titles,
+        summaries=summaries,
+        hours=float(hours),
+        hour_minutes=hour_minutes,
+        attendance_minimum=minimum,
+        categories=tuple(categories),
+        practice_hours=float(practice_hours),
+        practice_clients=int(practice_clients),
+        quizzes=tuple(quizzes),
+        certificate_valid_months=valid_months,
+        requires_certificate=prerequisite,
+    )
+
+
+def load_programmes(content_dir: Path) -> ProgrammeSet:
+    """Load and check every ``programmes/*.yaml`` under the content folder."""
+    content_dir = Path(content_dir)
+    result = ProgrammeSet()
+    report = Reporter(content_dir, result.problems)
+    folder = content_dir / "programmes"
+    courses_dir = content_dir / "courses"
+    courses = {path.parent.name for path in courses_dir.glob("*/course.yaml")}
+    lines: dict[str, tuple[Path, int]] = {}
+    for path in sorted(folder.glob("*")) if folder.is_dir() else []:
+        if path.suffix != ".yaml":
+            if path.is_file() and not path.name.startswith("."):
+                report(path, 1, "a programme file must be named <slug>.yaml")
+            continue
+        if not SLUG.match(path.stem):
+            report(path, 1, "a programme file name must be a slug of a-z, 0-9 and '-'")
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            report(path, text_line(path.read_bytes(), error.start), "the file is not UTF-8")
+            continue
+        programme = parse_programme(text, path, report, courses)
+        if programme:
+            result.programmes[programme.slug] = programme
+            prerequisite_line = next(
+                (n for n, line in enumerate(text.split("\n"), 1) if "requires_certificate" in line),
+                1,
+            )
+            lines[programme.slug] = (path, prerequisite_line)
+    for slug, programme in list(result.programmes.items()):
+        needed = programme.requires_certificate
+        if needed and (needed == slug or needed not in result.programmes):
+            path, line = lines[slug]
+            report(path, line, f"'requires_certificate' names no other programme: '{needed}'")
+            del result.programmes[slug]
+    result.problems.sort()
+    return result
+
+
+def text_line(data: bytes, offset: int) -> int:
+    """The 1-based line of a byte offset."""
+    return data.count(b"\n", 0, offset) + 1

@@ -1,0 +1,19 @@
+"""The programmes page: each syllabus with its hour categories and requirements."""
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from lms.access import login_required
+from lms.auth.models import Role
+from lms.programmes.services import get_programmes
+
+bp = Blueprint("programmes", __name__)
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Every programme; coordinators also see the problems of broken programme files."""
+    programmes = get_programmes()
+    problems = programmes.problems if current_user.has_role(Role.COORDINATOR) else []
+    return render_template("programmes/index.html", programmes=list(programmes), problems=problems)
