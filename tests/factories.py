@@ -1,11 +1,15 @@
 """Factories for test objects: each call makes a valid object with unique values."""
 
 import itertools
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lms.auth import services as accounts
 from lms.auth.models import Role, User
+from lms.cohorts.models import Cohort, Enrolment, TrainingSession
 
 PASSWORD = "correct horse battery"
 _numbers = itertools.count(1)
@@ -40,3 +44,72 @@ def login(client, user: User) -> None:
     with client.session_transaction() as flask_session:
         flask_session["_user_id"] = user.get_id()
         flask_session["_fresh"] = True
+
+
+def make_cohort(
+    session: Session,
+    programme: str = "support-person",
+    *,
+    trainers: tuple[User, ...] = (),
+    trainees: tuple[User, ...] = (),
+    **fields,
+) -> Cohort:
+    """A cohort of ``programme`` with its trainers and active trainees."""
+    number = next(_numbers)
+    cohort = Cohort(
+        programme_slug=programme,
+        name=fields.pop("name", f"Cohort {number}"),
+        starts_on=fields.pop("starts_on", date(2026, 9, 1)),
+        ends_on=fields.pop("ends_on", date(2026, 12, 31)),
+        **fields,
+    )
+    cohort.trainers = list(trainers)
+    session.add(cohort)
+    session.flush()
+    for trainee in trainees:
+        session.add(Enrolment(cohort_id=cohort.id, user_id=trainee.id))
+    session.commit()
+    return cohort
+
+
+def make_session(
+    session: Session,
+    cohort: Cohort,
+    *,
+    category: str = "support-role",
+    starts_at: datetime | None = None,
+    minutes: int = 180,
+    **fields,
+) -> TrainingSession:
+    """A session of ``cohort``; by default it started yesterday at 10:00 UTC."""
+    starts_at = starts_at or datetime.now(UTC).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    ) - timedelta(days=1)
+    item = TrainingSession(
+        cohort_id=cohort.id,
+        title=fields.pop("title", f"Session {next(_numbers)}"),
+        category=category,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=minutes),
+        lessons=[],
+        **fields,
+    )
+    session.add(item)
+    session.commit()
+    return item
+
+
+@contextmanager
+def count_queries(connection):
+    """Count the SQL statements sent through the test's connection."""
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            statements.append(statement)
+
+    sa.event.listen(connection, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(connection, "before_cursor_execute", record)

@@ -38,6 +38,31 @@ AUDIENCE = {
     "courses.search": LOGIN,
     "courses.media": LOGIN,
     "courses.problems": {COORDINATOR},
+    "programmes.index": LOGIN,
+    "cohorts.index": LOGIN,
+    "cohorts.new": {COORDINATOR},
+    "cohorts.edit": {COORDINATOR},
+    "cohorts.show": LOGIN,  # and then only for its staff and trainees: tests/test_cohorts.py
+    "cohorts.enrol": {COORDINATOR},
+    "cohorts.set_status": {COORDINATOR},
+    "cohorts.import_csv": {COORDINATOR},
+    "cohorts.sample_csv": {COORDINATOR},
+    "cohorts.new_session": {TRAINER, COORDINATOR},
+    "cohorts.edit_session": {TRAINER, COORDINATOR},
+    "cohorts.cancel_session": {TRAINER, COORDINATOR},
+    "cohorts.cohort_feed": PUBLIC,  # the secret address is the key
+    "cohorts.personal_feed": PUBLIC,
+    "cohorts.my_calendar": LOGIN,
+    "cohorts.reset_cohort_feed": {TRAINER, COORDINATOR},
+    "attendance.register": {TRAINER, COORDINATOR},
+    "attendance.all_present": {TRAINER, COORDINATOR},
+    "attendance.add_make_up": {TRAINER, COORDINATOR},
+    "attendance.confirm_check_ins": {TRAINER, COORDINATOR},
+    "attendance.check_in_code": {TRAINER, COORDINATOR},
+    "attendance.check_in": LOGIN,
+    "attendance.history": {TRAINER, COORDINATOR},
+    "attendance.matrix": {TRAINER, COORDINATOR},
+    "attendance.trainee_report": LOGIN,  # and then only for the trainee and their staff
 }
 
 VISITORS = ["anonymous", TRAINEE, TRAINER, COORDINATOR]
@@ -50,6 +75,9 @@ def _sample_arguments(rule, target_user_id: int) -> dict:
         "token": "no-such-token",
         "course_slug": "support-role",
         "lesson_slug": "boundaries-and-ethics",
+        "cohort_id": 999_999,
+        "session_id": 999_999,
+        "kind": "csv",
     }
     missing = [name for name in rule.arguments if name not in values]
     assert not missing, f"add a sample value for {missing} of {rule.endpoint}"

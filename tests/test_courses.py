@@ -1,7 +1,5 @@
 """Course pages: catalogue, lessons, progress, languages, search, and what they cost."""
 
-import contextlib
-
 import pytest
 import sqlalchemy as sa
 
@@ -9,27 +7,11 @@ from lms import rendering
 from lms.auth.models import Role
 from lms.courses.models import LessonCompletion
 from tests.conftest import make_app
-from tests.factories import login, make_user
+from tests.factories import count_queries, login, make_user
 from tests.test_content import COURSE_YAML, lesson
 from tests.test_rendering import HOSTILE, assert_safe
 
 LESSON = "/courses/support-role/boundaries-and-ethics"
-
-
-@contextlib.contextmanager
-def count_queries(connection):
-    """Count the SQL statements sent through the test's connection."""
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    sa.event.listen(connection, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(connection, "before_cursor_execute", record)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from lms.auth.models import Role
 from tests.conftest import make_app
-from tests.factories import PASSWORD, login, make_user
+from tests.factories import PASSWORD, login, make_cohort, make_session, make_user
 
 
 @pytest.fixture
@@ -21,14 +21,18 @@ def _token(page: str) -> str:
 
 def test_every_post_route_refuses_a_request_without_csrf_token(csrf_app, session):
     client = csrf_app.test_client()
-    login(client, make_user(session, Role.COORDINATOR, Role.TRAINER, Role.TRAINEE))
+    staff = make_user(session, Role.COORDINATOR, Role.TRAINER, Role.TRAINEE)
+    login(client, staff)
     target = make_user(session)
+    cohort = make_cohort(session, trainers=(staff,), trainees=(target,))
+    item = make_session(session, cohort)
     adapter = csrf_app.url_map.bind("localhost")
     post_rules = [rule for rule in csrf_app.url_map.iter_rules() if "POST" in rule.methods]
     assert len(post_rules) >= 8
     for rule in post_rules:
         args = {"user_id": target.id, "token": "t", "course_slug": "support-role",
-                "lesson_slug": "boundaries-and-ethics"}  # fmt: skip
+                "lesson_slug": "boundaries-and-ethics", "cohort_id": cohort.id,
+                "session_id": item.id}  # fmt: skip
         url = adapter.build(rule.endpoint, {k: v for k, v in args.items() if k in rule.arguments})
         response = client.post(url, data={})
         assert response.status_code == 400, f"{url} accepted a POST without CSRF token"

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from sqlalchemy.orm import Session
 
 from lms.attendance.models import AttendanceRecord
@@ -90,6 +91,7 @@ def _people(session: Session, cohort: Cohort, user_id: int | None = None):
         .join(Enrolment, Enrolment.user_id == User.id)
         .where(Enrolment.cohort_id == cohort.id)
         .order_by(User.display_name, User.id)
+        .options(so.raiseload(User.role_rows))
     )
     if user_id is not None:
         statement = statement.where(User.id == user_id)

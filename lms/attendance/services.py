@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -73,6 +74,7 @@ def register_rows(session: Session, item: TrainingSession) -> list[RegisterRow]:
         )
         .where(sa.or_(Enrolment.id.is_not(None), User.id.in_(marked)))
         .order_by(User.display_name, User.id)
+        .options(so.raiseload(User.role_rows))  # not needed here; keeps the page's cost flat
     ).all()
     records = {
         record.user_id: record
@@ -246,6 +248,7 @@ def make_up_candidates(session: Session, item: TrainingSession, cohort: Cohort) 
             )
             .order_by(User.display_name)
             .distinct()
+            .options(so.raiseload(User.role_rows))
         )
     )
 

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import (
     Blueprint,
     Response,
@@ -62,7 +63,9 @@ def managed_cohort(cohort_id: int) -> Cohort:
 
 
 def managed_session(session_id: int) -> TrainingSession:
-    item = db.session.get(TrainingSession, session_id) or abort(404)
+    item = db.session.get(
+        TrainingSession, session_id, options=[so.joinedload(TrainingSession.cohort)]
+    ) or abort(404)
     managed_cohort(item.cohort_id)
     return item
 
@@ -304,7 +307,7 @@ def _plan(form: SessionForm) -> services.SessionPlan:
         place=form.place.data or "",
         online_url=form.online_url.data or "",
         lessons=form.lessons.data or [],
-        repeat_weeks=form.repeat_weeks.data or 1,
+        repeat_weeks=(form.repeat_weeks.data or 1) if form.repeat_weeks else 1,
     )
 
 
