@@ -1,6 +1,7 @@
 """Run every benchmark: ``python -m bench`` (or ``make bench``)."""
 
-from bench import lesson_throughput
+from bench import lesson_throughput, register_matrix
 
 if __name__ == "__main__":
     lesson_throughput.main()
+    register_matrix.main()

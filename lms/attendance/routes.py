@@ -14,7 +14,7 @@ from lms.access import login_required, roles_required
 from lms.attendance import reports, services
 from lms.attendance.forms import CheckInForm, MakeUpForm
 from lms.attendance.ledger import build_matrix
-from lms.attendance.models import MARKS, PARTIAL_MARKS
+from lms.attendance.models import MARK_LABELS, MARKS, PARTIAL_MARKS
 from lms.auth.models import Role
 from lms.cohorts import services as cohorts
 from lms.cohorts.routes import get_cohort, managed_cohort, managed_session, programme_of
@@ -255,8 +255,14 @@ def matrix(cohort_id: int, kind: str | None = None):
     table = build_matrix(db.session, cohort, programme, sessions)
     if kind:
         return reports.matrix_download(kind, cohort, programme, table, current_user.language)
+    labels = {mark: str(label) for mark, label in MARK_LABELS.items()}  # once, not per cell
     return render_template(
-        "attendance/matrix.html", cohort=cohort, programme=programme, matrix=table
+        "attendance/matrix.html",
+        cohort=cohort,
+        programme=programme,
+        matrix=table,
+        labels=labels,
+        letters={mark: label[:1].upper() for mark, label in labels.items()},
     )
 
 

@@ -1,0 +1,136 @@
+"""The cohort register report for 200 trainees x 60 sessions, on SQLite and on PostgreSQL.
+
+Builds the cohort (12,000 marks), then times the matrix page and its XLSX export through the
+app, against the same report for a 5 x 5 cohort, and prints the times and their ratios.
+Run: ``python -m bench.register_matrix``. PostgreSQL is used when reachable (a scratch database
+``tugi_bench`` is created and dropped; set LMS_BENCH_POSTGRES to another server URL).
+"""
+
+import os
+import statistics
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+
+SERVER = os.environ.get("LMS_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/")
+SIZES = ((5, 5), (200, 60))
+REPEAT = 5
+
+
+def build(db, trainees: int, sessions: int, tag: str):
+    from lms.attendance.models import AttendanceRecord
+    from lms.auth.models import User, UserRole
+    from lms.cohorts.models import Cohort, Enrolment, TrainingSession
+
+    cohort = Cohort(programme_slug="support-person", name=f"Bench {tag}",
+                    starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31))  # fmt: skip
+    db.session.add(cohort)
+    db.session.flush()
+    users = [{"email": f"bench-{tag}-{n}@example.org", "display_name": f"Trainee {n:03d}",
+              "language": "en"} for n in range(trainees)]  # fmt: skip
+    ids = db.session.scalars(sa.insert(User).returning(User.id), users).all()
+    db.session.execute(sa.insert(UserRole), [{"user_id": i, "role": "trainee"} for i in ids])
+    db.session.execute(sa.insert(Enrolment), [{"cohort_id": cohort.id, "user_id": i} for i in ids])
+    start = datetime(2026, 2, 1, 8, tzinfo=UTC)
+    rows = [{"cohort_id": cohort.id, "title": f"Session {n}", "lessons": [],
+             "category": ("support-role", "care-practice")[n % 2],
+             "starts_at": start + timedelta(days=n),
+             "ends_at": start + timedelta(days=n, hours=3)} for n in range(sessions)]  # fmt: skip
+    session_ids = db.session.scalars(sa.insert(TrainingSession).returning(TrainingSession.id), rows)
+    marks = ("present", "present", "present", "late", "absent")
+    db.session.execute(
+        sa.insert(AttendanceRecord),
+        [{"session_id": s, "user_id": u, "mark": marks[(s + u) % 5], "note": "",
+          "credited_minutes": {"present": 180, "late": 120, "absent": 0}[marks[(s + u) % 5]]}
+         for s in session_ids.all() for u in ids],
+    )  # fmt: skip
+    db.session.commit()
+    return cohort.id
+
+
+def measure(url: str) -> dict:
+    from flask_migrate import upgrade
+
+    from lms import create_app
+    from lms.auth import services as accounts
+    from lms.auth.models import Role
+    from lms.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": False})  # fmt: skip
+    results = {}
+    with app.app_context():
+        upgrade()
+        coordinator = accounts.create_user(
+            db.session, email="bench-coordinator@example.org", display_name="Bench",
+            roles=[Role.COORDINATOR], password=None, language="en", municipality=None,
+            password_method="pbkdf2:sha256:1000",
+        )  # fmt: skip
+        db.session.commit()
+        client = app.test_client()
+        with client.session_transaction() as flask_session:
+            flask_session["_user_id"] = coordinator.get_id()
+        for trainees, sessions in SIZES:
+            cohort_id = build(db, trainees, sessions, f"{trainees}x{sessions}")
+            for kind, path in (("page", "matrix"), ("xlsx", "matrix.xlsx")):
+                times = []
+                for _ in range(REPEAT):
+                    began = time.perf_counter()
+                    response = client.get(f"/attendance/cohorts/{cohort_id}/{path}")
+                    times.append(time.perf_counter() - began)
+                    assert response.status_code == 200, response.status_code
+                results[(trainees, sessions, kind)] = statistics.median(times)
+        db.session.remove()
+        db.engine.dispose()
+    return results
+
+
+def postgres_url() -> str | None:
+    engine = sa.create_engine(SERVER + "postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("DROP DATABASE IF EXISTS tugi_bench"))
+            connection.execute(sa.text("CREATE DATABASE tugi_bench"))
+    except sa.exc.OperationalError:
+        return None
+    finally:
+        engine.dispose()
+    return SERVER + "tugi_bench"
+
+
+def drop_postgres() -> None:
+    engine = sa.create_engine(SERVER + "postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text("DROP DATABASE IF EXISTS tugi_bench"))
+    engine.dispose()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ.setdefault("LMS_INSTANCE_PATH", folder)
+        runs = {"SQLite": measure(f"sqlite:///{folder}/bench.sqlite3")}
+        url = postgres_url()
+        if url:
+            try:
+                runs["PostgreSQL"] = measure(url)
+            finally:
+                drop_postgres()
+        else:
+            print("PostgreSQL is not reachable; measuring SQLite only.")
+    big, small = SIZES[1], SIZES[0]
+    print(f"Register report (median of {REPEAT}), {big[0]} trainees x {big[1]} sessions:")
+    for name, result in runs.items():
+        for kind in ("page", "xlsx"):
+            large, tiny = result[(*big, kind)], result[(*small, kind)]
+            print(f"  {name:<10} {kind:<4} {large * 1000:8.1f} ms   "
+                  f"({large / tiny:5.1f}x the {small[0]} x {small[1]} report, "
+                  f"{big[0] * big[1] / (small[0] * small[1]):.0f}x the cells)")  # fmt: skip
+    if len(runs) == 2:
+        ratio = runs["PostgreSQL"][(*big, "page")] / runs["SQLite"][(*big, "page")]
+        print(f"  PostgreSQL / SQLite, page: {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
