@@ -33,9 +33,9 @@ def init_app(app: Flask) -> None:
     from lms.cohorts.models import STATUS_LABELS
 
     @app.template_filter("hours")
-    def hours(minutes) -> str:
-        """Minutes as hours in the reader's number format: 90 -> "1.5" (or "1,5")."""
-        return format_decimal(round((minutes or 0) / 60, 2), format="#,##0.##")
+    def hours(minutes, hour_minutes: int = 60) -> str:
+        """Minutes as hours (of ``hour_minutes``) in the reader's number format: 90 -> "1.5"."""
+        return format_decimal(round((minutes or 0) / hour_minutes, 2), format="#,##0.##")
 
     @app.context_processor
     def languages():

@@ -352,3 +352,18 @@ def test_exports_open_in_a_spreadsheet(client, session, setup):
     mine = client.get(f"/attendance/cohorts/{cohort.id}/trainees/{ann.id}.xlsx")
     rows = list(openpyxl.load_workbook(io.BytesIO(mine.data)).active.iter_rows(values_only=True))
     assert any("Bus was late" in row for row in rows)
+
+
+def test_academic_hours_are_shown_in_the_programmes_unit(client, session):
+    trainee = make_user(session)
+    cohort = make_cohort(session, "regional-thematic", trainees=(trainee,))
+    item = make_session(session, cohort, category="addiction", minutes=90)
+    session.add(AttendanceRecord(session_id=item.id, user_id=trainee.id, mark="present",
+                                 credited_minutes=90))  # fmt: skip
+    session.commit()
+    login(client, trainee)
+    page = client.get(f"/attendance/cohorts/{cohort.id}/trainees/{trainee.id}")
+    # 90 minutes are 2 academic hours; 75 % of 32 academic hours are required
+    assert "2 of 24 h" in page.get_data(as_text=True)
+    csv_text = client.get(f"/attendance/cohorts/{cohort.id}/trainees/{trainee.id}.csv").data
+    assert b"present" in csv_text

@@ -11,8 +11,9 @@ from lms.exports import table_response
 from lms.programmes.definitions import Programme
 
 
-def hours(minutes: int) -> float:
-    return round(minutes / 60, 2)
+def hours(minutes: int, hour_minutes: int = 60) -> float:
+    """Minutes as hours of the programme (academic hours are 45 minutes)."""
+    return round(minutes / hour_minutes, 2)
 
 
 def _when(item) -> str:
@@ -45,7 +46,8 @@ def matrix_download(kind: str, cohort: Cohort, programme: Programme, table: Matr
             else:
                 row.append(f"{record.mark} {record.credited_minutes}")
         for line in ledger.lines:
-            row += [hours(line.credited), hours(line.required)]
+            per = line.category.hour_minutes
+            row += [hours(line.credited, per), hours(line.required, per)]
         row.append(_("yes") if ledger.at_risk else _("no"))
         rows.append(row)
     filename = f"tugi-register-{cohort.id}"
