@@ -22,7 +22,7 @@ from lms.cohorts.models import (
 )
 from lms.config import LANGUAGES
 from lms.programmes.definitions import Programme
-from lms.users.services import ImportProblem, ImportResult, csv_reader
+from lms.users.services import ImportResult, import_people
 
 MAX_SESSION_HOURS = 12
 MAX_REPEATS = 52
@@ -240,63 +240,33 @@ def import_enrolments(
 
     Columns: email (required); display_name (required for a new person), language, municipality.
     """
-    result = ImportResult()
-    reader = csv_reader(text.lstrip("\ufeff"))
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
-    if "email" not in header:
-        result.problems.append(ImportProblem(1, str(_l("Missing column: %(name)s.", name="email"))))
-        return result
-    unknown = [name for name in header if name not in IMPORT_COLUMNS]
-    if unknown:
-        message = _l(
-            "Unknown column: %(name)s (use %(known)s).",
-            name=", ".join(unknown),
-            known=", ".join(IMPORT_COLUMNS),
-        )
-        result.problems.append(ImportProblem(1, str(message)))
-        return result
-    reader.fieldnames = header
-    seen: dict[str, int] = {}
-    with session.begin_nested() as savepoint:
-        for row in reader:
-            line = reader.line_num
-            extra = row.pop(None, None)
-            if not any((value or "").strip() for value in row.values()) and not any(extra or []):
-                continue
-            try:
-                if extra and any(value.strip() for value in extra):
-                    raise CohortError(_l("The row has more values than the header."))
-                email = accounts.normalise_email(row.get("email") or "")
-                if email in seen:
-                    raise CohortError(
-                        _l("The same email is already on line %(line)d.", line=seen[email])
-                    )
-                seen[email] = line
-                user = accounts.find_user_by_email(session, email)
-                if user is None:
-                    language = (row.get("language") or "en").strip().lower()
-                    if language not in LANGUAGES:
-                        raise CohortError(_l("Unknown language: %(code)s.", code=language))
-                    user = accounts.create_user(
-                        session,
-                        email=email,
-                        display_name=row.get("display_name") or "",
-                        roles=[Role.TRAINEE.value],
-                        language=language,
-                        municipality=row.get("municipality"),
-                        password_method=password_method,
-                    )
-                enrol(session, cohort, programme, user, actor)
-            except (CohortError, accounts.AccountError) as error:
-                result.problems.append(ImportProblem(line, str(error)))
-            else:
-                result.created.append(user)
-        if result.problems or not result.created:
-            savepoint.rollback()
-            result.created = []
-    if not result.problems and not result.created:
-        result.problems.append(ImportProblem(1, str(_l("The file has no rows to import."))))
-    return result
+
+    def add_person(row: dict[str, str], email: str) -> User:
+        user = accounts.find_user_by_email(session, email)
+        if user is None:
+            language = (row.get("language") or "en").strip().lower()
+            if language not in LANGUAGES:
+                raise CohortError(_l("Unknown language: %(code)s.", code=language))
+            user = accounts.create_user(
+                session,
+                email=email,
+                display_name=row.get("display_name") or "",
+                roles=[Role.TRAINEE.value],
+                language=language,
+                municipality=row.get("municipality"),
+                password_method=password_method,
+            )
+        enrol(session, cohort, programme, user, actor)
+        return user
+
+    return import_people(
+        session,
+        text,
+        required=IMPORT_COLUMNS[:1],
+        optional=IMPORT_COLUMNS[1:],
+        add_person=add_person,
+        refusals=(CohortError, accounts.AccountError),
+    )
 
 
 # --- The schedule -----------------------------------------------------------------------------

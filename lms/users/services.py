@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -86,34 +87,35 @@ def csv_reader(text: str) -> csv.DictReader:
     return csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
-def import_users(session: Session, text: str, password_method: str) -> ImportResult:
-    """Import people from CSV text: every row is checked, and either all are created or none.
+def import_people(
+    session: Session,
+    text: str,
+    *,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    add_person: Callable[[dict[str, str], str], User],
+    refusals: tuple[type[Exception], ...] = (accounts.AccountError,),
+) -> ImportResult:
+    """Check every row of CSV text about people and add them all, or none.
 
-    Columns: email, display_name (required); roles (``trainee;trainer``), language, municipality.
+    ``add_person(row, email)`` adds one row's person (raising one of ``refusals`` to refuse the
+    row); the rows, their columns, blank lines and repeated emails are checked here.
     """
     result = ImportResult()
     reader = csv_reader(text.lstrip("\ufeff"))
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    missing = [name for name in required if name not in header]
+    unknown = [name for name in header if name not in required + optional]
     if missing:
-        result.problems.append(
-            ImportProblem(1, str(_l("Missing column: %(name)s.", name=", ".join(missing))))
+        message = _l("Missing column: %(name)s.", name=", ".join(missing))
+    elif unknown:
+        message = _l(
+            "Unknown column: %(name)s (use %(known)s).",
+            name=", ".join(unknown),
+            known=", ".join(required + optional),
         )
-        return result
-    unknown = [name for name in header if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
-    if unknown:
-        result.problems.append(
-            ImportProblem(
-                1,
-                str(
-                    _l(
-                        "Unknown column: %(name)s (use %(known)s).",
-                        name=", ".join(unknown),
-                        known=", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS),
-                    )
-                ),
-            )
-        )
+    if missing or unknown:
+        result.problems.append(ImportProblem(1, str(message)))
         return result
     reader.fieldnames = header
     seen: dict[str, int] = {}
@@ -135,16 +137,8 @@ def import_users(session: Session, text: str, password_method: str) -> ImportRes
                         _l("The same email is already on line %(line)d.", line=seen[email])
                     )
                 seen[email] = line
-                user = accounts.create_user(
-                    session,
-                    email=email,
-                    display_name=row.get("display_name") or "",
-                    roles=_parse_roles(row.get("roles") or ""),
-                    language=(row.get("language") or "en").strip().lower(),
-                    municipality=row.get("municipality"),
-                    password_method=password_method,
-                )
-            except accounts.AccountError as error:
+                user = add_person(row, email)
+            except refusals as error:
                 result.problems.append(ImportProblem(line, str(error)))
             else:
                 result.created.append(user)
@@ -154,3 +148,25 @@ def import_users(session: Session, text: str, password_method: str) -> ImportRes
     if not result.problems and not result.created:
         result.problems.append(ImportProblem(1, str(_l("The file has no rows to import."))))
     return result
+
+
+def import_users(session: Session, text: str, password_method: str) -> ImportResult:
+    """Import people from CSV text: every row is checked, and either all are created or none.
+
+    Columns: email, display_name (required); roles (``trainee;trainer``), language, municipality.
+    """
+
+    def add_person(row: dict[str, str], email: str) -> User:
+        return accounts.create_user(
+            session,
+            email=email,
+            display_name=row.get("display_name") or "",
+            roles=_parse_roles(row.get("roles") or ""),
+            language=(row.get("language") or "en").strip().lower(),
+            municipality=row.get("municipality"),
+            password_method=password_method,
+        )
+
+    return import_people(
+        session, text, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, add_person=add_person
+    )
