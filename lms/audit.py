@@ -55,15 +55,15 @@ def record(
     return event
 
 
-def events_for(session: Session, subject_type: str, subject_ids) -> list[AuditEvent]:
-    """Events about the given subjects, newest first."""
+def events_for(session: Session, subject_types: tuple[str, ...], subject_ids) -> list[AuditEvent]:
+    """Events about the given subjects (of any of the given types), newest first."""
     ids = list(subject_ids)
     if not ids:
         return []
     return list(
         session.scalars(
             sa.select(AuditEvent)
-            .where(AuditEvent.subject_type == subject_type, AuditEvent.subject_id.in_(ids))
+            .where(AuditEvent.subject_type.in_(subject_types), AuditEvent.subject_id.in_(ids))
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         )
     )

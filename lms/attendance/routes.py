@@ -4,6 +4,7 @@ import io
 from datetime import UTC, datetime
 
 import segno
+import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,7 +16,7 @@ from lms.attendance import reports, services
 from lms.attendance.forms import CheckInForm, MakeUpForm
 from lms.attendance.ledger import build_matrix
 from lms.attendance.models import MARK_LABELS, MARKS, PARTIAL_MARKS
-from lms.auth.models import Role
+from lms.auth.models import Role, User
 from lms.cohorts import services as cohorts
 from lms.cohorts.routes import get_cohort, managed_cohort, managed_session, programme_of
 from lms.extensions import db, limiter
@@ -112,20 +113,31 @@ def register(session_id: int):
     )
 
 
+def _apply(item, change, success) -> None:
+    """Run one register action (CSRF checked), then commit and say so, or roll back and say why."""
+    if not ConfirmForm().validate_on_submit():
+        return
+    try:
+        result = change()
+    except services.RegisterError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(success(result), "success")
+
+
 @bp.route("/sessions/<int:session_id>/all-present", methods=["POST"])
 @staff
 def all_present(session_id: int):
     item = managed_session(session_id)
-    if ConfirmForm().validate_on_submit():
-        rows = services.register_rows(db.session, item)
-        try:
-            count = services.mark_all_present(db.session, item, rows, current_user)
-        except services.RegisterError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("%(n)d trainees marked present.", n=count), "success")
+    _apply(
+        item,
+        lambda: services.mark_all_present(
+            db.session, item, services.register_rows(db.session, item), current_user
+        ),
+        lambda count: _("%(n)d trainees marked present.", n=count),
+    )
     return redirect(url_for("attendance.register", session_id=item.id))
 
 
@@ -135,15 +147,12 @@ def add_make_up(session_id: int):
     """Add a trainee of another cohort of the programme who makes up a missed session here."""
     item = managed_session(session_id)
     user_id = _int_or_none(request.form.get("user_id"))
-    if ConfirmForm().validate_on_submit() and user_id is not None:
-        try:
-            services.add_make_up(db.session, item, item.cohort, user_id, current_user)
-        except services.RegisterError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("The make-up attendee has been added as present."), "success")
+    if user_id is not None:
+        _apply(
+            item,
+            lambda: services.add_make_up(db.session, item, item.cohort, user_id, current_user),
+            lambda _none: _("The make-up attendee has been added as present."),
+        )
     return redirect(url_for("attendance.register", session_id=item.id))
 
 
@@ -151,16 +160,13 @@ def add_make_up(session_id: int):
 @staff
 def confirm_check_ins(session_id: int):
     item = managed_session(session_id)
-    if ConfirmForm().validate_on_submit():
-        rows = services.register_rows(db.session, item)
-        try:
-            count = services.confirm_check_ins(db.session, item, rows, current_user)
-        except services.RegisterError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("%(n)d check-ins confirmed.", n=count), "success")
+    _apply(
+        item,
+        lambda: services.confirm_check_ins(
+            db.session, item, services.register_rows(db.session, item), current_user
+        ),
+        lambda count: _("%(n)d check-ins confirmed.", n=count),
+    )
     return redirect(url_for("attendance.register", session_id=item.id))
 
 
@@ -235,12 +241,11 @@ def check_in():
 def history(session_id: int):
     """Every change to the session and its register: who, when, before and after."""
     item = managed_session(session_id)
-    rows = services.register_rows(db.session, item)
-    names = {row.user.id: row.user.display_name for row in rows}
-    events = audit.events_for(db.session, "register", [item.id]) + audit.events_for(
-        db.session, "session", [item.id]
+    events = audit.events_for(db.session, ("register", "session"), [item.id])
+    people = {(event.after or event.before or {}).get("user_id") for event in events} - {None}
+    names = dict(
+        db.session.execute(sa.select(User.id, User.display_name).where(User.id.in_(people))).all()
     )
-    events.sort(key=lambda event: (event.at, event.id), reverse=True)
     return render_template("attendance/history.html", item=item, events=events, names=names)
 
 
