@@ -44,6 +44,7 @@ def register_extensions(app: Flask) -> None:
     from lms.courses import services as courses
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
     from lms.programmes import services as programmes
+    from lms.quizzes import services as quizzes
 
     db.init_app(app)
     migrations = str(REPOSITORY_ROOT / "migrations")
@@ -57,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     courses.init_app(app)
     programmes.init_app(app)
+    quizzes.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -67,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.courses.routes import bp as courses_bp
     from lms.main.routes import bp as main_bp
     from lms.programmes.routes import bp as programmes_bp
+    from lms.quizzes.routes import bp as quizzes_bp
     from lms.users.routes import bp as users_bp
 
     app.register_blueprint(main_bp)
@@ -76,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(programmes_bp, url_prefix="/programmes")
     app.register_blueprint(cohorts_bp, url_prefix="/cohorts")
     app.register_blueprint(attendance_bp, url_prefix="/attendance")
+    app.register_blueprint(quizzes_bp, url_prefix="/quizzes")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -107,9 +107,56 @@ def content_check_command(content_dir):
         sys.exit(1)
 
 
+@click.group("quizzes")
+def quizzes_group():
+    """Quiz commands."""
+
+
+@quizzes_group.command("check")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the parsed questions as JSON.")
+@with_appcontext
+def quizzes_check_command(files, as_json):
+    """Check the shipped quizzes, or FILES; print each problem as path:line: message."""
+    import json
+
+    from lms.courses.loader import load_catalog
+    from lms.quizzes.definitions import load_quizzes, read_quiz_file
+
+    folder = Path(current_app.config["CONTENT_DIR"])
+    catalog = load_catalog(folder)
+    lessons = {(c.slug, lesson.slug) for c in catalog.courses for lesson in c.lessons}
+    if files:
+        quizzes, problems = [], []
+        for name in files:
+            quiz, found = read_quiz_file(Path(name).resolve(), Path.cwd(), lessons)
+            quizzes += [quiz] if quiz else []
+            problems += found
+    else:
+        loaded = load_quizzes(folder, lessons)
+        quizzes, problems = list(loaded.quizzes.values()), loaded.problems
+    for problem in sorted(problems):
+        click.echo(str(problem), err=as_json)
+    if as_json:
+        data = [
+            {
+                "quiz": quiz.slug,
+                "path": quiz.path,
+                "settings": quiz.settings_header(),
+                "questions": [question.as_dict() for question in quiz.questions],
+            }
+            for quiz in quizzes
+        ]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    count = sum(len(quiz.questions) for quiz in quizzes)
+    click.echo(f"{len(quizzes)} quizzes, {count} questions, {len(problems)} problems", err=True)
+    if problems:
+        sys.exit(1)
+
+
 def register(app: Flask) -> None:
     """Attach the commands to the app's CLI."""
-    for command in (init_command, demo_command, create_user_command, content_group):
+    for command in (init_command, demo_command, create_user_command, content_group, quizzes_group):
         app.cli.add_command(command)
 
 

@@ -169,3 +169,24 @@ def render_markdown(source: str, *, base_url: str | None = None) -> Rendered:
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return rendered
+
+
+def render_text(text: str, text_format: str = "markdown", *, inline: bool = False) -> Markup:
+    """Quiz text in one of GIFT's formats, sanitised like everything else.
+
+    ``markdown`` goes through Markdown; ``html`` and ``moodle`` (Moodle's "auto-format": HTML
+    allowed, line breaks kept) through the allow-list; ``plain`` is escaped. ``inline`` drops
+    the paragraph around a one-paragraph result, for answers shown beside a radio button.
+    """
+    if text_format == "plain":
+        return Markup("<br>".join(html_module.escape(line) for line in text.split("\n")))
+    if text_format == "markdown":
+        html = str(render_markdown(text).html)
+    else:
+        source = text.replace("\n", "<br>\n") if text_format == "moodle" else text
+        html = _cleaner.clean(source)
+    if inline:
+        match = re.fullmatch(r"\s*<p>(.*)</p>\s*", html, re.DOTALL)
+        if match and "<p>" not in match.group(1):
+            html = match.group(1)
+    return Markup(html)

@@ -113,3 +113,47 @@ def count_queries(connection):
         yield statements
     finally:
         sa.event.remove(connection, "before_cursor_execute", record)
+
+
+GIFT_SAMPLE = """// @title: Sample quiz
+// @pass-mark: 60
+
+::Choice::Who decides about the client's life? {=The client#Yes ~The support person#No}
+
+::TF::A support person may share a client's story with friends. {FALSE#Never.#Right.}
+
+::Short::Which number is the child helpline? {=116111 =%50%116 111#almost}
+
+::Number::How many hours long is part one? {#25:1}
+
+::Match::Match the words. {=CARe -> a methodology =GDPR -> data protection =-> a distractor}
+
+::Several::Which are core acts? {~%50%Making contact ~%50%Supporting the plan ~%-100%Deciding for them}
+
+::Essay::Describe one boundary you keep. {####Names a boundary and why.}
+"""
+
+
+def make_quiz(session: Session, slug: str | None = None, source: str = GIFT_SAMPLE, uploader=None):
+    """An uploaded quiz (default: one question of each kind); returns the parsed ``Quiz``."""
+    from lms.quizzes import services
+    from lms.quizzes.models import UploadedQuiz
+
+    slug = slug or f"sample-{next(_numbers)}"
+    session.add(UploadedQuiz(slug=slug, source=source, uploaded_by_id=uploader and uploader.id))
+    session.flush()
+    return services.get_quiz(session, slug)
+
+
+def make_attempt(session: Session, quiz, user: User, answers: dict | None = None, now=None):
+    """An attempt at ``quiz`` with ``answers`` ({question key: form values}) saved."""
+    from lms.quizzes import services
+
+    now = now or datetime.now(UTC)
+    attempt = services.start_attempt(session, quiz, user, now)
+    for key, values in (answers or {}).items():
+        pairs = values if isinstance(values, dict) else None
+        values = [] if pairs else [values] if isinstance(values, str) else list(values)
+        services.save_answer(session, quiz, attempt, key, values, pairs, now=now)
+    session.flush()
+    return attempt

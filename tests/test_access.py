@@ -63,6 +63,22 @@ AUDIENCE = {
     "attendance.history": {TRAINER, COORDINATOR},
     "attendance.matrix": {TRAINER, COORDINATOR},
     "attendance.trainee_report": LOGIN,  # and then only for the trainee and their staff
+    "quizzes.index": LOGIN,
+    "quizzes.show": LOGIN,
+    "quizzes.start": LOGIN,
+    "quizzes.take": LOGIN,  # and then only the attempt's own trainee: tests/test_quiz_attempts.py
+    "quizzes.answer": LOGIN,
+    "quizzes.save": LOGIN,
+    "quizzes.confirm_submit": LOGIN,
+    "quizzes.result": LOGIN,  # the trainee, the cohort's trainers and coordinators
+    "quizzes.download": {TRAINER, COORDINATOR},
+    "quizzes.upload": {TRAINER, COORDINATOR},
+    "quizzes.edit": {TRAINER, COORDINATOR},
+    "quizzes.regrade": {TRAINER, COORDINATOR},
+    "quizzes.grading_queue": {TRAINER, COORDINATOR},
+    "quizzes.grade": {TRAINER, COORDINATOR},
+    "quizzes.gradebook": LOGIN,  # and then only the cohort's staff
+    "quizzes.dates": LOGIN,  # likewise
 }
 
 VISITORS = ["anonymous", TRAINEE, TRAINER, COORDINATOR]
@@ -78,6 +94,9 @@ def _sample_arguments(rule, target_user_id: int) -> dict:
         "cohort_id": 999_999,
         "session_id": 999_999,
         "kind": "csv",
+        "slug": "support-role-01",
+        "attempt_id": 999_999,
+        "response_id": 999_999,
     }
     missing = [name for name in rule.arguments if name not in values]
     assert not missing, f"add a sample value for {missing} of {rule.endpoint}"

@@ -1,12 +1,22 @@
 """Web security by default: CSRF, headers, cookies, rate limits, error pages."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
 from lms.auth.models import Role
+from lms.quizzes import services
 from tests.conftest import make_app
-from tests.factories import PASSWORD, login, make_cohort, make_session, make_user
+from tests.factories import (
+    PASSWORD,
+    login,
+    make_attempt,
+    make_cohort,
+    make_quiz,
+    make_session,
+    make_user,
+)
 
 
 @pytest.fixture
@@ -26,13 +36,18 @@ def test_every_post_route_refuses_a_request_without_csrf_token(csrf_app, session
     target = make_user(session)
     cohort = make_cohort(session, trainers=(staff,), trainees=(target,))
     item = make_session(session, cohort)
+    with csrf_app.app_context():
+        quiz = make_quiz(session)
+        attempt = make_attempt(session, quiz, target, {"Essay": "My answer"})
+        services.submit(session, quiz, attempt, now=datetime.now(UTC))
     adapter = csrf_app.url_map.bind("localhost")
     post_rules = [rule for rule in csrf_app.url_map.iter_rules() if "POST" in rule.methods]
     assert len(post_rules) >= 8
     for rule in post_rules:
         args = {"user_id": target.id, "token": "t", "course_slug": "support-role",
                 "lesson_slug": "boundaries-and-ethics", "cohort_id": cohort.id,
-                "session_id": item.id}  # fmt: skip
+                "session_id": item.id, "slug": quiz.slug, "attempt_id": attempt.id,
+                "response_id": attempt.responses[0].id}  # fmt: skip
         url = adapter.build(rule.endpoint, {k: v for k, v in args.items() if k in rule.arguments})
         response = client.post(url, data={})
         assert response.status_code == 400, f"{url} accepted a POST without CSRF token"

@@ -230,7 +230,13 @@ def _block(data: LineDict, key: str, allowed: set, path: Path, report) -> LineDi
     return value if _unknown_fields(value, allowed, path, report) else None
 
 
-def parse_programme(text: str, path: Path, report, courses: set[str] | None) -> Programme | None:
+def parse_programme(
+    text: str,
+    path: Path,
+    report,
+    courses: set[str] | None,
+    known_quizzes: set[str] | None = None,
+) -> Programme | None:
     """Check one programme file; return the programme, or None after reporting its problems."""
     before = report.count
     try:
@@ -279,6 +285,9 @@ def parse_programme(text: str, path: Path, report, courses: set[str] | None) -> 
     ):
         report(path, data.line_of("quizzes"), "'quizzes' must be a list of quiz slugs")
         quizzes = []
+    for quiz in quizzes:
+        if known_quizzes is not None and quiz not in known_quizzes:
+            report(path, data.line_of("quizzes"), f"unknown quiz '{quiz}' (no quizzes/{quiz}.gift)")
     certificate = _block(data, "certificate", CERTIFICATE_FIELDS, path, report)
     valid_months = None
     if certificate:
@@ -312,6 +321,7 @@ def load_programmes(content_dir: Path) -> ProgrammeSet:
     folder = content_dir / "programmes"
     courses_dir = content_dir / "courses"
     courses = {path.parent.name for path in courses_dir.glob("*/course.yaml")}
+    quizzes = {path.stem for path in (content_dir / "quizzes").glob("*.gift")}
     lines: dict[str, tuple[Path, int]] = {}
     for path in sorted(folder.glob("*")) if folder.is_dir() else []:
         if path.suffix != ".yaml":
@@ -326,7 +336,7 @@ def load_programmes(content_dir: Path) -> ProgrammeSet:
         except UnicodeDecodeError as error:
             report(path, text_line(path.read_bytes(), error.start), "the file is not UTF-8")
             continue
-        programme = parse_programme(text, path, report, courses)
+        programme = parse_programme(text, path, report, courses, quizzes)
         if programme:
             result.programmes[programme.slug] = programme
             prerequisite_line = next(

@@ -1,0 +1,147 @@
+"""Uploading and correcting a quiz in the browser: GIFT text in, preview with problems by line,
+save. The settings come from the form; ``// @`` lines in an uploaded file fill the form first."""
+
+import re
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.courses.content import Problem
+from lms.courses.services import get_catalog
+from lms.extensions import db
+from lms.quizzes import gift, services
+from lms.quizzes.definitions import REVIEW_OPTIONS, read_quiz, read_settings
+from lms.quizzes.forms import KIND_LABELS, MAX_GIFT_BYTES, QuizForm
+from lms.quizzes.models import UploadedQuiz
+
+_SETTING_LINE = re.compile(r"^\s*//\s*@.*$", re.MULTILINE)
+
+
+def _link_choices(form: QuizForm, language: str) -> None:
+    choices = [("", _("Not linked"))]
+    for course in get_catalog().courses:
+        title = course.title_for(language)
+        choices.append((course.slug, title))
+        choices += [
+            (f"{course.slug}/{lesson.slug}", f"{title}: {lesson.text_for(language).title}")
+            for lesson in course.lessons
+        ]
+    form.link.choices = choices
+
+
+def _fill_from(form: QuizForm, settings: dict) -> None:
+    """Put settings (from a quiz or from a file's @ lines) into the form."""
+    if "title" in settings:
+        form.title.data = settings["title"]
+    course, lesson = settings.get("course", ""), settings.get("lesson", "")
+    form.link.data = f"{course}/{lesson}" if lesson else course
+    for name in ("pass_mark", "attempts", "time_limit", "shuffle_questions", "shuffle_answers"):
+        if name in settings:
+            getattr(form, name).data = settings[name]
+    if "review" in settings:
+        form.review.data = [option for option in REVIEW_OPTIONS if option in settings["review"]]
+
+
+def _header(form: QuizForm) -> list[str]:
+    course, _, lesson = (form.link.data or "").partition("/")
+    shuffle = [
+        name
+        for name, on in (
+            ("questions", form.shuffle_questions.data),
+            ("answers", form.shuffle_answers.data),
+        )
+        if on
+    ]
+    review = [option for option in REVIEW_OPTIONS if option in (form.review.data or [])]
+    lines = [f"@title: {' '.join((form.title.data or '').split())}"]
+    lines += [f"@course: {course}"] if course else []
+    lines += [f"@lesson: {lesson}"] if lesson else []
+    lines += [
+        f"@pass-mark: {float(form.pass_mark.data or 0):g}",
+        f"@attempts: {form.attempts.data or 0}",
+        f"@time-limit: {form.time_limit.data or 0}",
+        f"@shuffle: {' '.join(shuffle) or 'none'}",
+        f"@review: {' '.join(review) or 'none'}",
+    ]
+    return lines
+
+
+def _read_file(form: QuizForm) -> str | None:
+    """The uploaded file's text with its @ lines blanked (they fill the form), or None."""
+    upload = form.file.data
+    if not upload or not getattr(upload, "filename", ""):
+        return None
+    data = upload.read(MAX_GIFT_BYTES + 1)
+    if len(data) > MAX_GIFT_BYTES:
+        form.file.errors = [_("The file is larger than %(kb)s KB.", kb=MAX_GIFT_BYTES // 1024)]
+        return ""
+    text, problem = gift.decode(data)
+    if problem:
+        form.file.errors = [
+            _("Line %(line)s: %(message)s", line=problem.line, message=problem.message)
+        ]
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    settings = read_settings(gift.parse(text).header, lambda line, message: None)
+    _fill_from(form, settings)
+    return _SETTING_LINE.sub("//", text)
+
+
+def _check(form: QuizForm, slug: str, replacing: bool):
+    """(quiz or None, problems with lines counted in the text box, full source)."""
+    body = form.source.data or ""
+    header = _header(form)
+    source = "\n".join(f"// {line}" for line in header) + "\n" + body
+    quiz, found = read_quiz(slug, source, "", origin="upload")
+    shift = len(header)
+    problems = [Problem("", max(p.line - shift, 1), p.message) for p in found]
+    for message in services.check_upload(db.session, slug, source, replacing=replacing):
+        if isinstance(message, str):
+            problems.append(Problem("", 1, message))
+    problems = sorted(set(problems))
+    return quiz, problems, source, gift.parse(body).questions
+
+
+def quiz_form_page(form: QuizForm, row: UploadedQuiz | None):
+    """The upload page (``row`` None) or the edit page of an uploaded quiz."""
+    _link_choices(form, current_user.language)
+    if row is not None:
+        form.slug.data = row.slug  # the address never changes
+        if request.method == "GET":
+            _fill_from(form, read_settings(gift.parse(row.source).header, lambda *a: None))
+            form.source.data = _SETTING_LINE.sub("//", row.source).lstrip("/\n")
+    preview = problems = None
+    if request.method == "POST":
+        uploaded = _read_file(form)
+        if uploaded is not None:
+            form.source.data = uploaded
+        if len((form.source.data or "").encode()) > MAX_GIFT_BYTES:
+            form.source.errors = [
+                _("The text is longer than %(kb)s KB.", kb=MAX_GIFT_BYTES // 1024)
+            ]
+        valid = form.validate() and not form.file.errors and not form.source.errors
+        if not (form.source.data or "").strip():
+            form.source.errors = [_("Upload a GIFT file or write the questions.")]
+            valid = False
+        if valid:
+            quiz, problems, source, preview = _check(form, form.slug.data, row is not None)
+            if form.save.data and not problems:
+                saved = services.save_upload(db.session, form.slug.data, source, current_user)
+                db.session.commit()
+                flash(_("Quiz “%(title)s” saved.", title=form.title.data), "success")
+                if row is not None and services.outdated_attempts(db.session, quiz):
+                    flash(
+                        _("Attempts graded with the earlier version can now be regraded."), "info"
+                    )
+                return redirect(url_for("quizzes.show", slug=saved.slug))
+    lines = (form.source.data or "").split("\n")
+    return render_template(
+        "quizzes/form.html",
+        form=form,
+        row=row,
+        preview=preview,
+        problems=problems,
+        lines=lines,
+        question_kinds=KIND_LABELS,
+    )

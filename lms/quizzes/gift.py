@@ -1,0 +1,532 @@
+"""Moodle's GIFT quiz format: read it, check it, and write it back.
+
+The grammar follows Moodle's ``qformat_gift``: questions are separated by blank lines, ``//``
+lines are comments, ``::title::`` names a question, ``[markdown]`` and friends set its format, and
+the answer block in braces decides its type. Where Moodle silently misreads a file (a non-numeric
+numerical answer, a stray brace, a choice question with one choice) we report a problem with its
+line instead, and the question is left out.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+FORMATS = ("moodle", "html", "plain", "markdown")
+KINDS = (
+    "multichoice",  # one right answer: radio buttons
+    "multiresponse",  # weighted answers, several may be chosen: check boxes
+    "truefalse",
+    "shortanswer",
+    "numerical",
+    "matching",
+    "essay",
+    "description",
+)
+GRADED_KINDS = frozenset(KINDS) - {"description"}
+MANUAL_KINDS = frozenset({"essay"})
+
+# An escaped special character stands in as a private-use character while the block is split.
+_SPECIALS = "\\~=#{}:"
+_PLACEHOLDER = {char: chr(0xE000 + index) for index, char in enumerate(_SPECIALS)}
+_NEWLINE = chr(0xE000 + len(_SPECIALS))
+_RESTORE = {v: k for k, v in _PLACEHOLDER.items()} | {_NEWLINE: "\n"}
+_RESERVED = re.compile("[\ue000-\ue00f]")
+_FORMAT_TAG = re.compile(r"^\[([A-Za-z]+)\]")
+_WEIGHT = re.compile(r"^%([^%]*)%")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+
+
+class GiftError(ValueError):
+    """A problem in one question, at an offset into its (escaped) block."""
+
+    def __init__(self, message: str, offset: int = 0):
+        super().__init__(message)
+        self.message, self.offset = message, offset
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer of a question. ``fraction`` is its share of the mark, from -1 to 1."""
+
+    text: str = ""
+    fraction: float = 0.0
+    feedback: str = ""
+    value: float | None = None  # numerical: the number expected
+    tolerance: float = 0.0  # numerical: how far from it still counts
+    match: str = ""  # matching: the right-hand side of the pair
+
+
+@dataclass(frozen=True)
+class Question:
+    """A parsed question; ``line`` is where its block starts in the file."""
+
+    kind: str
+    text: str
+    title: str = ""
+    format: str = "moodle"
+    answers: tuple[Answer, ...] = ()
+    general_feedback: str = ""
+    tail: str = ""  # missing-word questions: the text after the blank
+    category: str = ""
+    line: int = field(default=0, compare=False)
+
+    @property
+    def graded(self) -> bool:
+        return self.kind in GRADED_KINDS
+
+    def as_dict(self) -> dict:
+        """The question as plain data (``lms quizzes check --json``)."""
+        answers = []
+        for answer in self.answers:
+            item: dict = {"text": answer.text, "fraction": answer.fraction}
+            if answer.feedback:
+                item["feedback"] = answer.feedback
+            if self.kind == "numerical":
+                item |= {"value": answer.value, "tolerance": answer.tolerance}
+                item["text"] = f"{answer.value:g} ± {answer.tolerance:g}"
+            if self.kind == "matching":
+                item["match"] = answer.match
+            answers.append(item)
+        data = {
+            "type": self.kind,
+            "title": self.title,
+            "text": self.text,
+            "format": self.format,
+            "answers": answers,
+            "feedback": self.general_feedback,
+            "line": self.line,
+        }
+        if self.tail:
+            data["tail"] = self.tail
+        if self.category:
+            data["category"] = self.category
+        return data
+
+
+@dataclass(frozen=True)
+class GiftProblem:
+    line: int
+    message: str
+
+
+@dataclass
+class Parsed:
+    """The questions that parsed, the problems found, and the leading comment lines."""
+
+    questions: list[Question] = field(default_factory=list)
+    problems: list[GiftProblem] = field(default_factory=list)
+    header: list[tuple[int, str]] = field(default_factory=list)  # (line, text after //)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def decode(data: bytes) -> tuple[str | None, GiftProblem | None]:
+    """UTF-8 text of a file, or a problem naming the line of the first bad byte."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        byte = data[error.start]
+        return None, GiftProblem(line, f"the file is not UTF-8 text (byte 0x{byte:02x})")
+
+
+def _escape_source(text: str) -> str:
+    def replace(match: re.Match) -> str:
+        char = match.group(1)
+        return _NEWLINE if char == "n" else _PLACEHOLDER[char]
+
+    return re.sub(r"\\([\\~=#{}:n])", replace, text)
+
+
+def _restore(text: str) -> str:
+    return "".join(_RESTORE.get(char, char) for char in text).strip()
+
+
+def _blocks(text: str):
+    """(first line number, lines) of each run of non-blank lines."""
+    start, lines = 0, []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            if not lines:
+                start = number
+            lines.append(line.rstrip())
+        elif lines:
+            yield start, lines
+            lines = []
+    if lines:
+        yield start, lines
+
+
+def parse(text: str) -> Parsed:
+    """Parse GIFT text. Every question that fails is reported with its line and left out."""
+    result = Parsed()
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    category, seen_question = "", False
+    for start, lines in _blocks(text):
+        kept, first = [], None
+        for offset, line in enumerate(lines):
+            stripped = line.strip()
+            if stripped.startswith("//"):
+                if not seen_question and first is None:
+                    result.header.append((start + offset, stripped[2:].strip()))
+                kept.append("")  # keeps line numbers; Moodle turns it into a space
+                continue
+            if first is None:
+                first = offset
+            kept.append(line)
+        if first is None:
+            continue
+        seen_question = True
+        block = "\n".join(kept[first:])
+        line = start + first
+        reserved = _RESERVED.search(block)
+        if reserved:
+            result.problems.append(
+                GiftProblem(
+                    line + block.count("\n", 0, reserved.start()),
+                    "the text holds a private-use character (U+E000-U+E00F) that GIFT cannot carry",
+                )
+            )
+            continue
+        escaped = _escape_source(block)
+        try:
+            if escaped.strip().startswith("$CATEGORY:"):
+                category = _restore(escaped.strip()[len("$CATEGORY:") :])
+                continue
+            result.questions.append(_parse_question(escaped, line, category))
+        except GiftError as error:
+            result.problems.append(
+                GiftProblem(line + escaped.count("\n", 0, error.offset), error.message)
+            )
+    return result
+
+
+def _split_format(text: str, offset: int) -> tuple[str, str | None]:
+    stripped = text.lstrip()
+    match = _FORMAT_TAG.match(stripped)
+    if not match:
+        return text, None
+    name = match.group(1).lower()
+    if name not in FORMATS:
+        raise GiftError(
+            f"unknown format [{match.group(1)}]: use one of "
+            + ", ".join(f"[{f}]" for f in FORMATS)
+            + " (to show brackets, start the text with [moodle])",
+            offset,
+        )
+    return stripped[match.end() :], name
+
+
+def _parse_question(block: str, line: int, category: str) -> Question:
+    body, title = block.lstrip(), ""
+    lead = len(block) - len(body)
+    if body.startswith("::"):
+        end = body.find("::", 2)
+        if end < 0:
+            raise GiftError("the title has no closing '::'", lead)
+        title = _restore(body[2:end])
+        if not title:
+            raise GiftError("the title between '::' and '::' is empty", lead)
+        lead += end + 2
+        body = body[end + 2 :]
+    opening, closing = body.find("{"), body.find("}")
+    if closing >= 0 and (opening < 0 or closing < opening):
+        raise GiftError("a '}' with no '{' before it (write \\} for a brace in the text)",
+                        lead + closing)  # fmt: skip
+    text, text_format = _split_format(body if opening < 0 else body[:opening], lead)
+    text_format = text_format or "moodle"
+    if opening < 0:
+        text = _restore(text)
+        if not text:
+            raise GiftError("the question is empty", lead)
+        return Question("description", text, title, text_format, category=category, line=line)
+    if closing < 0:
+        raise GiftError("the answers' '{' is never closed with '}'", lead + opening)
+    stray = re.search(r"[{}]", body[closing + 1 :])
+    if stray:
+        raise GiftError(
+            "a second brace after the answers (write \\{ or \\} for a brace in the text)",
+            lead + closing + 1 + stray.start(),
+        )
+    text, tail = _restore(text), _restore(body[closing + 1 :])
+    if not text:
+        raise GiftError("the question has no text before its answers", lead + opening)
+    where = lead + opening
+    if "{" in body[opening + 1 : closing]:
+        raise GiftError("a second '{' before the answers' '}'", where)
+    kind, answers, general = _parse_answers(body[opening + 1 : closing], where)
+    if tail and kind in ("matching", "essay"):
+        raise GiftError(f"a {kind} question cannot have text after its answers", lead + closing)
+    return Question(kind, text, title, text_format, answers, general, tail, category, line)
+
+
+def _parse_answers(block: str, where: int) -> tuple[str, tuple[Answer, ...], str]:
+    general = ""
+    if "####" in block:
+        block, general = block.split("####", 1)
+        general = _restore(general)
+    stripped = block.strip()
+    if not stripped:
+        return "essay", (), general
+    if stripped.startswith("#"):
+        return "numerical", _numerical(stripped[1:].strip(), where), general
+    if "~" in stripped:
+        single = "=" in stripped
+        return (
+            ("multichoice" if single else "multiresponse"),
+            _choices(stripped, single, where),
+            general,
+        )
+    if "=" in stripped and "->" in stripped:
+        return "matching", _matching(stripped, where), general
+    verdict = _TRUE_FALSE.get(stripped.split("#", 1)[0].strip())
+    if verdict is not None:
+        return "truefalse", _true_false(stripped, verdict), general
+    return "shortanswer", _short_answers(stripped, where), general
+
+
+def _weight(text: str, where: int) -> tuple[float | None, str]:
+    """``%50%rest`` -> (0.5, rest); no weight -> (None, text)."""
+    match = _WEIGHT.match(text)
+    if not match:
+        if text.startswith("%"):
+            raise GiftError("an answer weight '%...' has no closing '%'", where)
+        return None, text
+    try:
+        percent = Decimal(match.group(1).strip())
+    except InvalidOperation:
+        raise GiftError(f"the answer weight '%{match.group(1)}%' is not a number", where) from None
+    if not percent.is_finite() or not -100 <= percent <= 100:
+        raise GiftError(f"the answer weight {match.group(1)}% is not between -100% and 100%", where)
+    return float(round(percent / 100, 7)), text[match.end() :]
+
+
+def _feedback(text: str) -> tuple[str, str]:
+    answer, _, feedback = text.partition("#")
+    return _restore(answer), _restore(feedback)
+
+
+def _split_on(text: str, markers: str) -> list[tuple[str, str]]:
+    """Split at every unescaped marker character, keeping which marker began each part."""
+    parts, current, marker = [], [], ""
+    for char in text:
+        if char in markers:
+            if current or marker:
+                parts.append((marker, "".join(current)))
+            current, marker = [], char
+        else:
+            current.append(char)
+    parts.append((marker, "".join(current)))
+    if parts and not parts[0][0] and not parts[0][1].strip():
+        parts.pop(0)
+    return parts
+
+
+def _choices(text: str, single: bool, where: int) -> tuple[Answer, ...]:
+    answers = []
+    for marker, part in _split_on(text, "~="):
+        if not marker:
+            raise GiftError("text before the first '~' or '=' of the answers", where)
+        weight, rest = _weight(part.strip(), where)
+        fraction = weight if weight is not None else (1.0 if marker == "=" else 0.0)
+        tag = _FORMAT_TAG.match(rest)
+        if tag and tag.group(1).lower() in FORMATS:  # Moodle allows a format per answer
+            rest = rest[tag.end() :]
+        answer, feedback = _feedback(rest)
+        if not answer:
+            raise GiftError("an empty answer", where)
+        answers.append(Answer(answer, fraction, feedback))
+    if len(answers) < 2:
+        raise GiftError("a choice question needs at least two answers", where)
+    best = max(a.fraction for a in answers)
+    if single and best != 1.0:
+        raise GiftError("no answer is fully right: mark one with '=' or '%100%'", where)
+    if not single:
+        positive = sum(a.fraction for a in answers if a.fraction > 0)
+        if abs(positive - 1) > 0.001:
+            raise GiftError(
+                f"the right answers' weights add up to {positive * 100:g}%, not 100%", where
+            )
+    return tuple(answers)
+
+
+def _true_false(text: str, verdict: bool) -> tuple[Answer, ...]:
+    parts = [_restore(part) for part in text.split("#", 2)] + ["", ""]
+    wrong, right = parts[1], parts[2]
+    return (
+        Answer("true", 1.0 if verdict else 0.0, right if verdict else wrong),
+        Answer("false", 0.0 if verdict else 1.0, wrong if verdict else right),
+    )
+
+
+def _short_answers(text: str, where: int) -> tuple[Answer, ...]:
+    parts = _split_on(text, "=")
+    if not parts or parts[0][0] != "=":
+        raise GiftError(
+            "unrecognised answers: start each with '=' (short answer) or '~' (choice), "
+            "or write T or F (true/false)",
+            where,
+        )
+    answers = []
+    for _, part in parts:
+        weight, rest = _weight(part.strip(), where)
+        answer, feedback = _feedback(rest)
+        if not answer:
+            raise GiftError("an empty answer", where)
+        answers.append(Answer(answer, 1.0 if weight is None else weight, feedback))
+    if max(a.fraction for a in answers) != 1.0:
+        raise GiftError("no answer is fully right: give one answer without a weight", where)
+    return tuple(answers)
+
+
+def _number(text: str, where: int) -> float:
+    text = text.strip()
+    if not _NUMBER.match(text):
+        hint = " (use a point, not a comma)" if re.match(r"^[+-]?\d+,\d+$", text) else ""
+        raise GiftError(f"'{_restore(text)}' is not a number{hint}", where)
+    return float(text)
+
+
+def _numerical(text: str, where: int) -> tuple[Answer, ...]:
+    parts = [("=", text)] if "=" not in text else _split_on(text, "=")
+    if parts and parts[0][0] != "=":
+        raise GiftError("text before the first '=' of the numerical answers", where)
+    answers = []
+    for _, part in parts:
+        weight, rest = _weight(part.strip(), where)
+        spec, _, feedback = rest.partition("#")
+        if ".." in spec:
+            low, high = (_number(bound, where) for bound in spec.split("..", 1))
+            if low > high:
+                raise GiftError(f"the range {low:g}..{high:g} runs backwards", where)
+            value, tolerance = (low + high) / 2, (high - low) / 2
+        elif ":" in spec:
+            value_text, tolerance_text = spec.split(":", 1)
+            value, tolerance = _number(value_text, where), _number(tolerance_text, where)
+            if tolerance < 0:
+                raise GiftError("a tolerance cannot be negative", where)
+        else:
+            value, tolerance = _number(spec, where), 0.0
+        answers.append(
+            Answer(
+                "", 1.0 if weight is None else weight, _restore(feedback),
+                value=value, tolerance=tolerance,
+            )
+        )  # fmt: skip
+    if not answers or max(a.fraction for a in answers) != 1.0:
+        raise GiftError("no numerical answer is fully right", where)
+    return tuple(answers)
+
+
+def _matching(text: str, where: int) -> tuple[Answer, ...]:
+    pairs = []
+    for marker, part in _split_on(text, "="):
+        if marker != "=":
+            raise GiftError("text before the first '=' of the matching pairs", where)
+        if "->" not in part:
+            raise GiftError("a matching pair needs '->' between its two sides", where)
+        if "#" in part:
+            raise GiftError("matching pairs have no feedback (write \\# for a '#')", where)
+        left, right = (_restore(side) for side in part.split("->", 1))
+        if not right:
+            raise GiftError("a matching pair has nothing after '->'", where)
+        pairs.append(Answer(left, 1.0 if left else 0.0, match=right))
+    if sum(1 for pair in pairs if pair.text) < 2:
+        raise GiftError("a matching question needs at least two pairs", where)
+    return tuple(pairs)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """Text as GIFT writes it: special characters escaped, line breaks as ``\\n``."""
+    for char in _SPECIALS:
+        text = text.replace(char, "\\" + char)
+    return text.replace("\n", "\\n")
+
+
+def percent(fraction: float) -> str:
+    """0.3333333 -> '33.33333' (exact for fractions with up to seven decimals)."""
+    value = (Decimal(repr(fraction)) * 100).normalize()
+    return f"{value:f}"
+
+
+def _weighted(marker: str, answer: Answer, plain: float, choice: bool = False) -> str:
+    weight = "" if answer.fraction == plain else f"%{percent(answer.fraction)}%"
+    feedback = f"#{escape(answer.feedback)}" if answer.feedback else ""
+    text = escape(answer.text)
+    if choice and text.startswith("["):
+        text = "[moodle]" + text  # so a leading [tag] is read as text, not as a format
+    return f"    {marker}{weight}{text}{feedback}"
+
+
+def _answer_block(question: Question) -> list[str]:
+    kind, answers = question.kind, question.answers
+    if kind == "essay":
+        return []
+    if kind == "truefalse":
+        verdict = answers[0].fraction == 1.0
+        right = answers[0 if verdict else 1].feedback
+        wrong = answers[1 if verdict else 0].feedback
+        tail = (
+            f"#{escape(wrong)}#{escape(right)}" if right else (f"#{escape(wrong)}" if wrong else "")
+        )
+        return ["TRUE" + tail if verdict else "FALSE" + tail]
+    if kind == "matching":
+        return [f"    ={escape(a.text)} -> {escape(a.match)}" for a in answers]
+    if kind == "numerical":
+        if len(answers) == 1 and answers[0].fraction == 1.0:
+            answer = answers[0]
+            feedback = f"#{escape(answer.feedback)}" if answer.feedback else ""
+            return [f"#{answer.value!r}:{answer.tolerance!r}{feedback}"]
+        lines = ["#"]
+        for answer in answers:
+            spec = f"{answer.value!r}:{answer.tolerance!r}"
+            feedback = f"#{escape(answer.feedback)}" if answer.feedback else ""
+            weight = "" if answer.fraction == 1.0 else f"%{percent(answer.fraction)}%"
+            lines.append(f"    ={weight}{spec}{feedback}")
+        return lines
+    if kind == "shortanswer":
+        return [_weighted("=", answer, 1.0) for answer in answers]
+    lines, marked = [], False
+    for answer in answers:
+        if kind == "multichoice" and answer.fraction == 1.0 and not marked:
+            lines.append(_weighted("=", answer, 1.0, choice=True))
+            marked = True
+        else:
+            lines.append(_weighted("~", answer, 0.0, choice=True))
+    return lines
+
+
+def write_question(question: Question) -> str:
+    """One question in GIFT."""
+    head = f"::{escape(question.title)}::" if question.title else ""
+    text = escape(question.text)
+    needs_tag = question.format != "moodle" or text.startswith(("[", "/", "$"))
+    if needs_tag:
+        head += f"[{question.format}]"
+    if question.kind == "description":
+        return head + text
+    block = _answer_block(question)
+    if question.general_feedback:
+        block.append(f"####{escape(question.general_feedback)}")
+    answers = "{" + ("\n" + "\n".join(block) + "\n" if block else "") + "}"
+    tail = f" {escape(question.tail)}" if question.tail else ""
+    return f"{head}{text} {answers}{tail}"
+
+
+def write(questions: list[Question], header: list[str] = ()) -> str:
+    """Questions as a GIFT file; ``header`` lines are written first as ``//`` comments."""
+    parts = [
+        "\n".join(f"// {line}".rstrip() for line in header)
+    ] if header else []  # fmt: skip
+    category = ""
+    for question in questions:
+        if question.category != category:
+            parts.append(f"$CATEGORY: {escape(question.category)}")
+            category = question.category
+        parts.append(write_question(question))
+    return "\n\n".join(parts) + "\n"
