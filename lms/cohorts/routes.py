@@ -38,6 +38,7 @@ from lms.courses.services import get_catalog
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.programmes.services import get_programme, get_programmes
+from lms.quizzes import services as quizzes
 from lms.users.forms import ImportForm
 from lms.users.routes import email_password_link, make_password_link
 
@@ -163,8 +164,19 @@ def show(cohort_id: int):
     )
     status_form = StatusForm()
     status_form.status.choices = list(STATUS_LABELS.items())
+    required = [
+        quiz
+        for quiz in quizzes.programme_quizzes(programme, quizzes.all_quizzes(db.session))
+        if quiz.slug in programme.quizzes
+    ]
+    results = {}
+    if not manages:
+        results = quizzes.results(db.session, [current_user.id], required, datetime.now(UTC))
+        db.session.commit()  # attempts past their deadline were submitted on the way
     return render_template(
         "cohorts/show.html",
+        required_quizzes=required,
+        quiz_results={slug: result for (_, slug), result in results.items()},
         cohort=cohort,
         programme=programme,
         sessions=sessions,

@@ -19,6 +19,7 @@ from lms.courses import services
 from lms.courses.content import IMAGE_SUFFIXES
 from lms.extensions import db
 from lms.forms import ConfirmForm
+from lms.quizzes.services import all_quizzes
 
 bp = Blueprint("courses", __name__)
 
@@ -60,6 +61,7 @@ def overview(course_slug: str):
         progress=services.course_progress(course, completed),
         next_lesson=next_lesson,
         language=_language(),
+        quizzes=[q for q in all_quizzes(db.session) if q.course == course.slug],
     )
 
 
@@ -85,6 +87,11 @@ def lesson(course_slug: str, lesson_slug: str):
         progress=services.course_progress(course, completed),
         form=ConfirmForm(),
         language=language,
+        quizzes=[
+            q
+            for q in all_quizzes(db.session)
+            if (q.course, q.lesson) == (course.slug, current.slug)
+        ],
     )
 
 
