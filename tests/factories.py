@@ -128,7 +128,8 @@ GIFT_SAMPLE = """// @title: Sample quiz
 
 ::Match::Match the words. {=CARe -> a methodology =GDPR -> data protection =-> a distractor}
 
-::Several::Which are core acts? {~%50%Making contact ~%50%Supporting the plan ~%-100%Deciding for them}
+::Several::Which are core acts? {~%50%Making contact ~%50%Supporting the plan
+~%-100%Deciding for them}
 
 ::Essay::Describe one boundary you keep. {####Names a boundary and why.}
 """
