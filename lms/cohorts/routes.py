@@ -171,8 +171,9 @@ def show(cohort_id: int):
     ]
     results = {}
     if not manages:
-        results = quizzes.results(db.session, [current_user.id], required, datetime.now(UTC))
-        db.session.commit()  # attempts past their deadline were submitted on the way
+        if quizzes.finish_overdue(db.session, datetime.now(UTC), user_id=current_user.id):
+            db.session.commit()
+        results = quizzes.results(db.session, [current_user.id], required)
     return render_template(
         "cohorts/show.html",
         required_quizzes=required,

@@ -34,8 +34,9 @@ def _fill_from(form: QuizForm, settings: dict) -> None:
     """Put settings (from a quiz or from a file's @ lines) into the form."""
     if "title" in settings:
         form.title.data = settings["title"]
-    course, lesson = settings.get("course", ""), settings.get("lesson", "")
-    form.link.data = f"{course}/{lesson}" if lesson else course
+    if "course" in settings:
+        course, lesson = settings["course"], settings.get("lesson", "")
+        form.link.data = f"{course}/{lesson}" if lesson else course
     for name in ("pass_mark", "attempts", "time_limit", "shuffle_questions", "shuffle_answers"):
         if name in settings:
             getattr(form, name).data = settings[name]
@@ -82,9 +83,15 @@ def _read_file(form: QuizForm) -> str | None:
             _("Line %(line)s: %(message)s", line=problem.line, message=problem.message)
         ]
         return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    settings = read_settings(gift.parse(text).header, lambda line, message: None)
-    _fill_from(form, settings)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _absorb_settings(form: QuizForm, text: str) -> str:
+    """Settings written as ``// @`` lines in the text fill the form; the lines stay as ``//``
+    so that every line number still matches the file."""
+    if not _SETTING_LINE.search(text):
+        return text
+    _fill_from(form, read_settings(gift.parse(text).header, lambda line, message: None))
     return _SETTING_LINE.sub("//", text)
 
 
@@ -113,17 +120,18 @@ def quiz_form_page(form: QuizForm, row: UploadedQuiz | None):
             form.source.data = _SETTING_LINE.sub("//", row.source).lstrip("/\n")
     preview = problems = None
     if request.method == "POST":
+        valid = form.validate()  # first: validating again would clear the errors added below
         uploaded = _read_file(form)
         if uploaded is not None:
             form.source.data = uploaded
-        if len((form.source.data or "").encode()) > MAX_GIFT_BYTES:
+        form.source.data = _absorb_settings(form, form.source.data or "")
+        if len(form.source.data.encode()) > MAX_GIFT_BYTES:
             form.source.errors = [
                 _("The text is longer than %(kb)s KB.", kb=MAX_GIFT_BYTES // 1024)
             ]
-        valid = form.validate() and not form.file.errors and not form.source.errors
-        if not (form.source.data or "").strip():
+        elif not form.source.data.strip() and not form.file.errors:
             form.source.errors = [_("Upload a GIFT file or write the questions.")]
-            valid = False
+        valid = valid and not form.file.errors and not form.source.errors
         if valid:
             quiz, problems, source, preview = _check(form, form.slug.data, row is not None)
             if form.save.data and not problems:

@@ -27,13 +27,16 @@ class Gradebook:
 
 def build_gradebook(session: Session, cohort: Cohort, programme: Programme) -> Gradebook:
     quizzes = services.programme_quizzes(programme, services.all_quizzes(session))
+    members = sa.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id)
+    if services.finish_overdue(session, datetime.now(UTC), user_ids=members):
+        session.commit()
     people = session.execute(
         sa.select(User, Enrolment.status)
         .join(Enrolment, Enrolment.user_id == User.id)
         .where(Enrolment.cohort_id == cohort.id)
         .order_by(User.display_name)
     ).all()
-    table = services.results(session, [user.id for user, _ in people], quizzes, datetime.now(UTC))
+    table = services.results(session, [user.id for user, _ in people], quizzes)
     rows = [
         (user, status, [table.get((user.id, quiz.slug), services.Result()) for quiz in quizzes])
         for user, status in people
@@ -47,7 +50,6 @@ def _percent(value: float | None) -> float | str:
 
 def gradebook_page(cohort: Cohort, programme: Programme, kind: str | None):
     book = build_gradebook(db.session, cohort, programme)
-    db.session.commit()  # attempts past their deadline were submitted on the way
     if kind:
         header = [_("Trainee"), _("Email"), _("Status")]
         for quiz in book.quizzes:

@@ -63,7 +63,9 @@ def quiz_text(text: str, text_format: str = "moodle", inline: bool = False):
 def index():
     """Every quiz by course, with the person's own standing in each."""
     quizzes = services.all_quizzes(db.session)
-    results = services.results(db.session, [current_user.id], quizzes, now())
+    if services.finish_overdue(db.session, now(), user_id=current_user.id):
+        db.session.commit()
+    results = services.results(db.session, [current_user.id], quizzes)
     catalog = get_catalog()
     groups: dict[str, list] = {}
     for quiz in quizzes:

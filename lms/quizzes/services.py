@@ -384,7 +384,7 @@ def finish_overdue(
     if user_id is not None:
         query = query.where(QuizAttempt.user_id == user_id)
     if user_ids is not None:
-        query = query.where(QuizAttempt.user_id.in_(list(user_ids)))
+        query = query.where(QuizAttempt.user_id.in_(user_ids))
     finished = 0
     for attempt in session.scalars(query).all():
         quiz = get_quiz(session, attempt.quiz_slug)
@@ -539,16 +539,14 @@ class Result:
     open: bool = False
 
 
-def results(
-    session: Session, user_ids, quizzes: list[Quiz], now: datetime
-) -> dict[tuple[int, str], Result]:
-    """(user id, quiz slug) -> Result, from one query; overdue attempts are submitted first."""
+def results(session: Session, user_ids, quizzes: list[Quiz]) -> dict[tuple[int, str], Result]:
+    """(user id, quiz slug) -> Result, from one query. Call ``finish_overdue`` first (and
+    commit when it finished any) so that attempts past their deadline count."""
     user_ids = list(user_ids)
     by_slug = {quiz.slug: quiz for quiz in quizzes}
     table: dict[tuple[int, str], Result] = {}
     if not user_ids or not quizzes:
         return table
-    finish_overdue(session, now, user_ids=user_ids)
     rows = session.execute(
         sa.select(
             QuizAttempt.user_id,
