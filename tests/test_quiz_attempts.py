@@ -63,7 +63,7 @@ def test_every_answer_is_saved_as_given_and_restored_on_another_device(
     assert '<option value="1" selected>' in page
     assert "A boundary I keep: no gifts.</textarea>" in page
 
-    assert other_device.get(f"/quizzes/sample").status_code == 200
+    assert other_device.get("/quizzes/sample").status_code == 200
     assert "Continue the attempt" in other_device.get("/quizzes/sample").get_data(as_text=True)
 
 

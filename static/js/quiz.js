@@ -41,30 +41,51 @@
     });
     return data.toString();
   }
+  // One request at a time, oldest question first, so that a later answer is never overwritten
+  // by an earlier one that arrived late; a newer answer to the same question replaces the queued one.
+  var busy = false;
   function send(position, body) {
     var pending = load();
     pending[position] = body;
     store(pending);
     show(position, form.dataset.textSaving, "saving");
+    pump();
+  }
+  function pump() {
+    if (busy) return;
+    var pending = load();
+    var positions = Object.keys(pending);
+    if (!positions.length) return;
+    var position = positions[0], body = pending[position];
+    busy = true;
     fetch(url, {
       method: "POST",
       body: body + "&csrf_token=" + encodeURIComponent(token),
       headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": token, "Accept": "application/json" },
       credentials: "same-origin"
     }).then(function (response) {
-      return response.json().then(function (reply) { return { ok: response.ok, reply: reply }; });
+      return response.json().then(function (reply) { return { status: response.status, reply: reply }; },
+                                   function () { return { status: response.status, reply: {} }; });
     }).then(function (result) {
-      var pending = load();
-      if (pending[position] === body) { delete pending[position]; store(pending); }
-      if (result.ok) {
-        show(position, form.dataset.textSaved, "saved");
-      } else if (result.reply.closed) {
-        window.location.reload();
-      } else {
-        show(position, form.dataset.textError + " " + result.reply.error, "error");
+      busy = false;
+      var now = load();
+      var newer = now[position] !== undefined && now[position] !== body;
+      if (result.status < 500 && !newer) { delete now[position]; store(now); }
+      if (result.reply.closed) { window.location.reload(); return; }
+      if (result.status >= 500) {
+        show(position, form.dataset.textError + " " + (result.reply.error || ""), "error");
+        window.setTimeout(pump, 3000);
+        return;
       }
+      if (!newer) {
+        if (result.status === 200) show(position, form.dataset.textSaved, "saved");
+        else show(position, form.dataset.textError + " " + result.reply.error, "error");
+      }
+      pump();
     }).catch(function () {
+      busy = false;
       show(position, form.dataset.textOffline, "offline");
+      window.setTimeout(pump, 5000);
     });
   }
   function changed(event) {
@@ -85,8 +106,7 @@
     });
   }
   function resendAll() {
-    var pending = load();
-    Object.keys(pending).forEach(function (position) { send(position, pending[position]); });
+    pump();
   }
 
   form.addEventListener("change", changed);
