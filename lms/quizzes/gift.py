@@ -455,9 +455,10 @@ def percent(fraction: float) -> str:
 
 
 def _weighted(marker: str, answer: Answer, plain: float, choice: bool = False) -> str:
-    weight = "" if answer.fraction == plain else f"%{percent(answer.fraction)}%"
-    feedback = f"#{escape(answer.feedback)}" if answer.feedback else ""
     text = escape(answer.text)
+    explicit = answer.fraction != plain or text.startswith("%")  # else % would read as a weight
+    weight = f"%{percent(answer.fraction)}%" if explicit else ""
+    feedback = f"#{escape(answer.feedback)}" if answer.feedback else ""
     if choice and text.startswith("["):
         text = "[moodle]" + text  # so a leading [tag] is read as text, not as a format
     return f"    {marker}{weight}{text}{feedback}"
