@@ -67,10 +67,11 @@ def index():
         db.session.commit()
     results = services.results(db.session, [current_user.id], quizzes)
     catalog = get_catalog()
-    groups: dict[str, list] = {}
-    for quiz in quizzes:
-        groups.setdefault(quiz.course, []).append(quiz)
     courses = {course.slug: course for course in catalog.courses}
+    groups: dict[str, list] = {slug: [] for slug in courses}  # in the courses' order
+    for quiz in quizzes:
+        groups.setdefault(quiz.course if quiz.course in courses else "", []).append(quiz)
+    groups = {slug: items for slug, items in groups.items() if items}
     staff_view = current_user.has_role(Role.TRAINER, Role.COORDINATOR)
     return render_template(
         "quizzes/index.html",
