@@ -103,9 +103,8 @@ def _check(form: QuizForm, slug: str, replacing: bool):
     quiz, found = read_quiz(slug, source, "", origin="upload")
     shift = len(header)
     problems = [Problem("", max(p.line - shift, 1), p.message) for p in found]
-    for message in services.check_upload(db.session, slug, source, replacing=replacing):
-        if isinstance(message, str):
-            problems.append(Problem("", 1, message))
+    for message in services.name_problems(db.session, slug, replacing=replacing):
+        problems.append(Problem("", 1, message))
     problems = sorted(set(problems))
     return quiz, problems, source, gift.parse(body).questions
 

@@ -84,23 +84,24 @@ def programme_quizzes(programme: Programme, quizzes: list[Quiz]) -> list[Quiz]:
     return required + others
 
 
-def check_upload(session: Session, slug: str, source: str, *, replacing: bool) -> list:
-    """Problems that stop an uploaded quiz from being saved (empty when it can be)."""
-    quiz, problems = read_quiz(
-        slug, source, f"{slug}.gift", origin="upload", lessons=_lessons(current_app)
-    )
+def name_problems(session: Session, slug: str, *, replacing: bool) -> list[str]:
+    """Why an uploaded quiz cannot take this name (empty when it can)."""
+    problems = []
     if shipped_quizzes().get(slug) is not None:
-        problems.append(f"'{slug}' is a quiz shipped with Tugi; choose another name")
+        problems.append(
+            _l("'%(slug)s' is a quiz shipped with Tugi; choose another name.", slug=slug)
+        )
     exists = session.scalar(sa.select(UploadedQuiz.id).where(UploadedQuiz.slug == slug))
     if exists and not replacing:
-        problems.append(f"a quiz named '{slug}' already exists")
-    return problems
+        problems.append(_l("A quiz named '%(slug)s' already exists.", slug=slug))
+    return [str(problem) for problem in problems]
 
 
 def save_upload(session: Session, slug: str, source: str, actor: User) -> UploadedQuiz:
     """Save an uploaded quiz, or a new version of one; refused while it has problems."""
     row = session.scalar(sa.select(UploadedQuiz).where(UploadedQuiz.slug == slug))
-    if check_upload(session, slug, source, replacing=row is not None):
+    _, problems = read_quiz(slug, source, f"{slug}.gift", lessons=_lessons(current_app))
+    if problems or name_problems(session, slug, replacing=row is not None):
         raise QuizError(_l("The quiz has problems; correct them and upload it again."))
     before = {"version": _read_uploaded(slug, row.source).version} if row else None
     if row is None:
