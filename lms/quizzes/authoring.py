@@ -11,7 +11,7 @@ from lms.courses.content import Problem
 from lms.courses.services import get_catalog
 from lms.extensions import db
 from lms.quizzes import gift, services
-from lms.quizzes.definitions import REVIEW_OPTIONS, read_quiz, read_settings
+from lms.quizzes.definitions import REVIEW_OPTIONS, Quiz, read_quiz, read_settings
 from lms.quizzes.forms import KIND_LABELS, MAX_GIFT_BYTES, QuizForm
 from lms.quizzes.models import UploadedQuiz
 
@@ -45,27 +45,22 @@ def _fill_from(form: QuizForm, settings: dict) -> None:
 
 
 def _header(form: QuizForm) -> list[str]:
+    """The form's settings as ``@`` lines, written the way a quiz writes its own."""
     course, _, lesson = (form.link.data or "").partition("/")
-    shuffle = [
-        name
-        for name, on in (
-            ("questions", form.shuffle_questions.data),
-            ("answers", form.shuffle_answers.data),
-        )
-        if on
-    ]
-    review = [option for option in REVIEW_OPTIONS if option in (form.review.data or [])]
-    lines = [f"@title: {' '.join((form.title.data or '').split())}"]
-    lines += [f"@course: {course}"] if course else []
-    lines += [f"@lesson: {lesson}"] if lesson else []
-    lines += [
-        f"@pass-mark: {float(form.pass_mark.data or 0):g}",
-        f"@attempts: {form.attempts.data or 0}",
-        f"@time-limit: {form.time_limit.data or 0}",
-        f"@shuffle: {' '.join(shuffle) or 'none'}",
-        f"@review: {' '.join(review) or 'none'}",
-    ]
-    return lines
+    settings = Quiz(
+        slug="",
+        title=" ".join((form.title.data or "").split()),
+        questions=(),
+        course=course,
+        lesson=lesson,
+        pass_mark=float(form.pass_mark.data or 0),
+        attempts=form.attempts.data or 0,
+        time_limit=form.time_limit.data or 0,
+        shuffle_questions=bool(form.shuffle_questions.data),
+        shuffle_answers=bool(form.shuffle_answers.data),
+        review=frozenset(form.review.data or ()),
+    )
+    return settings.settings_header()
 
 
 def _read_file(form: QuizForm) -> str | None:

@@ -163,7 +163,7 @@ def _unanswered(quiz, attempt) -> int:
     return sum(
         1
         for item, question in services.attempt_questions(quiz, attempt)
-        if question.graded and not (attempt.response(item["key"]) or None)
+        if question.graded and getattr(attempt.response(item["key"]), "answer", None) is None
     )
 
 
