@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.cohorts.routes import bp as cohorts_bp
     from lms.courses.routes import bp as courses_bp
     from lms.main.routes import bp as main_bp
+    from lms.practice.routes import bp as practice_bp
     from lms.programmes.routes import bp as programmes_bp
     from lms.quizzes.routes import bp as quizzes_bp
     from lms.users.routes import bp as users_bp
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cohorts_bp, url_prefix="/cohorts")
     app.register_blueprint(attendance_bp, url_prefix="/attendance")
     app.register_blueprint(quizzes_bp, url_prefix="/quizzes")
+    app.register_blueprint(practice_bp, url_prefix="/practice")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -158,3 +158,51 @@ def make_attempt(session: Session, quiz, user: User, answers: dict | None = None
         services.save_answer(session, quiz, attempt, key, values, pairs, now=now)
     session.flush()
     return attempt
+
+
+def practice_data(**fields):
+    """What a trainee writes about one piece of practice; any field can be given."""
+    from lms.practice.services import EntryData
+
+    values = {
+        "practised_on": date(2026, 10, 5),
+        "minutes": 90,
+        "client_code": f"UA-CH-{next(_numbers):02d}",
+        "client_group": "refugee-child",
+        "activity": "school-contact",
+        "core_acts": ["connecting"],
+        "reflection": "We met the class teacher together.",
+    }
+    values.update(fields)
+    return EntryData(**values)
+
+
+def make_practice(
+    session: Session,
+    cohort: Cohort,
+    trainee: User,
+    *,
+    submit: bool = True,
+    approve_by: User | None = None,
+    **fields,
+):
+    """A practice entry logged through the service: a draft, submitted, or signed off by
+    ``approve_by``. Needs an app context (the programmes are read from files)."""
+    from lms.practice import services
+    from lms.programmes.services import get_programme
+
+    now = datetime(2026, 10, 20, 12, tzinfo=UTC)
+    entry = services.create_entry(
+        session,
+        trainee,
+        cohort,
+        get_programme(cohort.programme_slug),
+        practice_data(**fields),
+        today=date(2026, 10, 20),
+        now=now,
+        submit=submit or approve_by is not None,
+    )
+    if approve_by is not None:
+        services.approve(session, [entry.latest], approve_by, "I attest.", now)
+    session.commit()
+    return entry

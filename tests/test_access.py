@@ -79,6 +79,20 @@ AUDIENCE = {
     "quizzes.grade": {TRAINER, COORDINATOR},
     "quizzes.gradebook": LOGIN,  # and then only the cohort's staff
     "quizzes.dates": LOGIN,  # likewise
+    # practice: each entry and logbook only for its trainee, the cohort's trainers and
+    # coordinators (tests/test_practice_pages.py checks each of them)
+    "practice.index": LOGIN,
+    "practice.logbook_page": LOGIN,
+    "practice.new": LOGIN,
+    "practice.entry": LOGIN,
+    "practice.edit": LOGIN,
+    "practice.submit": LOGIN,
+    "practice.correct": LOGIN,
+    "practice.discard": LOGIN,
+    "practice.review": {TRAINER, COORDINATOR},
+    "practice.queue": {TRAINER, COORDINATOR},
+    "practice.approve_many": {TRAINER, COORDINATOR},
+    "practice.export": LOGIN,
 }
 
 VISITORS = ["anonymous", TRAINEE, TRAINER, COORDINATOR]
@@ -97,6 +111,7 @@ def _sample_arguments(rule, target_user_id: int) -> dict:
         "slug": "support-role-01",
         "attempt_id": 999_999,
         "response_id": 999_999,
+        "entry_id": 999_999,
     }
     missing = [name for name in rule.arguments if name not in values]
     assert not missing, f"add a sample value for {missing} of {rule.endpoint}"

@@ -13,6 +13,7 @@ from tests.factories import (
     login,
     make_attempt,
     make_cohort,
+    make_practice,
     make_quiz,
     make_session,
     make_user,
@@ -40,6 +41,7 @@ def test_every_post_route_refuses_a_request_without_csrf_token(csrf_app, session
         quiz = make_quiz(session)
         attempt = make_attempt(session, quiz, target, {"Essay": "My answer"})
         services.submit(session, quiz, attempt, now=datetime.now(UTC))
+        entry = make_practice(session, cohort, target)
     adapter = csrf_app.url_map.bind("localhost")
     post_rules = [rule for rule in csrf_app.url_map.iter_rules() if "POST" in rule.methods]
     assert len(post_rules) >= 8
@@ -47,7 +49,7 @@ def test_every_post_route_refuses_a_request_without_csrf_token(csrf_app, session
         args = {"user_id": target.id, "token": "t", "course_slug": "support-role",
                 "lesson_slug": "boundaries-and-ethics", "cohort_id": cohort.id,
                 "session_id": item.id, "slug": quiz.slug, "attempt_id": attempt.id,
-                "response_id": attempt.responses[0].id}  # fmt: skip
+                "response_id": attempt.responses[0].id, "entry_id": entry.id}  # fmt: skip
         url = adapter.build(rule.endpoint, {k: v for k, v in args.items() if k in rule.arguments})
         response = client.post(url, data={})
         assert response.status_code == 400, f"{url} accepted a POST without CSRF token"

@@ -13,6 +13,7 @@ import yaml
 
 from lms.config import LANGUAGES
 from lms.courses.content import Problem, Reporter
+from lms.programmes.choices import DEFAULT_ACTIVITIES, DEFAULT_CLIENT_GROUPS, Choice
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QUIZ_REF = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)?$")
@@ -29,7 +30,8 @@ PROGRAMME_FIELDS = {
     "requires_certificate",
 }
 CATEGORY_FIELDS = {"slug", "title", "hours", "attendance_minimum", "courses"}
-PRACTICE_FIELDS = {"hours", "clients"}
+PRACTICE_FIELDS = {"hours", "clients", "client_groups", "activities"}
+CHOICE_FIELDS = {"slug", "title", "refugee", "child"}
 CERTIFICATE_FIELDS = {"valid_months"}
 
 
@@ -95,6 +97,10 @@ class Programme:
     categories: tuple[Category, ...]
     practice_hours: float = 0
     practice_clients: int = 0
+    #: whether trainees keep a practice log (the programme has a ``practice:`` block)
+    practice_logged: bool = False
+    client_groups: tuple[Choice, ...] = DEFAULT_CLIENT_GROUPS
+    activities: tuple[Choice, ...] = DEFAULT_ACTIVITIES
     quizzes: tuple[str, ...] = ()
     certificate_valid_months: int | None = None
     requires_certificate: str | None = None
@@ -104,6 +110,12 @@ class Programme:
 
     def summary_for(self, language: str) -> str:
         return self.summaries.get(language, self.summaries.get("en", ""))
+
+    def client_group(self, slug: str) -> Choice | None:
+        return next((group for group in self.client_groups if group.slug == slug), None)
+
+    def activity(self, slug: str) -> Choice | None:
+        return next((activity for activity in self.activities if activity.slug == slug), None)
 
     def category(self, slug: str) -> Category | None:
         return next((category for category in self.categories if category.slug == slug), None)
@@ -230,6 +242,36 @@ def _block(data: LineDict, key: str, allowed: set, path: Path, report) -> LineDi
     return value if _unknown_fields(value, allowed, path, report) else None
 
 
+def _choices(block: LineDict, key: str, path: Path, report) -> tuple[Choice, ...] | None:
+    """A programme's own list of options; None (after a report) if it is missing or broken."""
+    items = block.get(key)
+    if items is None:
+        return None
+    if not isinstance(items, list) or not items:
+        report(path, block.line_of(key), f"'{key}' must be a list of slugs with titles")
+        return None
+    choices, seen = [], set()
+    for item in items:
+        if not isinstance(item, LineDict):
+            report(path, block.line_of(key), f"each of '{key}' must be 'key: value' lines")
+            return None
+        if not _unknown_fields(item, CHOICE_FIELDS, path, report):
+            return None
+        slug, titles = item.get("slug"), _texts(item, "title", path, report)
+        if not isinstance(slug, str) or not SLUG.match(slug) or slug in seen:
+            report(path, item.line_of("slug"), f"each of '{key}' needs its own slug of a-z, 0-9, -")
+            return None
+        flags = {flag: item.get(flag, False) for flag in ("refugee", "child")}
+        if not all(isinstance(value, bool) for value in flags.values()):
+            report(path, item.line, "'refugee' and 'child' must be true or false")
+            return None
+        if titles is None:
+            return None
+        seen.add(slug)
+        choices.append(Choice(slug, titles, **flags))
+    return tuple(choices)
+
+
 def parse_programme(
     text: str,
     path: Path,
@@ -274,11 +316,14 @@ def parse_programme(
         )
     practice = _block(data, "practice", PRACTICE_FIELDS, path, report)
     practice_hours = practice_clients = 0
+    client_groups, activities = DEFAULT_CLIENT_GROUPS, DEFAULT_ACTIVITIES
     if practice:
         practice_hours = _positive(practice, "hours", path, report, required=False) or 0
         practice_clients = (
             _positive(practice, "clients", path, report, whole=True, required=False) or 0
         )
+        client_groups = _choices(practice, "client_groups", path, report) or client_groups
+        activities = _choices(practice, "activities", path, report) or activities
     quizzes = data.get("quizzes", [])
     if not isinstance(quizzes, list) or not all(
         isinstance(q, str) and QUIZ_REF.match(q) for q in quizzes
@@ -307,6 +352,9 @@ def parse_programme(
         categories=tuple(categories),
         practice_hours=float(practice_hours),
         practice_clients=int(practice_clients),
+        practice_logged="practice" in data,
+        client_groups=client_groups,
+        activities=activities,
         quizzes=tuple(quizzes),
         certificate_valid_months=valid_months,
         requires_certificate=prerequisite,

@@ -1,0 +1,162 @@
+"""Practice entries and their revisions.
+
+An entry is one piece of client work; what it says lives in its revisions. A revision is edited
+while it is a draft or returned, then submitted, and a trainer signs it off or returns it. A
+signed-off revision is never changed: a correction is a new revision, and when that one is signed
+off the old one becomes ``superseded``. The database allows at most one approved and one open
+revision per entry, so an entry's hours can never be counted twice.
+"""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
+
+from lms.db import UTCDateTime, utcnow
+from lms.extensions import db
+
+MAX_ENTRY_MINUTES = 12 * 60
+DAY_MINUTES = 24 * 60
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RESUBMITTED = "resubmitted"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    SUPERSEDED = "superseded"
+
+
+STATUSES = tuple(status.value for status in Status)
+#: a trainer is waiting to review these
+AWAITING = (Status.SUBMITTED.value, Status.RESUBMITTED.value)
+#: the trainee may still edit these
+EDITABLE = (Status.DRAFT.value, Status.RETURNED.value)
+#: revisions still on their way to sign-off (the database allows one per entry)
+OPEN = (*EDITABLE, *AWAITING)
+STATUS_LABELS = {
+    Status.DRAFT.value: _l("draft"),
+    Status.SUBMITTED.value: _l("submitted"),
+    Status.RESUBMITTED.value: _l("resubmitted"),
+    Status.RETURNED.value: _l("returned"),
+    Status.APPROVED.value: _l("signed off"),
+    Status.SUPERSEDED.value: _l("superseded"),
+}
+
+#: the four core acts of the CARe methodology
+CORE_ACTS = {
+    "connecting": _l("Connecting"),
+    "understanding": _l("Understanding"),
+    "ensuring": _l("Ensuring"),
+    "strengthening": _l("Strengthening"),
+}
+
+
+def _in(values) -> str:
+    return "('" + "', '".join(values) + "')"
+
+
+class PracticeEntry(db.Model):
+    """One piece of supervised client work, logged by a trainee in one cohort."""
+
+    __tablename__ = "practice_entries"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    cohort_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True
+    )
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    user = so.relationship("User")
+    cohort = so.relationship("Cohort")
+    revisions: so.Mapped[list["PracticeRevision"]] = so.relationship(
+        back_populates="entry",
+        order_by="PracticeRevision.number",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    @property
+    def latest(self) -> "PracticeRevision":
+        return self.revisions[-1]
+
+    @property
+    def approved(self) -> "PracticeRevision | None":
+        return next((r for r in self.revisions if r.status == Status.APPROVED), None)
+
+
+class PracticeRevision(db.Model):
+    """What an entry said at one stage, with its review."""
+
+    __tablename__ = "practice_revisions"
+    __table_args__ = (
+        sa.UniqueConstraint("entry_id", "number"),
+        sa.CheckConstraint(f"status IN {_in(STATUSES)}", name="status_known"),
+        sa.CheckConstraint(f"minutes > 0 AND minutes <= {MAX_ENTRY_MINUTES}", name="minutes_range"),
+        sa.CheckConstraint(
+            "status NOT IN ('approved', 'superseded') OR "
+            "(reviewer_id IS NOT NULL AND reviewed_at IS NOT NULL AND attestation IS NOT NULL)",
+            name="signed_off_by_someone",
+        ),
+        sa.Index(
+            "ix_practice_revisions_one_approved",
+            "entry_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'approved'"),
+            postgresql_where=sa.text("status = 'approved'"),
+        ),
+        sa.Index(
+            "ix_practice_revisions_one_open",
+            "entry_id",
+            unique=True,
+            sqlite_where=sa.text(f"status IN {_in(OPEN)}"),
+            postgresql_where=sa.text(f"status IN {_in(OPEN)}"),
+        ),
+        sa.Index("ix_practice_revisions_status_date", "status", "practised_on"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    entry_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("practice_entries.id", ondelete="CASCADE")
+    )
+    number: so.Mapped[int] = so.mapped_column()
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default=Status.DRAFT)
+    practised_on: so.Mapped[date] = so.mapped_column(sa.Date)
+    minutes: so.Mapped[int] = so.mapped_column()
+    #: the trainee's own pseudonym for the client, as typed
+    client_code: so.Mapped[str] = so.mapped_column(sa.String(24))
+    #: the code folded for counting distinct clients ("ua-07" and "UA-07" are one client)
+    client_key: so.Mapped[str] = so.mapped_column(sa.String(24))
+    client_group: so.Mapped[str] = so.mapped_column(sa.String(40))
+    activity: so.Mapped[str] = so.mapped_column(sa.String(40))
+    core_acts: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    #: Markdown, rendered through lms.rendering
+    reflection: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    debrief_session_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("training_sessions.id", ondelete="SET NULL")
+    )
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: the trainer who last returned or signed off this revision, and when
+    reviewer_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="RESTRICT")
+    )
+    reviewed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: the trainer's comment when returning (the earlier ones are in the audit trail)
+    review_comment: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    #: the statement the trainer signed, word for word as it was shown
+    attestation: so.Mapped[str | None] = so.mapped_column(sa.Text)
+
+    entry: so.Mapped[PracticeEntry] = so.relationship(back_populates="revisions")
+    reviewer = so.relationship("User", foreign_keys=[reviewer_id])
+    debrief_session = so.relationship("TrainingSession")
+
+    @property
+    def locked(self) -> bool:
+        return self.status not in EDITABLE

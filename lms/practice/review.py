@@ -1,0 +1,82 @@
+"""The trainers' queue: filters, the page of matching entries, and per-trainee totals."""
+
+import sqlalchemy as sa
+from flask import render_template, request
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from lms.cohorts.models import Enrolment
+from lms.extensions import db
+from lms.practice import queries
+from lms.practice.forms import QueueFilterForm
+from lms.programmes.services import get_programmes
+
+
+def _trainees(cohort_ids) -> list[Enrolment]:
+    if not cohort_ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Enrolment)
+            .where(Enrolment.cohort_id.in_(cohort_ids))
+            .options(sa.orm.joinedload(Enrolment.user))
+        )
+    )
+
+
+def queue_page(bulk_form):
+    """Render the queue for the current trainer or coordinator."""
+    programmes = get_programmes()
+    cohorts = [
+        cohort
+        for cohort in queries.reviewable_cohorts(db.session, current_user)
+        if (programme := programmes.get(cohort.programme_slug)) and programme.practice_logged
+    ]
+    form = QueueFilterForm(request.args)
+    form.cohort.choices = [SelectChoice(None, "—")] + [SelectChoice(c.id, c.name) for c in cohorts]
+    cohort_ids = [c.id for c in cohorts]
+    chosen_ids = cohort_ids
+    form.validate()
+    if form.cohort.data in cohort_ids:
+        chosen_ids = [form.cohort.data]
+    enrolments = _trainees(chosen_ids)
+    enrolments.sort(key=lambda e: (e.user.display_name.casefold(), e.cohort_id))
+    people = {e.user_id: e.user for e in enrolments}
+    form.trainee.choices = [SelectChoice(None, "—")] + [
+        SelectChoice(user.id, user.display_name)
+        for user in sorted(people.values(), key=lambda u: u.display_name.casefold())
+    ]
+    chosen = queries.QueueFilter(
+        cohort_id=form.cohort.data if form.cohort.data in cohort_ids else None,
+        user_id=form.trainee.data if form.trainee.data in people else None,
+        status=form.status.data if form.status.data in queries.QUEUE_STATUSES else "awaiting",
+        date_from=form.date_from.data if not form.date_from.errors else None,
+        date_to=form.date_to.data if not form.date_to.errors else None,
+    )
+    page = max(request.args.get("page", 1, type=int), 1)
+    revisions, count = queries.queue(db.session, cohort_ids, chosen, page)
+    lines = queries.totals(db.session, chosen_ids)
+    by_cohort = {c.id: c for c in cohorts}
+    rows = [
+        (e, by_cohort[e.cohort_id], lines.get((e.cohort_id, e.user_id), queries.Totals()))
+        for e in enrolments
+        if chosen.user_id is None or e.user_id == chosen.user_id
+    ]
+    groups = {}
+    for cohort in cohorts:
+        for group in programmes.get(cohort.programme_slug).client_groups:
+            groups.setdefault(group.slug, group)
+    return render_template(
+        "practice/queue.html",
+        form=form,
+        bulk_form=bulk_form,
+        revisions=revisions,
+        count=count,
+        page=page,
+        pages=max(1, -(-count // queries.PAGE_SIZE)),
+        rows=rows,
+        groups=list(groups.values()),
+        cohorts=cohorts,
+        chosen=chosen,
+        args={k: v for k, v in request.args.items() if k != "page"},
+    )

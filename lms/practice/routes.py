@@ -1,0 +1,411 @@
+"""Practice pages: a trainee's logbook and entries, the trainers' queue and sign-off, exports."""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy.orm as so
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from lms.access import login_required, roles_required
+from lms.auth.models import Role, User
+from lms.cohorts import services as cohorts
+from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
+from lms.cohorts.routes import programme_of
+from lms.extensions import db
+from lms.forms import ConfirmForm
+from lms.practice import logbook, queries, services
+from lms.practice.forms import ATTESTATION, BulkApproveForm, EntryForm, ReviewForm
+from lms.practice.models import (
+    AWAITING,
+    CORE_ACTS,
+    STATUS_LABELS,
+    PracticeEntry,
+    PracticeRevision,
+    Status,
+)
+from lms.practice.review import queue_page
+from lms.programmes.services import get_programmes
+from lms.rendering import render_text
+
+bp = Blueprint("practice", __name__)
+staff = roles_required(Role.TRAINER, Role.COORDINATOR)
+
+
+HISTORY_LABELS = {
+    "practice.created": _l("logged the entry"),
+    "practice.edited": _l("edited it"),
+    "practice.submitted": _l("submitted it for sign-off"),
+    "practice.resubmitted": _l("submitted it again"),
+    "practice.returned": _l("returned it with a comment"),
+    "practice.approved": _l("signed it off"),
+    "practice.correction_started": _l("started a correction"),
+    "practice.discarded": _l("deleted a draft"),
+}
+CHANGE_LABELS = {
+    "practised_on": _l("date"),
+    "minutes": _l("minutes"),
+    "client_code": _l("client code"),
+    "client_group": _l("client group"),
+    "activity": _l("activity"),
+    "core_acts": _l("core acts"),
+    "debrief_session_id": _l("session"),
+}
+
+
+def _changes(event) -> str:
+    """What an edit changed, for the history: "minutes 90 → 120; client code"."""
+    before, after = event.before or {}, event.after or {}
+    parts = []
+    for key, label in CHANGE_LABELS.items():
+        if before.get(key) != after.get(key):
+            if key in ("practised_on", "minutes", "client_code"):
+                parts.append(f"{label} {before.get(key)} → {after.get(key)}")
+            else:
+                parts.append(str(label))
+    return "; ".join(parts) or _("the reflection")
+
+
+@bp.app_context_processor
+def practice_helpers():
+    return {
+        "practice_status": lambda status: STATUS_LABELS.get(status, status),
+        "history_label": lambda action: HISTORY_LABELS.get(action, action),
+        "changes": _changes,
+    }
+
+
+@bp.app_template_filter("markdown")
+def markdown_filter(text: str | None):
+    """User-written Markdown (reflections, comments), rendered and sanitised."""
+    return render_text(text or "", "markdown")
+
+
+def today() -> date:
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def get_entry(entry_id: int) -> PracticeEntry:
+    """The entry, if the current person may see it; others get a 404."""
+    entry = db.session.get(
+        PracticeEntry,
+        entry_id,
+        options=[so.selectinload(PracticeEntry.revisions), so.joinedload(PracticeEntry.cohort)],
+    )
+    if entry is None or not services.can_view(current_user, entry):
+        abort(404)
+    return entry
+
+
+def logbook_owner(cohort_id: int, user_id: int) -> tuple[Cohort, Enrolment]:
+    """A trainee's logbook is theirs and their cohort's trainers' and coordinators' to see."""
+    cohort = db.session.get(Cohort, cohort_id) or abort(404)
+    enrolment = cohorts.enrolment_of(db.session, cohort_id, user_id)
+    if enrolment is None:
+        abort(404)
+    if user_id != current_user.id and not cohorts.can_manage(current_user, cohort):
+        abort(404)
+    return cohort, enrolment
+
+
+def _form_for(programme, cohort: Cohort, form: EntryForm | None = None) -> EntryForm:
+    form = form or EntryForm()
+    language = str(get_locale())
+    form.client_group.choices = [
+        SelectChoice(g.slug, g.title_for(language)) for g in programme.client_groups
+    ]
+    form.activity.choices = [
+        SelectChoice(a.slug, a.title_for(language)) for a in programme.activities
+    ]
+    sessions = [s for s in cohorts.cohort_sessions(db.session, cohort.id) if not s.cancelled]
+    form.debrief_session_id.choices = [SelectChoice(None, _("Not discussed at a session yet"))] + [
+        SelectChoice(s.id, f"{format_date(s.starts_at, 'short')} · {s.title}") for s in sessions
+    ]
+    return form
+
+
+def _data(form: EntryForm) -> services.EntryData:
+    return services.EntryData(
+        practised_on=form.practised_on.data,
+        minutes=form.minutes.data,
+        client_code=form.client_code.data or "",
+        client_group=form.client_group.data,
+        activity=form.activity.data,
+        core_acts=form.core_acts.data or [],
+        reflection=form.reflection.data or "",
+        debrief_session_id=form.debrief_session_id.data,
+    )
+
+
+def _show_error(form: EntryForm, error: services.PracticeError) -> None:
+    target = getattr(form, error.field or "", None)
+    if target is not None:
+        target.errors = [*target.errors, str(error)]
+    else:
+        flash(str(error), "error")
+
+
+@bp.route("/")
+@login_required
+def index():
+    """Where a person's practice logs are: their own, and the queue for trainers."""
+    enrolments = services.logging_enrolments(db.session, current_user, get_programmes())
+    if len(enrolments) == 1 and not current_user.has_role(Role.TRAINER, Role.COORDINATOR):
+        only = enrolments[0]
+        return redirect(url_for(".logbook_page", cohort_id=only.cohort_id, user_id=only.user_id))
+    lines = queries.totals(db.session, [e.cohort_id for e in enrolments], [current_user.id])
+    items = [
+        (e, programme_of(e.cohort), lines.get((e.cohort_id, current_user.id), queries.Totals()))
+        for e in enrolments
+    ]
+    return render_template("practice/index.html", items=items, progress=queries.progress)
+
+
+@bp.route("/cohorts/<int:cohort_id>/people/<int:user_id>")
+@login_required
+def logbook_page(cohort_id: int, user_id: int):
+    """One trainee's practice in a cohort: progress, totals by client group, every entry."""
+    cohort, enrolment = logbook_owner(cohort_id, user_id)
+    programme = programme_of(cohort)
+    if not programme.practice_logged:
+        abort(404)
+    page = request.args.get("page", 1, type=int)
+    entries, count = queries.entries_of(db.session, cohort_id, user_id, max(page, 1))
+    line = queries.trainee_totals(db.session, cohort_id, user_id)
+    return render_template(
+        "practice/logbook.html",
+        cohort=cohort,
+        enrolment=enrolment,
+        trainee=enrolment.user,
+        programme=programme,
+        progress=queries.progress(programme, line),
+        entries=entries,
+        page=page,
+        pages=max(1, -(-count // queries.PAGE_SIZE)),
+        own=user_id == current_user.id,
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/new", methods=["GET", "POST"])
+@login_required
+def new(cohort_id: int):
+    """Log a piece of practice in one of the person's own cohorts."""
+    cohort, enrolment = logbook_owner(cohort_id, current_user.id)
+    programme = programme_of(cohort)
+    if not programme.practice_logged or enrolment.status != EnrolmentStatus.ACTIVE:
+        abort(404)
+    form = _form_for(programme, cohort)
+    if request.method == "GET":
+        form.practised_on.data = today()
+    if form.validate_on_submit():
+        try:
+            entry = services.create_entry(
+                db.session, current_user, cohort, programme, _data(form),
+                today=today(), now=now(), submit=form.send.data,
+            )  # fmt: skip
+        except services.PracticeError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Submitted for sign-off.") if form.send.data else _("Saved as a draft."))
+            return redirect(url_for(".entry", entry_id=entry.id))
+    return render_template("practice/form.html", form=form, cohort=cohort, entry=None)
+
+
+@bp.route("/entries/<int:entry_id>")
+@login_required
+def entry(entry_id: int):
+    """An entry with every revision and every step of its history."""
+    item = get_entry(entry_id)
+    return _entry_page(item, ReviewForm())
+
+
+def _entry_page(item: PracticeEntry, review_form: ReviewForm, status: int = 200):
+    programme = programme_of(item.cohort)
+    return (
+        render_template(
+            "practice/entry.html",
+            entry=item,
+            programme=programme,
+            history=services.history(db.session, item),
+            review_form=review_form,
+            confirm_form=ConfirmForm(),
+            can_sign_off=services.can_sign_off(current_user, item),
+            own=item.user_id == current_user.id,
+            core_acts=CORE_ACTS,
+            awaiting=AWAITING,
+            people={u.id: u for u in _actors(item)},
+        ),
+        status,
+    )
+
+
+def _actors(item: PracticeEntry) -> list[User]:
+    return [item.user, *(r.reviewer for r in item.revisions if r.reviewer is not None)]
+
+
+@bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(entry_id: int):
+    """Change the entry's draft or returned revision."""
+    item = get_entry(entry_id)
+    revision = item.latest
+    if item.user_id != current_user.id or revision.locked:
+        abort(404)
+    programme = programme_of(item.cohort)
+    form = _form_for(programme, item.cohort, EntryForm(obj=revision))
+    if form.validate_on_submit():
+        try:
+            services.update_revision(
+                db.session, revision, current_user, programme, _data(form),
+                today=today(), submit=form.send.data, now=now(),
+            )  # fmt: skip
+        except services.PracticeError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Submitted for sign-off.") if form.send.data else _("Saved as a draft."))
+            return redirect(url_for(".entry", entry_id=item.id))
+    return render_template("practice/form.html", form=form, cohort=item.cohort, entry=item)
+
+
+def _act(entry_id: int, action, done: str):
+    item = get_entry(entry_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        result = action(item)
+    except services.PracticeError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".entry", entry_id=entry_id))
+    db.session.commit()
+    flash(done)
+    return result or redirect(url_for(".entry", entry_id=entry_id))
+
+
+@bp.route("/entries/<int:entry_id>/submit", methods=["POST"])
+@login_required
+def submit(entry_id: int):
+    def action(item):
+        services.submit_revision(db.session, item.latest, current_user, now())
+
+    return _act(entry_id, action, _("Submitted for sign-off."))
+
+
+@bp.route("/entries/<int:entry_id>/correct", methods=["POST"])
+@login_required
+def correct(entry_id: int):
+    """Start a correction of a signed-off entry."""
+
+    def action(item):
+        services.start_correction(db.session, item, current_user, now())
+        return redirect(url_for(".edit", entry_id=item.id))
+
+    return _act(entry_id, action, _("A new version was started; the signed-off one still counts."))
+
+
+@bp.route("/entries/<int:entry_id>/discard", methods=["GET", "POST"])
+@login_required
+def discard(entry_id: int):
+    """Delete a draft, after a confirmation page."""
+    item = get_entry(entry_id)
+    revision = item.latest
+    if item.user_id != current_user.id or revision.status != Status.DRAFT:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        cohort_id = item.cohort_id
+        gone = services.discard_draft(db.session, revision, current_user)
+        db.session.commit()
+        flash(_("The draft was deleted."))
+        if gone:
+            return redirect(url_for(".logbook_page", cohort_id=cohort_id, user_id=current_user.id))
+        return redirect(url_for(".entry", entry_id=entry_id))
+    return render_template("practice/discard.html", entry=item, revision=revision, form=form)
+
+
+@bp.route("/entries/<int:entry_id>/review", methods=["POST"])
+@staff
+def review(entry_id: int):
+    """Sign off the waiting revision, or return it with a comment."""
+    item = get_entry(entry_id)
+    form = ReviewForm()
+    revision = item.latest
+    if not form.validate_on_submit():
+        return _entry_page(item, form, 400)
+    try:
+        if form.send_back.data:
+            services.return_revision(
+                db.session, revision, current_user, form.comment.data or "", now()
+            )
+            message = _("Returned to the trainee.")
+        else:
+            statement = str(ATTESTATION) if form.attest.data else ""
+            services.approve(db.session, [revision], current_user, statement, now())
+            message = _("Signed off.")
+    except services.PracticeError as error:
+        db.session.rollback()
+        target = getattr(form, error.field or "", None)
+        if target is not None:
+            target.errors = [str(error)]
+        else:
+            flash(str(error), "error")
+        return _entry_page(get_entry(entry_id), form, 400)
+    db.session.commit()
+    flash(message)
+    return redirect(url_for(".entry", entry_id=entry_id))
+
+
+@bp.route("/queue")
+@staff
+def queue():
+    """Submitted entries of the trainer's own cohorts, with filters and per-trainee totals."""
+    return queue_page(BulkApproveForm())
+
+
+@bp.route("/queue/sign-off", methods=["POST"])
+@staff
+def approve_many():
+    """Sign off several reviewed entries at once, all or none."""
+    form = BulkApproveForm()
+    back = url_for(".queue", **request.args)
+    if not form.validate_on_submit():
+        abort(400)
+    ids = request.form.getlist("revision", type=int)
+    revisions = [db.session.get(PracticeRevision, rid) for rid in ids]
+    if not ids or any(r is None or not services.can_view(current_user, r.entry) for r in revisions):
+        flash(_("Choose the entries to sign off."), "error")
+        return redirect(back)
+    if not form.attest.data:
+        flash(_("Confirm the attestation to sign off."), "error")
+        return redirect(back)
+    try:
+        count = services.approve(db.session, revisions, current_user, str(ATTESTATION), now())
+    except services.PracticeError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(back)
+    db.session.commit()
+    flash(ngettext("%(num)d entry signed off.", "%(num)d entries signed off.", count))
+    return redirect(back)
+
+
+@bp.route("/cohorts/<int:cohort_id>/people/<int:user_id>/logbook.<any(csv, pdf):kind>")
+@login_required
+def export(cohort_id: int, user_id: int, kind: str):
+    """The signed-off logbook as CSV, or as a printable PDF summary."""
+    cohort, enrolment = logbook_owner(cohort_id, user_id)
+    programme = programme_of(cohort)
+    if not programme.practice_logged:
+        abort(404)
+    return logbook.download(kind, db.session, cohort, enrolment.user, programme)

@@ -1,0 +1,56 @@
+"""The lists a practice log chooses from: client groups and activity types.
+
+A programme may set its own in ``practice: client_groups:`` and ``practice: activities:``; these
+are the defaults. A client group may be flagged ``refugee`` or ``child`` so that reports can count
+refugees and children without knowing a programme's own groups.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a programme's list, with its titles per language."""
+
+    slug: str
+    titles: dict[str, str]
+    refugee: bool = False
+    child: bool = False
+
+    def title_for(self, language: str) -> str:
+        return self.titles.get(language, self.titles["en"])
+
+
+def _choice(slug: str, en: str, et: str, uk: str, **flags) -> Choice:
+    return Choice(slug, {"en": en, "et": et, "uk": uk}, **flags)
+
+
+DEFAULT_CLIENT_GROUPS = (
+    _choice("refugee-child", "Refugee child", "Pagulasest laps", "Дитина-біженець",
+            refugee=True, child=True),
+    _choice("refugee-adult", "Refugee adult", "Pagulasest täiskasvanu", "Дорослий біженець",
+            refugee=True),
+    _choice("refugee-family", "Refugee family", "Pagulaspere", "Родина біженців", refugee=True),
+    _choice("child", "Other child or young person", "Muu laps või noor",
+            "Інша дитина чи молода людина", child=True),
+    _choice("vulnerable-adult", "Other vulnerable adult", "Muu abivajav täiskasvanu",
+            "Інша вразлива доросла людина"),
+    _choice("family", "Other family", "Muu pere", "Інша родина"),
+)  # fmt: skip
+
+DEFAULT_ACTIVITIES = (
+    _choice("accompanying", "Accompanying to an office or service",
+            "Saatmine ametiasutusse või teenusele", "Супровід до установи чи служби"),
+    _choice("home-visit", "Home visit", "Kodukülastus", "Візит додому"),
+    _choice("documents", "Help with documents and applications",
+            "Abi dokumentide ja taotlustega", "Допомога з документами та заявами"),
+    _choice("school-contact", "Contact with a school or kindergarten",
+            "Suhtlus kooli või lasteaiaga", "Контакт зі школою чи садочком"),
+    _choice("health", "Accompanying to health care", "Saatmine tervishoiuteenusele",
+            "Супровід до медичних послуг"),
+    _choice("daily-life", "Practical daily-life skills", "Igapäevaelu oskused",
+            "Практичні побутові навички"),
+    _choice("network", "Meeting with family or network", "Kohtumine pere või võrgustikuga",
+            "Зустріч з родиною чи мережею підтримки"),
+    _choice("other", "Other support", "Muu toetus", "Інша підтримка"),
+)  # fmt: skip
