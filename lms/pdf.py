@@ -42,26 +42,22 @@ class Document(FPDF):
 
     @contextmanager
     def emphasis(self, size: float):
-        """Heavier, larger text: the regular glyphs filled and outlined."""
+        """Heavier, larger text: the regular glyphs filled and outlined, in a saved graphics
+        state so that the outline ends with the block."""
         self.set_font(FONT, size=size)
-        self.text_mode = TextMode.FILL_STROKE
-        self.set_line_width(size * 0.012)
-        try:
+        with self.local_context(text_mode=TextMode.FILL_STROKE, line_width=size * 0.025):
             yield
-        finally:
-            self.text_mode = TextMode.FILL
-            self.set_line_width(0.2)
-            self.set_font(FONT, size=10)
+        self.set_font(FONT, size=10)
 
     def heading(self, text: str, size: float = 13) -> None:
         self.ln(2)
         with self.emphasis(size):
-            self.multi_cell(0, size * 0.55, text, new_x="LMARGIN", new_y="NEXT")
+            self.multi_cell(0, size * 0.55, text, new_x="LMARGIN", new_y="NEXT", align="L")
         self.ln(1.5)
 
     def paragraph(self, text: str, size: float = 10, gap: float = 1.5) -> None:
         self.set_font(FONT, size=size)
-        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT", align="L")
         self.ln(gap)
         self.set_font(FONT, size=10)
 
@@ -71,7 +67,7 @@ class Document(FPDF):
             self.set_text_color(90)
             self.cell(48, 6, label)
             self.set_text_color(0)
-            self.multi_cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
+            self.multi_cell(0, 6, value, new_x="LMARGIN", new_y="NEXT", align="L")
         self.ln(1)
 
     def grid(self, header, rows, widths, size: float = 8.5) -> None:

@@ -37,6 +37,7 @@ from lms.cohorts.models import (
 from lms.courses.services import get_catalog
 from lms.extensions import db
 from lms.forms import ConfirmForm
+from lms.practice import queries as practice_queries
 from lms.programmes.services import get_programme, get_programmes
 from lms.quizzes import services as quizzes
 from lms.users.forms import ImportForm
@@ -169,7 +170,10 @@ def show(cohort_id: int):
         for quiz in quizzes.programme_quizzes(programme, quizzes.all_quizzes(db.session))
         if quiz.slug in programme.quizzes
     ]
-    results = {}
+    results, practice_progress = {}, None
+    if not manages and programme.practice_logged:
+        line = practice_queries.trainee_totals(db.session, cohort.id, current_user.id)
+        practice_progress = practice_queries.progress(programme, line)
     if not manages:
         if quizzes.finish_overdue(db.session, datetime.now(UTC), user_id=current_user.id):
             db.session.commit()
@@ -177,6 +181,7 @@ def show(cohort_id: int):
     return render_template(
         "cohorts/show.html",
         required_quizzes=required,
+        practice_progress=practice_progress,
         quiz_results={slug: result for (_, slug), result in results.items()},
         cohort=cohort,
         programme=programme,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import Response
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
@@ -117,9 +117,7 @@ def pdf_logbook(session: Session, cohort: Cohort, user: User, programme: Program
             (_("Hours"), hours if progress.required_minutes else _hours(line.approved_minutes)),
             (_("Distinct clients"), clients if progress.required_clients else
              str(line.client_count)),
-            (_("Requirement"), _("met") if progress.met else
-             _("%(hours)s h and %(clients)s clients to go",
-               hours=_hours(progress.remaining_minutes), clients=progress.remaining_clients)),
+            (_("Requirement"), _remaining(progress)),
         ]
     )  # fmt: skip
     if line.minutes_by_group:
@@ -162,6 +160,20 @@ def pdf_logbook(session: Session, cohort: Cohort, user: User, programme: Program
                             names=", ".join(signers)), 9, 0.5)  # fmt: skip
             doc.paragraph(f"“{statement}”", 9)
     return doc.bytes()
+
+
+def _remaining(progress: queries.Progress) -> str:
+    """What is left to do, in words: "met", "7.5 h to go", "2 more clients"."""
+    if progress.met:
+        return _("met")
+    parts = []
+    if progress.remaining_minutes:
+        parts.append(_("%(hours)s h to go", hours=_hours(progress.remaining_minutes)))
+    if progress.remaining_clients:
+        parts.append(
+            ngettext("%(num)d more client", "%(num)d more clients", progress.remaining_clients)
+        )
+    return ", ".join(parts)
 
 
 def _title(choice, slug: str, language: str) -> str:

@@ -62,10 +62,13 @@ def queue_page(bulk_form):
         for e in enrolments
         if chosen.user_id is None or e.user_id == chosen.user_id
     ]
+    # Only the client groups someone has hours in get a column, so the table stays narrow.
+    used = {slug for _, _, line in rows for slug in line.minutes_by_group}
     groups = {}
     for cohort in cohorts:
         for group in programmes.get(cohort.programme_slug).client_groups:
-            groups.setdefault(group.slug, group)
+            if group.slug in used:
+                groups.setdefault(group.slug, group)
     return render_template(
         "practice/queue.html",
         form=form,
