@@ -132,7 +132,7 @@ class PracticeRevision(db.Model):
     #: the trainee's own pseudonym for the client, as typed
     client_code: so.Mapped[str] = so.mapped_column(sa.String(24))
     #: the code folded for counting distinct clients ("ua-07" and "UA-07" are one client)
-    client_key: so.Mapped[str] = so.mapped_column(sa.String(24))
+    client_key: so.Mapped[str] = so.mapped_column(sa.String(80))  # folding can lengthen it
     client_group: so.Mapped[str] = so.mapped_column(sa.String(40))
     activity: so.Mapped[str] = so.mapped_column(sa.String(40))
     core_acts: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)

@@ -36,10 +36,11 @@ def _identifier_problem(text: str, prose: bool = False):
         return _l("looks like an Estonian personal identification code (isikukood)")
     if DATED_ID.search(text) or LONG_NUMBER.search(text):
         return _l("looks like a personal identification or document number")
-    if PHONE.search(text):
-        return _l("looks like a phone number")
     if not prose and DATE.search(text):
         return _l("looks like a date of birth")
+    # A written date is not a phone number, even though it is seven digits and dots.
+    if PHONE.search(DATE.sub(" ", text)):
+        return _l("looks like a phone number")
     return None
 
 

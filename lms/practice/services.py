@@ -241,11 +241,14 @@ def update_revision(
         session, data, user_id=entry.user_id, cohort=entry.cohort, programme=programme,
         today=today, entry_id=entry.id,
     )  # fmt: skip
-    before = snapshot(revision)
+    before, reflection = snapshot(revision), revision.reflection
     _fill(revision, data)
     session.flush()
-    if snapshot(revision) != before:
-        _record(session, actor, "edited", revision, before=before)
+    # The reflection's text stays out of the trail (it may be long and personal); that it
+    # changed is recorded.
+    changed = revision.reflection != reflection
+    if snapshot(revision) != before or changed:
+        _record(session, actor, "edited", revision, before=before, reflection_changed=changed)
     if submit:
         submit_revision(session, revision, actor, now)
 
@@ -297,6 +300,7 @@ def approve(
     """Sign off revisions with the trainer's attestation; all or none. Returns how many."""
     if not statement.strip():
         raise PracticeError(_l("Confirm the attestation to sign off."), "attest")
+    revisions = list(dict.fromkeys(revisions))  # a revision listed twice is signed off once
     for revision in revisions:
         _lock(session, revision)
         _check_reviewer(revision, trainer)

@@ -39,7 +39,7 @@ def upgrade():
     sa.Column('practised_on', sa.Date(), nullable=False),
     sa.Column('minutes', sa.Integer(), nullable=False),
     sa.Column('client_code', sa.String(length=24), nullable=False),
-    sa.Column('client_key', sa.String(length=24), nullable=False),
+    sa.Column('client_key', sa.String(length=80), nullable=False),
     sa.Column('client_group', sa.String(length=40), nullable=False),
     sa.Column('activity', sa.String(length=40), nullable=False),
     sa.Column('core_acts', sa.JSON(), nullable=False),
