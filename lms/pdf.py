@@ -41,7 +41,7 @@ class Document(FPDF):
         self.set_text_color(0)
 
     @contextmanager
-    def emphasis(self, size: float):
+    def outlined(self, size: float):
         """Heavier, larger text: the regular glyphs filled and outlined, in a saved graphics
         state so that the outline ends with the block."""
         self.set_font(FONT, size=size)
@@ -51,7 +51,7 @@ class Document(FPDF):
 
     def heading(self, text: str, size: float = 13) -> None:
         self.ln(2)
-        with self.emphasis(size):
+        with self.outlined(size):
             self.multi_cell(0, size * 0.55, text, new_x="LMARGIN", new_y="NEXT", align="L")
         self.ln(1.5)
 
@@ -88,5 +88,5 @@ class Document(FPDF):
         self.set_font(FONT, size=10)
         self.ln(2)
 
-    def bytes(self) -> bytes:
+    def to_bytes(self) -> bytes:
         return bytes(self.output())

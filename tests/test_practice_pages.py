@@ -293,3 +293,18 @@ def test_a_draft_can_be_deleted_after_confirmation(app, client, session, people)
     session.expire_all()
     assert session.get(PracticeEntry, entry_id) is None
     assert session.query(PracticeRevision).count() == 0
+
+
+def test_a_long_logbook_runs_onto_more_pages_with_every_entry(app, client, session, people):
+    from datetime import timedelta
+
+    cohort, trainee, trainer = people["cohort"], people["trainee"], people["trainer"]
+    with app.app_context():
+        for n in range(45):
+            make_practice(session, cohort, trainee, approve_by=trainer, client_code=f"LB-{n}",
+                          practised_on=date(2026, 9, 1) + timedelta(days=n))  # fmt: skip
+    login(client, trainee)
+    response = client.get(f"/practice/cohorts/{cohort.id}/people/{trainee.id}/logbook.pdf")
+    pages = PdfReader(io.BytesIO(response.data)).pages
+    text = "".join(page.extract_text() for page in pages)
+    assert len(pages) >= 2 and all(f"LB-{n}\n" in text or f"LB-{n} " in text for n in range(45))

@@ -159,7 +159,7 @@ def pdf_logbook(session: Session, cohort: Cohort, user: User, programme: Program
             doc.paragraph(_("Each entry above was signed off by %(names)s with this statement:",
                             names=", ".join(signers)), 9, 0.5)  # fmt: skip
             doc.paragraph(f"“{statement}”", 9)
-    return doc.bytes()
+    return doc.to_bytes()
 
 
 def _remaining(progress: queries.Progress) -> str:
