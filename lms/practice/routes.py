@@ -7,7 +7,6 @@ import sqlalchemy.orm as so
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -18,71 +17,21 @@ from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from lms.cohorts.routes import programme_of
 from lms.extensions import db
 from lms.forms import ConfirmForm
-from lms.practice import logbook, queries, services
+from lms.practice import display, logbook, queries, services
 from lms.practice.forms import ATTESTATION, BulkApproveForm, EntryForm, ReviewForm
 from lms.practice.models import (
     AWAITING,
     CORE_ACTS,
-    STATUS_LABELS,
     PracticeEntry,
     PracticeRevision,
     Status,
 )
 from lms.practice.review import queue_page
 from lms.programmes.services import get_programmes
-from lms.rendering import render_text
 
 bp = Blueprint("practice", __name__)
+display.register(bp)
 staff = roles_required(Role.TRAINER, Role.COORDINATOR)
-
-
-HISTORY_LABELS = {
-    "practice.created": _l("logged the entry"),
-    "practice.edited": _l("edited it"),
-    "practice.submitted": _l("submitted it for sign-off"),
-    "practice.resubmitted": _l("submitted it again"),
-    "practice.returned": _l("returned it with a comment"),
-    "practice.approved": _l("signed it off"),
-    "practice.correction_started": _l("started a correction"),
-    "practice.discarded": _l("deleted a draft"),
-}
-CHANGE_LABELS = {
-    "practised_on": _l("date"),
-    "minutes": _l("minutes"),
-    "client_code": _l("client code"),
-    "client_group": _l("client group"),
-    "activity": _l("activity"),
-    "core_acts": _l("core acts"),
-    "debrief_session_id": _l("session"),
-}
-
-
-def _changes(event) -> str:
-    """What an edit changed, for the history: "minutes 90 → 120; client code"."""
-    before, after = event.before or {}, event.after or {}
-    parts = []
-    for key, label in CHANGE_LABELS.items():
-        if before.get(key) != after.get(key):
-            if key in ("practised_on", "minutes", "client_code"):
-                parts.append(f"{label} {before.get(key)} → {after.get(key)}")
-            else:
-                parts.append(str(label))
-    return "; ".join(parts) or _("the reflection")
-
-
-@bp.app_context_processor
-def practice_helpers():
-    return {
-        "practice_status": lambda status: STATUS_LABELS.get(status, status),
-        "history_label": lambda action: HISTORY_LABELS.get(action, action),
-        "changes": _changes,
-    }
-
-
-@bp.app_template_filter("markdown")
-def markdown_filter(text: str | None):
-    """User-written Markdown (reflections, comments), rendered and sanitised."""
-    return render_text(text or "", "markdown")
 
 
 def today() -> date:

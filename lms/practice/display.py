@@ -1,0 +1,59 @@
+"""How practice entries read on a page: status and history labels, what an edit changed, and
+user Markdown through the one sanitiser."""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from lms.practice.models import STATUS_LABELS
+from lms.rendering import render_text
+
+HISTORY_LABELS = {
+    "practice.created": _l("logged the entry"),
+    "practice.edited": _l("edited it"),
+    "practice.submitted": _l("submitted it for sign-off"),
+    "practice.resubmitted": _l("submitted it again"),
+    "practice.returned": _l("returned it with a comment"),
+    "practice.approved": _l("signed it off"),
+    "practice.correction_started": _l("started a correction"),
+    "practice.discarded": _l("deleted a draft"),
+}
+CHANGE_LABELS = {
+    "practised_on": _l("date"),
+    "minutes": _l("minutes"),
+    "client_code": _l("client code"),
+    "client_group": _l("client group"),
+    "activity": _l("activity"),
+    "core_acts": _l("core acts"),
+    "debrief_session_id": _l("session"),
+}
+
+
+def _changes(event) -> str:
+    """What an edit changed, for the history: "minutes 90 → 120; client code"."""
+    before, after = event.before or {}, event.after or {}
+    parts = []
+    for key, label in CHANGE_LABELS.items():
+        if before.get(key) != after.get(key):
+            if key in ("practised_on", "minutes", "client_code"):
+                parts.append(f"{label} {before.get(key)} → {after.get(key)}")
+            else:
+                parts.append(str(label))
+    return "; ".join(parts) or _("the reflection")
+
+
+def practice_helpers():
+    return {
+        "practice_status": lambda status: STATUS_LABELS.get(status, status),
+        "history_label": lambda action: HISTORY_LABELS.get(action, action),
+        "changes": _changes,
+    }
+
+
+def markdown_filter(text: str | None):
+    """User-written Markdown (reflections, comments), rendered and sanitised."""
+    return render_text(text or "", "markdown")
+
+
+def register(bp) -> None:
+    bp.app_context_processor(practice_helpers)
+    bp.app_template_filter("markdown")(markdown_filter)
