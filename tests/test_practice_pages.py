@@ -308,3 +308,15 @@ def test_a_long_logbook_runs_onto_more_pages_with_every_entry(app, client, sessi
     pages = PdfReader(io.BytesIO(response.data)).pages
     text = "".join(page.extract_text() for page in pages)
     assert len(pages) >= 2 and all(f"LB-{n}\n" in text or f"LB-{n} " in text for n in range(45))
+
+
+def test_the_queue_is_split_into_pages_of_fifty(app, client, session, people):
+    with app.app_context():
+        for n in range(51):
+            make_practice(session, people["cohort"], people["trainee"], minutes=20,
+                          client_code=f"PG-{n:02d}")  # fmt: skip
+    login(client, people["trainer"])
+    first = client.get("/practice/queue").get_data(as_text=True)
+    assert "51 entries" in first and "Page 1 of 2" in first and "PG-49" in first
+    second = client.get("/practice/queue?page=2").get_data(as_text=True)
+    assert "PG-50" in second and "PG-49" not in second and 'rel="prev"' in second

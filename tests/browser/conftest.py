@@ -104,3 +104,29 @@ def live_server(app, database_url):
                 connection.execute(table.delete())
         db.session.remove()
         db.engine.dispose()
+
+
+def make_cohort_with_demo_people(live_server, name: str) -> int:
+    """A support-person cohort started a month ago, with the demo trainer and trainee."""
+    from datetime import date, timedelta
+
+    from lms.auth.models import User
+    from lms.cohorts.models import Cohort, Enrolment
+
+    with live_server.app.app_context():
+        trainer = db.session.scalar(db.select(User).filter_by(email="trainer@demo.tugi.ee"))
+        trainee = db.session.scalar(db.select(User).filter_by(email="trainee@demo.tugi.ee"))
+        cohort = Cohort(
+            programme_slug="support-person",
+            name=name,
+            starts_on=date.today() - timedelta(days=30),
+            ends_on=date.today() + timedelta(days=30),
+        )
+        cohort.trainers.append(trainer)
+        db.session.add(cohort)
+        db.session.flush()
+        db.session.add(Enrolment(cohort_id=cohort.id, user_id=trainee.id))
+        db.session.commit()
+        cohort_id = cohort.id
+        db.session.remove()
+    return cohort_id

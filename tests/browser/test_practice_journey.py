@@ -5,39 +5,16 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Browser, expect
 
-from lms.auth.models import User
-from lms.cohorts.models import Cohort, Enrolment
-from lms.extensions import db
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, make_cohort_with_demo_people
 
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def make_cohort_with_demo_people(live_server) -> int:
-    with live_server.app.app_context():
-        trainer = db.session.scalar(db.select(User).filter_by(email="trainer@demo.tugi.ee"))
-        trainee = db.session.scalar(db.select(User).filter_by(email="trainee@demo.tugi.ee"))
-        cohort = Cohort(
-            programme_slug="support-person",
-            name="Põlva spring group",
-            starts_on=date.today() - timedelta(days=60),
-            ends_on=date.today() + timedelta(days=30),
-        )
-        cohort.trainers.append(trainer)
-        db.session.add(cohort)
-        db.session.flush()
-        db.session.add(Enrolment(cohort_id=cohort.id, user_id=trainee.id))
-        db.session.commit()
-        cohort_id = cohort.id
-        db.session.remove()
-    return cohort_id
-
-
 def test_a_trainee_logs_practice_and_the_trainer_signs_it_off(
     browser: Browser, live_server, artifacts
 ):
-    make_cohort_with_demo_people(live_server)
+    make_cohort_with_demo_people(live_server, "Põlva spring group")
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = phone.new_page()
     log_in(page, live_server, "trainee@demo.tugi.ee")

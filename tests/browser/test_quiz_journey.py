@@ -1,35 +1,12 @@
 """A trainee takes the final quiz on a phone, loses the connection and reloads without losing an
 answer, submits and sees the result; the trainer grades the essay and the score becomes final."""
 
-from datetime import date, timedelta
-
 from playwright.sync_api import Browser, Page, expect
 
-from lms.auth.models import User
-from lms.cohorts.models import Cohort, Enrolment
-from lms.extensions import db
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, make_cohort_with_demo_people
 
 PHONE = {"width": 360, "height": 740}
 ESSAY = "I keep my private number private and I do not take gifts.\nI tell the client why."
-
-
-def make_cohort_with_demo_people(live_server) -> None:
-    with live_server.app.app_context():
-        trainer = db.session.scalar(db.select(User).filter_by(email="trainer@demo.tugi.ee"))
-        trainee = db.session.scalar(db.select(User).filter_by(email="trainee@demo.tugi.ee"))
-        cohort = Cohort(
-            programme_slug="support-person",
-            name="Võru autumn group",
-            starts_on=date.today() - timedelta(days=30),
-            ends_on=date.today() + timedelta(days=30),
-        )
-        cohort.trainers.append(trainer)
-        db.session.add(cohort)
-        db.session.flush()
-        db.session.add(Enrolment(cohort_id=cohort.id, user_id=trainee.id))
-        db.session.commit()
-        db.session.remove()
 
 
 def answer_every_question(page: Page) -> None:
@@ -58,7 +35,7 @@ def answer_every_question(page: Page) -> None:
 def test_a_trainee_takes_a_quiz_reloads_and_a_trainer_grades_the_essay(
     browser: Browser, live_server, artifacts
 ):
-    make_cohort_with_demo_people(live_server)
+    make_cohort_with_demo_people(live_server, "Võru autumn group")
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = phone.new_page()
     log_in(page, live_server, "trainee@demo.tugi.ee")
