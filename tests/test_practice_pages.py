@@ -320,3 +320,18 @@ def test_the_queue_is_split_into_pages_of_fifty(app, client, session, people):
     assert "51 entries" in first and "Page 1 of 2" in first and "PG-49" in first
     second = client.get("/practice/queue?page=2").get_data(as_text=True)
     assert "PG-50" in second and "PG-49" not in second and 'rel="prev"' in second
+
+
+def test_bulk_sign_off_with_an_entry_of_another_cohort_signs_off_nothing(
+    app, client, session, people
+):
+    other_cohort = make_cohort(session, trainees=(people["other_trainee"],))
+    with app.app_context():
+        own = make_practice(session, people["cohort"], people["trainee"], client_code="OWN-1")
+        foreign = make_practice(session, other_cohort, people["other_trainee"], client_code="F-1")
+    login(client, people["trainer"])
+    ids = [own.latest.id, foreign.latest.id]
+    response = client.post("/practice/queue/sign-off", data={"revision": ids, "attest": "y"})
+    assert response.status_code == 302
+    session.expire_all()
+    assert {session.get(PracticeRevision, i).status for i in ids} == {Status.SUBMITTED}

@@ -1,6 +1,7 @@
 """The trainers' queue: filters, the page of matching entries, and per-trainee totals."""
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import render_template, request
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -19,7 +20,7 @@ def _trainees(cohort_ids) -> list[Enrolment]:
         db.session.scalars(
             sa.select(Enrolment)
             .where(Enrolment.cohort_id.in_(cohort_ids))
-            .options(sa.orm.joinedload(Enrolment.user))
+            .options(so.joinedload(Enrolment.user))
         )
     )
 

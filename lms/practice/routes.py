@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, ngettext
@@ -331,8 +332,16 @@ def approve_many():
     if not form.validate_on_submit():
         abort(400)
     ids = request.form.getlist("revision", type=int)
-    revisions = [db.session.get(PracticeRevision, rid) for rid in ids]
-    if not ids or any(r is None or not services.can_view(current_user, r.entry) for r in revisions):
+    revisions = db.session.scalars(
+        sa.select(PracticeRevision)
+        .where(PracticeRevision.id.in_(ids))
+        .options(so.joinedload(PracticeRevision.entry).joinedload(PracticeEntry.cohort))
+    ).all()
+    if (
+        not ids
+        or len(revisions) != len(set(ids))
+        or not all(services.can_view(current_user, r.entry) for r in revisions)
+    ):
         flash(_("Choose the entries to sign off."), "error")
         return redirect(back)
     if not form.attest.data:

@@ -79,6 +79,7 @@ def logging_enrolments(session: Session, user: User, programmes) -> list[Enrolme
         sa.select(Enrolment)
         .join(Cohort)
         .where(Enrolment.user_id == user.id, Enrolment.status != EnrolmentStatus.WITHDRAWN)
+        .options(so.contains_eager(Enrolment.cohort))
         .order_by(Cohort.starts_on.desc())
     )
     result = []
