@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from bench.quizzes import timed
+from bench.quizzes import enrolled_cohort, timed
 
 SIZES = (5, 200)
 ENTRIES = 20
@@ -21,22 +21,11 @@ FIRST_DAY = date(2026, 2, 1)
 
 def build_cohort(db, trainer_id: int, trainees: int, tag: str, entries: int = ENTRIES) -> int:
     """A cohort whose trainees each have ``entries`` entries, every other one signed off."""
-    from lms.auth.models import User, UserRole
-    from lms.cohorts.models import Cohort, Enrolment, cohort_trainers
+    from lms.cohorts.models import cohort_trainers
     from lms.practice.models import PracticeEntry, PracticeRevision
 
-    cohort = Cohort(programme_slug="support-person", name=f"Bench {tag}",
-                    starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31))  # fmt: skip
-    db.session.add(cohort)
-    db.session.flush()
-    db.session.execute(
-        sa.insert(cohort_trainers), [{"cohort_id": cohort.id, "user_id": trainer_id}]
-    )
-    people = [{"email": f"p-{tag}-{n}@example.org", "display_name": f"Trainee {n:03d}",
-               "language": "en"} for n in range(trainees)]  # fmt: skip
-    ids = db.session.scalars(sa.insert(User).returning(User.id), people).all()
-    db.session.execute(sa.insert(UserRole), [{"user_id": i, "role": "trainee"} for i in ids])
-    db.session.execute(sa.insert(Enrolment), [{"cohort_id": cohort.id, "user_id": i} for i in ids])
+    cohort, ids = enrolled_cohort(db, trainees, f"p-{tag}")
+    db.session.execute(sa.insert(cohort_trainers), {"cohort_id": cohort.id, "user_id": trainer_id})
     now = datetime.now(UTC)
     entry_ids = db.session.scalars(
         sa.insert(PracticeEntry).returning(PracticeEntry.id),

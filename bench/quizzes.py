@@ -26,20 +26,27 @@ def timed(action, repeat: int = REPEAT) -> float:
     return statistics.median(times)
 
 
-def build_cohort(db, quizzes, trainees: int, tag: str) -> int:
+def enrolled_cohort(db, trainees: int, tag: str):
+    """A support-person cohort for 2026 with ``trainees`` new trainees; the cohort and their ids."""
     from lms.auth.models import User, UserRole
     from lms.cohorts.models import Cohort, Enrolment
-    from lms.quizzes.models import QuizAttempt
 
     cohort = Cohort(programme_slug="support-person", name=f"Bench {tag}",
                     starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31))  # fmt: skip
     db.session.add(cohort)
     db.session.flush()
-    people = [{"email": f"q-{tag}-{n}@example.org", "display_name": f"Trainee {n:03d}",
+    people = [{"email": f"{tag}-{n}@example.org", "display_name": f"Trainee {n:03d}",
                "language": "en"} for n in range(trainees)]  # fmt: skip
     ids = db.session.scalars(sa.insert(User).returning(User.id), people).all()
     db.session.execute(sa.insert(UserRole), [{"user_id": i, "role": "trainee"} for i in ids])
     db.session.execute(sa.insert(Enrolment), [{"cohort_id": cohort.id, "user_id": i} for i in ids])
+    return cohort, ids
+
+
+def build_cohort(db, quizzes, trainees: int, tag: str) -> int:
+    from lms.quizzes.models import QuizAttempt
+
+    cohort, ids = enrolled_cohort(db, trainees, f"q-{tag}")
     now = datetime.now(UTC)
     db.session.execute(
         sa.insert(QuizAttempt),

@@ -23,7 +23,8 @@ def safe_cell(value):
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _download(body: bytes, filename: str, mimetype: str) -> Response:
+def download_response(body: bytes, filename: str, mimetype: str) -> Response:
+    """A file to save, not to show."""
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -36,7 +37,9 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
     for row in rows:
         writer.writerow([safe_cell(value) for value in row])
     # The byte-order mark makes Excel read UTF-8 (Õ, ї) correctly.
-    return _download(("\ufeff" + buffer.getvalue()).encode(), filename, "text/csv; charset=utf-8")
+    return download_response(
+        ("\ufeff" + buffer.getvalue()).encode(), filename, "text/csv; charset=utf-8"
+    )
 
 
 def xlsx_response(filename: str, sheet: str, header: Sequence[str], rows: Iterable[Sequence]):
@@ -55,7 +58,7 @@ def xlsx_response(filename: str, sheet: str, header: Sequence[str], rows: Iterab
     for column, width in enumerate(widths):
         worksheet.set_column(column, column, min(width + 2, 50))
     workbook.close()
-    return _download(
+    return download_response(
         buffer.getvalue(),
         filename,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

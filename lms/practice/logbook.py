@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from lms.auth.models import User
 from lms.cohorts.models import Cohort
-from lms.exports import _download, csv_response
+from lms.exports import csv_response, download_response
 from lms.pdf import Document
 from lms.practice import queries
 from lms.practice.models import CORE_ACTS, STATUS_LABELS, PracticeEntry, PracticeRevision
@@ -60,9 +60,6 @@ def csv_logbook(session: Session, cohort: Cohort, user: User, programme: Program
         _("Attestation"),
     ]  # fmt: skip
 
-    def title(choice, slug):
-        return choice.title_for(language) if choice else slug
-
     rows = (
         [
             r.entry_id,
@@ -71,8 +68,8 @@ def csv_logbook(session: Session, cohort: Cohort, user: User, programme: Program
             r.practised_on.isoformat(),
             r.minutes,
             r.client_code,
-            title(programme.client_group(r.client_group), r.client_group),
-            title(programme.activity(r.activity), r.activity),
+            _title(programme.client_group(r.client_group), r.client_group, language),
+            _title(programme.activity(r.activity), r.activity, language),
             ", ".join(str(CORE_ACTS[act]) for act in r.core_acts if act in CORE_ACTS),
             r.debrief_session.title if r.debrief_session else "",
             r.reflection,
@@ -184,4 +181,4 @@ def download(kind: str, session: Session, cohort: Cohort, user: User, programme:
     if kind == "csv":
         return csv_logbook(session, cohort, user, programme)
     body = pdf_logbook(session, cohort, user, programme)
-    return _download(body, _filename(user, cohort, "pdf"), "application/pdf")
+    return download_response(body, _filename(user, cohort, "pdf"), "application/pdf")

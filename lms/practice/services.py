@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from lms import audit
 from lms.auth.models import Role, User
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus, TrainingSession
+from lms.cohorts.services import can_manage
 from lms.practice import privacy
 from lms.practice.models import (
     AWAITING,
@@ -57,11 +58,7 @@ class EntryData:
 
 def can_view(user: User, entry: PracticeEntry) -> bool:
     """The trainee themself, the trainers of the entry's cohort, and coordinators."""
-    return (
-        entry.user_id == user.id
-        or user.has_role(Role.COORDINATOR)
-        or (user.has_role(Role.TRAINER) and entry.cohort.has_trainer(user.id))
-    )
+    return entry.user_id == user.id or can_manage(user, entry.cohort)
 
 
 def can_sign_off(user: User, entry: PracticeEntry) -> bool:
