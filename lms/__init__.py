@@ -65,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per feature."""
     from lms.attendance.routes import bp as attendance_bp
     from lms.auth.routes import bp as auth_bp
+    from lms.certificates.routes import bp as certificates_bp
     from lms.cohorts.routes import bp as cohorts_bp
     from lms.courses.routes import bp as courses_bp
     from lms.main.routes import bp as main_bp
@@ -82,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(attendance_bp, url_prefix="/attendance")
     app.register_blueprint(quizzes_bp, url_prefix="/quizzes")
     app.register_blueprint(practice_bp, url_prefix="/practice")
+    app.register_blueprint(certificates_bp, url_prefix="/certificates")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from lms import audit
 from lms.auth import services as accounts
 from lms.auth.models import Role, User, UserRole
+from lms.certificates.queries import current_certificate
 from lms.cohorts.models import (
     ENROLMENT_STATUSES,
     Cohort,
@@ -153,30 +154,20 @@ def cohort_size(session: Session, cohort: Cohort) -> int:
     )
 
 
-def check_prerequisite(session: Session, user: User, programme: Programme) -> None:
-    """A programme that requires another one's certificate admits only its graduates.
-
-    Until certificates are issued in Tugi, a completed enrolment in the required programme is
-    the proof.
-    """
+def check_prerequisite(
+    session: Session, user: User, programme: Programme, today: date | None = None
+) -> None:
+    """A programme that requires another one's certificate admits only people holding a valid
+    one (issued, not expired, revoked or superseded)."""
     needed = programme.requires_certificate
     if not needed:
         return
-    completed = session.scalar(
-        sa.select(
-            sa.exists().where(
-                Enrolment.user_id == user.id,
-                Enrolment.status == EnrolmentStatus.COMPLETED,
-                Enrolment.cohort_id.in_(
-                    sa.select(Cohort.id).where(Cohort.programme_slug == needed)
-                ),
-            )
-        )
-    )
-    if not completed:
+    today = today or datetime.now(UTC).date()
+    if current_certificate(session, user.id, needed, today) is None:
         raise CohortError(
             _l(
-                "%(name)s has not completed the programme this one requires (%(needed)s).",
+                "%(name)s holds no valid certificate of the programme this one requires "
+                "(%(needed)s).",
                 name=user.display_name,
                 needed=needed,
             )

@@ -13,6 +13,7 @@ import yaml
 
 from lms.config import LANGUAGES
 from lms.courses.content import Problem, Reporter
+from lms.rendering import lesson_slug
 from lms.programmes.choices import DEFAULT_ACTIVITIES, DEFAULT_CLIENT_GROUPS, Choice
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -28,11 +29,12 @@ PROGRAMME_FIELDS = {
     "quizzes",
     "certificate",
     "requires_certificate",
+    "required_lessons",
 }
 CATEGORY_FIELDS = {"slug", "title", "hours", "attendance_minimum", "courses"}
 PRACTICE_FIELDS = {"hours", "clients", "client_groups", "activities"}
 CHOICE_FIELDS = {"slug", "title", "refugee", "child"}
-CERTIFICATE_FIELDS = {"valid_months"}
+CERTIFICATE_FIELDS = {"valid_months", "final_sign_off", "auto_issue", "renews"}
 
 
 class LineDict(dict):
@@ -104,6 +106,14 @@ class Programme:
     quizzes: tuple[str, ...] = ()
     certificate_valid_months: int | None = None
     requires_certificate: str | None = None
+    #: lessons (``course/lesson``) a trainee must mark as read
+    required_lessons: tuple[str, ...] = ()
+    #: a trainer must sign the trainee's completion off before a certificate is issued
+    final_sign_off: bool = False
+    #: the certificate is issued as soon as the final sign-off makes the trainee eligible
+    auto_issue: bool = False
+    #: this programme renews another programme's certificate instead of granting its own
+    renews: str | None = None
 
     def title_for(self, language: str) -> str:
         return self.titles.get(language, self.titles["en"])
@@ -116,6 +126,11 @@ class Programme:
 
     def activity(self, slug: str) -> Choice | None:
         return next((activity for activity in self.activities if activity.slug == slug), None)
+
+    @property
+    def certifies(self) -> bool:
+        """Whether completing the programme earns a certificate."""
+        return bool(self.certificate_valid_months or self.renews)
 
     def category(self, slug: str) -> Category | None:
         return next((category for category in self.categories if category.slug == slug), None)
@@ -278,6 +293,7 @@ def parse_programme(
     report,
     courses: set[str] | None,
     known_quizzes: set[str] | None = None,
+    lessons: set[str] | None = None,
 ) -> Programme | None:
     """Check one programme file; return the programme, or None after reporting its problems."""
     before = report.count
@@ -334,12 +350,54 @@ def parse_programme(
         if known_quizzes is not None and quiz not in known_quizzes:
             report(path, data.line_of("quizzes"), f"unknown quiz '{quiz}' (no quizzes/{quiz}.gift)")
     certificate = _block(data, "certificate", CERTIFICATE_FIELDS, path, report)
-    valid_months = None
+    valid_months, flags, renews = None, {"final_sign_off": False, "auto_issue": False}, None
     if certificate:
-        valid_months = _positive(certificate, "valid_months", path, report, whole=True)
+        renews = certificate.get("renews")
+        if renews is not None and not SLUG.match(str(renews)):
+            report(path, certificate.line_of("renews"), "'renews' must be a programme slug")
+        if renews is not None and "valid_months" in certificate:
+            report(
+                path,
+                certificate.line_of("valid_months"),
+                "a renewal keeps the validity of the certificate it renews: leave out "
+                "'valid_months'",
+            )
+        elif renews is None:
+            valid_months = _positive(certificate, "valid_months", path, report, whole=True)
+        for flag in flags:
+            value = certificate.get(flag, False)
+            if not isinstance(value, bool):
+                report(path, certificate.line_of(flag), f"'{flag}' must be true or false")
+            flags[flag] = value is True
+        if flags["auto_issue"] and not flags["final_sign_off"]:
+            report(
+                path,
+                certificate.line_of("auto_issue"),
+                "'auto_issue' needs 'final_sign_off: true': a trainer's sign-off triggers it",
+            )
     prerequisite = data.get("requires_certificate")
     if prerequisite is not None and not SLUG.match(str(prerequisite)):
         report(path, data.line_of("requires_certificate"), "'requires_certificate' must be a slug")
+    if renews is not None and prerequisite not in (None, renews):
+        report(
+            path,
+            data.line_of("requires_certificate"),
+            "a renewal programme requires the certificate it renews",
+        )
+    prerequisite = prerequisite or renews
+    required_lessons = data.get("required_lessons", [])
+    if not isinstance(required_lessons, list) or not all(
+        isinstance(ref, str) and QUIZ_REF.match(ref) and "/" in ref for ref in required_lessons
+    ):
+        report(
+            path,
+            data.line_of("required_lessons"),
+            "'required_lessons' must be a list of course/lesson slugs",
+        )
+        required_lessons = []
+    for ref in required_lessons:
+        if lessons is not None and ref not in lessons:
+            report(path, data.line_of("required_lessons"), f"unknown lesson '{ref}'")
     if report.count > before:
         return None
     return Programme(
@@ -358,6 +416,10 @@ def parse_programme(
         quizzes=tuple(quizzes),
         certificate_valid_months=valid_months,
         requires_certificate=prerequisite,
+        required_lessons=tuple(required_lessons),
+        final_sign_off=flags["final_sign_off"],
+        auto_issue=flags["auto_issue"],
+        renews=renews,
     )
 
 
@@ -370,6 +432,11 @@ def load_programmes(content_dir: Path) -> ProgrammeSet:
     courses_dir = content_dir / "courses"
     courses = {path.parent.name for path in courses_dir.glob("*/course.yaml")}
     quizzes = {path.stem for path in (content_dir / "quizzes").glob("*.gift")}
+    lessons = {
+        f"{path.parent.name}/{lesson_slug(path.stem)}"
+        for path in courses_dir.glob("*/*.md")
+        if "." not in path.stem
+    }
     lines: dict[str, tuple[Path, int]] = {}
     for path in sorted(folder.glob("*")) if folder.is_dir() else []:
         if path.suffix != ".yaml":
@@ -384,7 +451,7 @@ def load_programmes(content_dir: Path) -> ProgrammeSet:
         except UnicodeDecodeError as error:
             report(path, text_line(path.read_bytes(), error.start), "the file is not UTF-8")
             continue
-        programme = parse_programme(text, path, report, courses, quizzes)
+        programme = parse_programme(text, path, report, courses, quizzes, lessons)
         if programme:
             result.programmes[programme.slug] = programme
             prerequisite_line = next(
@@ -397,6 +464,10 @@ def load_programmes(content_dir: Path) -> ProgrammeSet:
         if needed and (needed == slug or needed not in result.programmes):
             path, line = lines[slug]
             report(path, line, f"'requires_certificate' names no other programme: '{needed}'")
+            del result.programmes[slug]
+        elif programme.renews and not result.programmes[needed].certificate_valid_months:
+            path, line = lines[slug]
+            report(path, line, f"'{needed}' issues no certificate that could be renewed")
             del result.programmes[slug]
     result.problems.sort()
     return result

@@ -1,0 +1,148 @@
+"""Certificates, and the trainer's final sign-off that may precede them.
+
+A certificate is never changed once issued, except to revoke it or to mark it superseded by a
+renewal: a renewal is a new certificate, never a re-dated old one. The database keeps one
+certificate per enrolment and one current certificate per person and programme, so two
+simultaneous requests cannot both issue one.
+"""
+
+import secrets
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
+
+from lms.db import UTCDateTime, utcnow
+from lms.extensions import db
+
+#: no 0/O, 1/I/L or 2/Z: a code read aloud or typed from paper comes out right
+CODE_ALPHABET = "3456789ABCDEFGHJKMNPQRSTUVWXY"
+CODE_PREFIX = "TUGI"
+
+
+class Status(StrEnum):
+    VALID = "valid"
+    EXPIRED = "expired"  # never stored: a valid certificate past its expiry date
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"
+
+
+STORED_STATUSES = (Status.VALID.value, Status.REVOKED.value, Status.SUPERSEDED.value)
+STATUS_LABELS = {
+    Status.VALID.value: _l("valid"),
+    Status.EXPIRED.value: _l("expired"),
+    Status.REVOKED.value: _l("revoked"),
+    Status.SUPERSEDED.value: _l("superseded"),
+}
+
+
+def new_code() -> str:
+    """``TUGI-7K3M-Q9XD``: 8 random characters of 29, about 5 * 10^11 codes."""
+    chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{CODE_PREFIX}-{chars[:4]}-{chars[4:]}"
+
+
+def normalise_code(typed: str) -> str:
+    """What a person typed, as a stored code: case, spaces and dashes do not matter; anything
+    that cannot be a code becomes ''."""
+    text = "".join(ch for ch in typed.upper() if ch.isalnum())
+    if text.startswith(CODE_PREFIX):
+        text = text[len(CODE_PREFIX) :]
+    if len(text) != 8 or any(ch not in CODE_ALPHABET for ch in text):
+        return ""
+    return f"{CODE_PREFIX}-{text[:4]}-{text[4:]}"
+
+
+def new_credential_id() -> str:
+    return f"urn:uuid:{uuid.uuid4()}"
+
+
+class Certificate(db.Model):
+    __tablename__ = "certificates"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status IN ('" + "', '".join(STORED_STATUSES) + "')", name="status_known"
+        ),
+        sa.CheckConstraint("expires_on > issued_on", name="expires_after_issue"),
+        sa.Index(
+            "uq_certificates_current",
+            "user_id",
+            "programme_slug",
+            unique=True,
+            sqlite_where=sa.text("status = 'valid'"),
+            postgresql_where=sa.text("status = 'valid'"),
+        ),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    code: so.Mapped[str] = so.mapped_column(sa.String(20), unique=True, default=new_code)
+    credential_id: so.Mapped[str] = so.mapped_column(
+        sa.String(60), unique=True, default=new_credential_id
+    )
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: the enrolment that earned it; one certificate per enrolment
+    enrolment_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("enrolments.id"), unique=True)
+    cohort_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("cohorts.id"), index=True)
+    #: the programme certified (for a renewal, the programme renewed)
+    programme_slug: so.Mapped[str] = so.mapped_column(sa.String(80))
+    #: the programme of the enrolment (for a renewal, the refresher)
+    earned_in: so.Mapped[str] = so.mapped_column(sa.String(80))
+    holder_name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    language: so.Mapped[str] = so.mapped_column(sa.String(8))
+    #: [{"slug", "title", "minutes"}] per hour category, titles in the holder's language
+    hours: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    hour_minutes: so.Mapped[int] = so.mapped_column(default=60)
+    practice_minutes: so.Mapped[int] = so.mapped_column(default=0)
+    practice_clients: so.Mapped[int] = so.mapped_column(default=0)
+    trainers: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    issued_on: so.Mapped[date] = so.mapped_column(sa.Date)
+    expires_on: so.Mapped[date] = so.mapped_column(sa.Date)
+    issued_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    issued_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default=Status.VALID)
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    revoked_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    revoke_reason: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    #: the certificate this one renews
+    renews_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("certificates.id"))
+    #: when the holder was reminded by email that it expires soon
+    reminded_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    user = so.relationship("User", foreign_keys=[user_id])
+    cohort = so.relationship("Cohort")
+    renews = so.relationship("Certificate", remote_side=[id], foreign_keys=[renews_id])
+
+    def status_on(self, day: date) -> str:
+        """The status a reader sees: a valid certificate past its expiry date is expired."""
+        if self.status == Status.VALID and day >= self.expires_on:
+            return Status.EXPIRED.value
+        return self.status
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(line["minutes"] for line in self.hours)
+
+
+class FinalSignOff(db.Model):
+    """A trainer's confirmation that a trainee completed the programme."""
+
+    __tablename__ = "final_sign_offs"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    enrolment_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("enrolments.id", ondelete="CASCADE"), unique=True
+    )
+    trainer_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    signed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    statement: so.Mapped[str] = so.mapped_column(sa.Text)
+
+    trainer = so.relationship("User")

@@ -1,0 +1,47 @@
+"""Reading certificates: the current one of a person, by code, the ones expiring soon."""
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from lms.certificates.models import Certificate, Status, normalise_code
+
+
+def current_certificate(
+    session: Session, user_id: int, programme_slug: str, today: date
+) -> Certificate | None:
+    """The person's certificate of a programme that is valid today, if any."""
+    return session.scalar(
+        sa.select(Certificate).where(
+            Certificate.user_id == user_id,
+            Certificate.programme_slug == programme_slug,
+            Certificate.status == Status.VALID,
+            Certificate.expires_on > today,
+        )
+    )
+
+
+def by_code(session: Session, typed: str) -> Certificate | None:
+    code = normalise_code(typed or "")
+    if not code:
+        return None
+    return session.scalar(sa.select(Certificate).where(Certificate.code == code))
+
+
+def expiring(
+    session: Session, today: date, days: int, user_id: int | None = None
+) -> list[Certificate]:
+    """Valid certificates that expire within ``days``, soonest first."""
+    statement = (
+        sa.select(Certificate)
+        .where(
+            Certificate.status == Status.VALID,
+            Certificate.expires_on > today,
+            Certificate.expires_on <= today + timedelta(days=days),
+        )
+        .order_by(Certificate.expires_on, Certificate.id)
+    )
+    if user_id is not None:
+        statement = statement.where(Certificate.user_id == user_id)
+    return list(session.scalars(statement))
