@@ -240,7 +240,7 @@ def complete_programme(
             sa.select(LessonCompletion.course_slug, LessonCompletion.lesson_slug).where(
                 LessonCompletion.user_id == trainee.id
             )
-        ).tuples()
+        ).all()
     )
     for ref in programme.required_lessons[: -1 if skip == "lessons" else None]:
         course, lesson = ref.split("/")
