@@ -99,6 +99,9 @@ def from_environment(instance_path: str | Path) -> dict:
         "BASE_URL": os.environ.get("LMS_BASE_URL", ""),
         "TIMEZONE": _timezone("LMS_TIMEZONE", "Europe/Tallinn"),
         "CHECK_IN_EARLY_MINUTES": _int("LMS_CHECK_IN_EARLY_MINUTES", 15),
+        "ISSUER_NAME": os.environ.get("LMS_ISSUER_NAME", "Tugi"),
+        "CERTIFICATE_WARNING_DAYS": _int("LMS_CERTIFICATE_WARNING_DAYS", 90),
+        "RATELIMIT_VERIFY": os.environ.get("LMS_RATELIMIT_VERIFY", "30 per minute;300 per hour"),
     }
 
 

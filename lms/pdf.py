@@ -18,6 +18,10 @@ FONT_FILE = FONT_ROOT / "files" / "NotoSans[wdth,wght].ttf"
 MARGIN = 18
 
 
+class MissingGlyphError(ValueError):
+    """A text holds a character the embedded font cannot draw."""
+
+
 class Document(FPDF):
     """An A4 page layout with a running footer."""
 
@@ -89,4 +93,8 @@ class Document(FPDF):
         self.ln(2)
 
     def to_bytes(self) -> bytes:
+        """The finished PDF; a character the font cannot draw is an error, never a box."""
+        missing = sorted({chr(code) for font in self.fonts.values() for code in font.missing_glyphs})
+        if missing:
+            raise MissingGlyphError(f"the font has no glyph for {''.join(missing)!r}")
         return bytes(self.output())

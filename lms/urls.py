@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import url_for
+from flask import current_app, url_for
 
 
 def safe_next(target: str | None, default_endpoint: str = "main.home") -> str:
@@ -16,3 +16,12 @@ def safe_next(target: str | None, default_endpoint: str = "main.home") -> str:
         if not parts.scheme and not parts.netloc and not target.startswith("//"):
             return target
     return url_for(default_endpoint)
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A full address for links that leave the site (PDFs, credentials, email): ``BASE_URL``
+    when it is set, else the address of the current request."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
