@@ -65,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per feature."""
     from lms.attendance.routes import bp as attendance_bp
     from lms.auth.routes import bp as auth_bp
+    from lms.certificates.public import bp as verify_bp
     from lms.certificates.routes import bp as certificates_bp
     from lms.cohorts.routes import bp as cohorts_bp
     from lms.courses.routes import bp as courses_bp
@@ -84,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(quizzes_bp, url_prefix="/quizzes")
     app.register_blueprint(practice_bp, url_prefix="/practice")
     app.register_blueprint(certificates_bp, url_prefix="/certificates")
+    app.register_blueprint(verify_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -37,6 +37,11 @@ def init_app(app: Flask) -> None:
         """Minutes as hours (of ``hour_minutes``) in the reader's number format: 90 -> "1.5"."""
         return format_decimal(round((minutes or 0) / hour_minutes, 2), format="#,##0.##")
 
+    @app.template_filter("number")
+    def number(value) -> str:
+        """A count or a number of hours in the reader's number format: 12.5 -> "12,5" in et."""
+        return format_decimal(round(value or 0, 2), format="#,##0.##")
+
     @app.context_processor
     def languages():
         return {

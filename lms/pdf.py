@@ -94,7 +94,9 @@ class Document(FPDF):
 
     def to_bytes(self) -> bytes:
         """The finished PDF; a character the font cannot draw is an error, never a box."""
-        missing = sorted({chr(code) for font in self.fonts.values() for code in font.missing_glyphs})
+        missing = sorted(
+            {chr(code) for font in self.fonts.values() for code in font.missing_glyphs}
+        )
         if missing:
             raise MissingGlyphError(f"the font has no glyph for {''.join(missing)!r}")
         return bytes(self.output())

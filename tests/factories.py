@@ -276,3 +276,41 @@ def complete_programme(
             minutes=round(programme.practice_hours * 60),
             practised_on=max(date(2026, 10, 5), cohort.starts_on),
         )
+
+
+def make_certificate(session: Session, cohort: Cohort, holder: User, **fields):
+    """A certificate of the cohort's programme for ``holder``, written directly (the rules that
+    lead to one are tested through the services); ``holder`` must be enrolled."""
+    from lms.certificates.models import Certificate
+
+    enrolment_id = session.scalar(
+        sa.select(Enrolment.id).where(
+            Enrolment.cohort_id == cohort.id, Enrolment.user_id == holder.id
+        )
+    )
+    issued_on = fields.pop("issued_on", date(2026, 10, 20))
+    certificate = Certificate(
+        user_id=holder.id,
+        enrolment_id=enrolment_id,
+        cohort_id=cohort.id,
+        programme_slug=fields.pop("programme_slug", cohort.programme_slug),
+        earned_in=cohort.programme_slug,
+        holder_name=holder.display_name,
+        language=holder.language,
+        hours=fields.pop(
+            "hours",
+            [
+                {"slug": "support-role", "title": "Part 1", "minutes": 1500},
+                {"slug": "care-practice", "title": "Part 2", "minutes": 1440},
+            ],
+        ),
+        practice_minutes=fields.pop("practice_minutes", 630),
+        practice_clients=fields.pop("practice_clients", 2),
+        trainers=fields.pop("trainers", ["Tiina Tamm"]),
+        issued_on=issued_on,
+        expires_on=fields.pop("expires_on", date(issued_on.year + 3, issued_on.month, 1)),
+        **fields,
+    )
+    session.add(certificate)
+    session.commit()
+    return certificate

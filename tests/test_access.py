@@ -93,6 +93,25 @@ AUDIENCE = {
     "practice.queue": {TRAINER, COORDINATOR},
     "practice.approve_many": {TRAINER, COORDINATOR},
     "practice.export": LOGIN,
+    # certificates: each checklist and certificate only for its holder, the cohort's trainers
+    # and coordinators (tests/test_certificate_pages.py)
+    "certificates.index": LOGIN,
+    "certificates.export": {COORDINATOR},
+    "certificates.checklist": LOGIN,
+    "certificates.sign_off": {TRAINER},
+    "certificates.issue": {COORDINATOR},
+    "certificates.cohort": {TRAINER, COORDINATOR},
+    "certificates.issue_cohort": {COORDINATOR},
+    "certificates.show": LOGIN,
+    "certificates.pdf": LOGIN,
+    "certificates.badge": LOGIN,
+    "certificates.revoke": {COORDINATOR},
+    "verify.form": PUBLIC,
+    "verify.show": PUBLIC,
+    "verify.issuer": PUBLIC,
+    "verify.jwks": PUBLIC,
+    "verify.revocations": PUBLIC,
+    "verify.achievement": PUBLIC,
 }
 
 VISITORS = ["anonymous", TRAINEE, TRAINER, COORDINATOR]
@@ -112,6 +131,9 @@ def _sample_arguments(rule, target_user_id: int) -> dict:
         "attempt_id": 999_999,
         "response_id": 999_999,
         "entry_id": 999_999,
+        "enrolment_id": 999_999,
+        "certificate_id": 999_999,
+        "code": "TUGI-3333-3333",
     }
     missing = [name for name in rule.arguments if name not in values]
     assert not missing, f"add a sample value for {missing} of {rule.endpoint}"

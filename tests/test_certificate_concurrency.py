@@ -46,7 +46,9 @@ def test_two_simultaneous_issues_give_one_certificate(app, committed, monkeypatc
         trainee = make_user(committed)
         support = make_cohort(committed, trainers=(trainer,), trainees=(trainee,))
         complete_programme(committed, support, trainee, trainer)
-        enrolment_id = committed.scalar(sa.select(Enrolment.id).where(Enrolment.user_id == trainee.id))
+        enrolment_id = committed.scalar(
+            sa.select(Enrolment.id).where(Enrolment.user_id == trainee.id)
+        )
         enrolment = committed.get(Enrolment, enrolment_id)
         services.sign_off(
             committed,

@@ -58,7 +58,9 @@ def enrolment_of(session, cohort, user):
 
 def check(session, cohort, user, today=TODAY):
     programme = get_programme(cohort.programme_slug)
-    return eligibility(session, enrolment_of(session, cohort, user), programme, now=NOW, today=today)
+    return eligibility(
+        session, enrolment_of(session, cohort, user), programme, now=NOW, today=today
+    )
 
 
 def sign_off(session, cohort, trainee, trainer, today=TODAY):
@@ -314,9 +316,7 @@ def test_expiry_is_read_from_the_date(session, cohort, trainee, trainer):
     assert by_code(session, "TUGI-3333-3333") is None
 
 
-def test_renewal_issues_a_new_certificate_and_supersedes_the_old(
-    session, cohort, trainee, trainer
-):
+def test_renewal_issues_a_new_certificate_and_supersedes_the_old(session, cohort, trainee, trainer):
     old = graduate(session, cohort, trainee, trainer)
     later = date(2029, 6, 1)
     refresher = make_cohort(
@@ -340,9 +340,7 @@ def test_renewal_issues_a_new_certificate_and_supersedes_the_old(
         "certificate.issued",
         "certificate.superseded",
     ]
-    assert [e.action for e in events(session, renewed)] == [
-        "certificate.renewed"
-    ]
+    assert [e.action for e in events(session, renewed)] == ["certificate.renewed"]
 
 
 def test_an_expired_certificate_cannot_be_renewed(session, cohort, trainee, trainer):

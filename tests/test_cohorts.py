@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from lms.audit import AuditEvent
 from lms.auth.models import Role, User
-from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus, TrainingSession
-from tests.factories import login, make_cohort, make_session, make_user
+from lms.cohorts.models import Cohort, Enrolment, TrainingSession
+from tests.factories import login, make_certificate, make_cohort, make_session, make_user
 
 TALLINN = ZoneInfo("Europe/Tallinn")
 
@@ -86,14 +86,20 @@ def test_enrolment_respects_role_capacity_duplicates_and_prerequisites(
     advanced = make_cohort(session, "trainer-of-trainers")
     response = client.post(f"/cohorts/{advanced.id}/enrol", data={"email": second.email})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "has not completed the programme this one requires (support-person)" in page
-    graduate = session.scalar(sa.select(Enrolment).where(Enrolment.user_id == first.id))
-    graduate.status = EnrolmentStatus.COMPLETED
-    session.commit()
+    assert "holds no valid certificate of the programme this one requires (support-person)" in page
+    past = make_cohort(session, trainees=(second,))
+    make_certificate(session, past, second, issued_on=date(2020, 1, 1))  # expired since 2023
+    client.post(f"/cohorts/{advanced.id}/enrol", data={"email": second.email})
+    make_certificate(session, cohort, first, issued_on=date.today())
     client.post(f"/cohorts/{advanced.id}/enrol", data={"email": first.email})
     assert session.scalar(
         sa.select(Enrolment).where(
             Enrolment.cohort_id == advanced.id, Enrolment.user_id == first.id
+        )
+    )
+    assert not session.scalar(
+        sa.select(Enrolment).where(
+            Enrolment.cohort_id == advanced.id, Enrolment.user_id == second.id
         )
     )
 

@@ -12,6 +12,7 @@ from tests.factories import (
     PASSWORD,
     login,
     make_attempt,
+    make_certificate,
     make_cohort,
     make_practice,
     make_quiz,
@@ -42,6 +43,7 @@ def test_every_post_route_refuses_a_request_without_csrf_token(csrf_app, session
         attempt = make_attempt(session, quiz, target, {"Essay": "My answer"})
         services.submit(session, quiz, attempt, now=datetime.now(UTC))
         entry = make_practice(session, cohort, target)
+    certificate = make_certificate(session, cohort, target)
     adapter = csrf_app.url_map.bind("localhost")
     post_rules = [rule for rule in csrf_app.url_map.iter_rules() if "POST" in rule.methods]
     assert len(post_rules) >= 8
@@ -49,7 +51,8 @@ def test_every_post_route_refuses_a_request_without_csrf_token(csrf_app, session
         args = {"user_id": target.id, "token": "t", "course_slug": "support-role",
                 "lesson_slug": "boundaries-and-ethics", "cohort_id": cohort.id,
                 "session_id": item.id, "slug": quiz.slug, "attempt_id": attempt.id,
-                "response_id": attempt.responses[0].id, "entry_id": entry.id}  # fmt: skip
+                "response_id": attempt.responses[0].id, "entry_id": entry.id,
+                "enrolment_id": certificate.enrolment_id, "certificate_id": certificate.id}  # fmt: skip
         url = adapter.build(rule.endpoint, {k: v for k, v in args.items() if k in rule.arguments})
         response = client.post(url, data={})
         assert response.status_code == 400, f"{url} accepted a POST without CSRF token"

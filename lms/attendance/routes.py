@@ -1,14 +1,11 @@
 """Register pages: marking a session, self check-in, history, the matrix and trainee reports."""
 
-import io
 from datetime import UTC, datetime
 
-import segno
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 
 from lms import audit
 from lms.access import login_required, roles_required
@@ -21,6 +18,7 @@ from lms.cohorts import services as cohorts
 from lms.cohorts.routes import get_cohort, managed_cohort, managed_session, programme_of
 from lms.extensions import db, limiter
 from lms.forms import ConfirmForm
+from lms.qr import qr_svg
 
 bp = Blueprint("attendance", __name__)
 staff = roles_required(Role.TRAINER, Role.COORDINATOR)
@@ -178,27 +176,15 @@ def check_in_code(session_id: int):
     now = datetime.now(UTC)
     is_open = services.in_window(item, now, current_app.config["CHECK_IN_EARLY_MINUTES"])
     code, seconds_left = services.current_code(current_app.config["SECRET_KEY"], item.id, now)
-    qr_svg = None
+    qr = None
     if is_open:
         url = url_for("attendance.check_in", code=code, _external=True)
-        buffer = io.BytesIO()
-        segno.make(url, error="m").save(
-            buffer,
-            kind="svg",
-            xmldecl=False,
-            svgns=True,
-            nl=False,
-            scale=6,
-            border=2,
-            svgclass="qr",
-            title=_("QR code for checking in"),
-        )
-        qr_svg = Markup(buffer.getvalue().decode())  # noqa: S704 - segno's own SVG of our URL
+        qr = qr_svg(url, _("QR code for checking in"))
     return render_template(
         "attendance/code.html",
         item=item,
         code=code if is_open else None,
-        qr_svg=qr_svg,
+        qr_svg=qr,
         refresh=min(seconds_left, 30) if is_open else 60,
     )
 

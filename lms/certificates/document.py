@@ -63,10 +63,14 @@ def render(certificate: Certificate, programme: Programme, verify_url: str, issu
         pdf.cell(width, 6, gettext("This certifies that"), align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(3)
         with pdf.outlined(22):
-            pdf.multi_cell(width, 11, certificate.holder_name, align="C", new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(
+                width, 11, certificate.holder_name, align="C", new_x="LMARGIN", new_y="NEXT"
+            )
         pdf.ln(3)
         pdf.set_font(FONT, size=11)
-        renewal = certificate.renews is not None and certificate.earned_in != certificate.programme_slug
+        renewal = (
+            certificate.renews is not None and certificate.earned_in != certificate.programme_slug
+        )
         lead = (
             gettext("has renewed the certificate of the programme")
             if renewal
@@ -76,14 +80,22 @@ def render(certificate: Certificate, programme: Programme, verify_url: str, issu
         pdf.ln(2)
         with pdf.outlined(15):
             pdf.multi_cell(
-                width, 8, programme.title_for(certificate.language), align="C",
-                new_x="LMARGIN", new_y="NEXT",
+                width,
+                8,
+                programme.title_for(certificate.language),
+                align="C",
+                new_x="LMARGIN",
+                new_y="NEXT",
             )
         pdf.set_font(FONT, size=10)
         pdf.set_text_color(90)
         pdf.cell(
-            width, 6, gettext("Cohort: %(name)s", name=certificate.cohort.name), align="C",
-            new_x="LMARGIN", new_y="NEXT",
+            width,
+            6,
+            gettext("Cohort: %(name)s", name=certificate.cohort.name),
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
         pdf.set_text_color(0)
         pdf.ln(8)

@@ -260,9 +260,7 @@ def cohort_eligibility(
             )
             if result.certificate is not None and programme.renews:
                 current = result.certificate.renews  # renewed already: the old one is superseded
-            items.append(
-                Requirement("prerequisite", label, current is not None, detail=needed)
-            )
+            items.append(Requirement("prerequisite", label, current is not None, detail=needed))
         if programme.final_sign_off:
             result.sign_off = sign_offs.get(enrolment.id)
             items.append(

@@ -1,5 +1,387 @@
-from flask import Blueprint
+"""Certificate pages: the eligibility checklist, final sign-off, issuing (one or a cohort),
+each certificate with its PDF and Open Badges credential, revocation, and the register."""
 
-from lms.certificates import models  # noqa: F401
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from lms import audit
+from lms.access import ensure_visible, login_required, roles_required
+from lms.auth.models import Role, User
+from lms.certificates import credential, document, services
+from lms.certificates.eligibility import cohort_eligibility, eligibility
+from lms.certificates.forms import SIGN_OFF_STATEMENT, RevokeForm, SignOffForm
+from lms.certificates.models import STATUS_LABELS, Certificate, Status
+from lms.certificates.queries import expiring
+from lms.cohorts import services as cohorts
+from lms.cohorts.models import Cohort, Enrolment
+from lms.cohorts.routes import programme_of
+from lms.exports import download_response, table_response
+from lms.extensions import db
+from lms.forms import ConfirmForm
+from lms.programmes.services import get_programme, get_programmes
+from lms.urls import absolute_url
 
 bp = Blueprint("certificates", __name__)
+PAGE_SIZE = 50
+staff = roles_required(Role.TRAINER, Role.COORDINATOR)
+EVENT_LABELS = {
+    "certificate.issued": _l("issued"),
+    "certificate.renewed": _l("issued as a renewal"),
+    "certificate.superseded": _l("superseded by a renewal"),
+    "certificate.revoked": _l("revoked"),
+}
+
+
+def today() -> date:
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@bp.app_context_processor
+def certificate_helpers():
+    def programme_title(slug: str) -> str:
+        programme = get_programme(slug)
+        return programme.title_for(str(get_locale())) if programme else slug
+
+    return {
+        "certificate_status": lambda status: STATUS_LABELS.get(status, status),
+        "programme_title": programme_title,
+        "certificate_event": lambda action: EVENT_LABELS.get(action, action),
+    }
+
+
+def get_enrolment(enrolment_id: int) -> Enrolment:
+    enrolment = db.session.get(Enrolment, enrolment_id, options=[so.joinedload(Enrolment.cohort)])
+    ensure_visible(enrolment is not None and services.can_view_enrolment(current_user, enrolment))
+    return enrolment
+
+
+def get_certificate(certificate_id: int) -> Certificate:
+    certificate = db.session.get(Certificate, certificate_id)
+    ensure_visible(certificate is not None and services.can_view(current_user, certificate))
+    return certificate
+
+
+def verify_url(certificate: Certificate) -> str:
+    return absolute_url("verify.show", code=certificate.code)
+
+
+def _visible(statement):
+    """Limit a certificate query to what the current person may see."""
+    if current_user.has_role(Role.COORDINATOR):
+        return statement
+    mine = Certificate.user_id == current_user.id
+    if current_user.has_role(Role.TRAINER):
+        trained = Certificate.cohort.has(Cohort.trainers.any(User.id == current_user.id))
+        return statement.where(sa.or_(mine, trained))
+    return statement.where(mine)
+
+
+def _register_query(args):
+    statement = _visible(
+        sa.select(Certificate).order_by(Certificate.issued_on.desc(), Certificate.id.desc())
+    )
+    query = (args.get("q") or "").strip()
+    if query:
+        pattern = f"%{query}%"
+        statement = statement.where(
+            sa.or_(Certificate.holder_name.ilike(pattern), Certificate.code.ilike(pattern))
+        )
+    status = args.get("status", "")
+    day = today()
+    if status == Status.EXPIRED:
+        statement = statement.where(
+            Certificate.status == Status.VALID, Certificate.expires_on <= day
+        )
+    elif status == Status.VALID:
+        statement = statement.where(
+            Certificate.status == Status.VALID, Certificate.expires_on > day
+        )
+    elif status in (Status.REVOKED, Status.SUPERSEDED):
+        statement = statement.where(Certificate.status == status)
+    programme = args.get("programme", "")
+    if programme:
+        statement = statement.where(Certificate.programme_slug == programme)
+    return statement, {"q": query, "status": status, "programme": programme}
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The person's own certificates and checklists; for staff, the register of certificates."""
+    statement, chosen = _register_query(request.args)
+    page = db.paginate(
+        statement.options(so.joinedload(Certificate.cohort)),
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
+    own_enrolments = db.session.scalars(
+        sa.select(Enrolment)
+        .where(Enrolment.user_id == current_user.id)
+        .options(so.joinedload(Enrolment.cohort))
+        .order_by(Enrolment.enrolled_at.desc())
+    ).all()
+    warning_days = current_app.config["CERTIFICATE_WARNING_DAYS"]
+    soon = expiring(
+        db.session,
+        today(),
+        warning_days,
+        None if current_user.has_role(Role.COORDINATOR) else current_user.id,
+    )
+    return render_template(
+        "certificates/index.html",
+        page=page,
+        chosen=chosen,
+        statuses=STATUS_LABELS,
+        programmes=list(get_programmes()),
+        own_enrolments=[
+            e
+            for e in own_enrolments
+            if (p := get_programme(e.cohort.programme_slug)) and p.certifies
+        ],
+        expiring=soon,
+        warning_days=warning_days,
+        today=today(),
+        is_staff=current_user.has_role(Role.TRAINER, Role.COORDINATOR),
+    )
+
+
+@bp.route("/export.<any(csv, xlsx):kind>")
+@roles_required(Role.COORDINATOR)
+def export(kind: str):
+    """The register, filtered as on screen, for the funder or the municipality."""
+    statement, _chosen = _register_query(request.args)
+    day = today()
+    rows = [
+        (
+            c.code,
+            c.holder_name,
+            c.programme_slug,
+            c.cohort.name,
+            c.issued_on.isoformat(),
+            c.expires_on.isoformat(),
+            c.status_on(day),
+            round(c.total_minutes / c.hour_minutes, 2),
+            round(c.practice_minutes / 60, 2),
+            c.practice_clients,
+            c.revoke_reason or "",
+        )
+        for c in db.session.scalars(statement.options(so.joinedload(Certificate.cohort)))
+    ]
+    header = [
+        _("Code"), _("Holder"), _("Programme"), _("Cohort"), _("Issued on"), _("Valid until"),
+        _("Status"), _("Hours"), _("Practice hours"), _("Clients"), _("Reason revoked"),
+    ]  # fmt: skip
+    return table_response(kind, "certificates", _("Certificates"), header, rows)
+
+
+@bp.route("/enrolments/<int:enrolment_id>")
+@login_required
+def checklist(enrolment_id: int):
+    """Every requirement of the programme, met or not, with what remains."""
+    enrolment = get_enrolment(enrolment_id)
+    programme = programme_of(enrolment.cohort)
+    check = eligibility(db.session, enrolment, programme, now=now(), today=today())
+    db.session.commit()  # quiz attempts past their deadline were just submitted
+    return render_template(
+        "certificates/checklist.html",
+        check=check,
+        enrolment=enrolment,
+        cohort=enrolment.cohort,
+        trainee=enrolment.user,
+        programme=programme,
+        own=enrolment.user_id == current_user.id,
+        can_sign_off=services.can_sign_off(current_user, enrolment),
+        can_issue=current_user.has_role(Role.COORDINATOR),
+        sign_off_form=SignOffForm(),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.post("/enrolments/<int:enrolment_id>/sign-off")
+@roles_required(Role.TRAINER)
+def sign_off(enrolment_id: int):
+    enrolment = get_enrolment(enrolment_id)
+    programme = programme_of(enrolment.cohort)
+    form = SignOffForm()
+    if not form.validate_on_submit():
+        flash(_("Tick the statement to sign off."), "error")
+        return redirect(url_for(".checklist", enrolment_id=enrolment.id))
+    try:
+        certificate = services.sign_off(
+            db.session, enrolment, programme, get_programmes(), current_user,
+            str(SIGN_OFF_STATEMENT), now=now(), today=today(),
+        )  # fmt: skip
+    except services.CertificateError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".checklist", enrolment_id=enrolment.id))
+    db.session.commit()
+    if certificate is not None:
+        flash(_("Signed off. The certificate %(code)s has been issued.", code=certificate.code))
+    else:
+        flash(_("Signed off. A coordinator can now issue the certificate."))
+    return redirect(url_for(".checklist", enrolment_id=enrolment.id))
+
+
+@bp.post("/enrolments/<int:enrolment_id>/issue")
+@roles_required(Role.COORDINATOR)
+def issue(enrolment_id: int):
+    enrolment = get_enrolment(enrolment_id)
+    programme = programme_of(enrolment.cohort)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        certificate = services.issue(
+            db.session, enrolment, programme, get_programmes(), current_user,
+            now=now(), today=today(),
+        )  # fmt: skip
+        db.session.commit()
+    except services.CertificateError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".checklist", enrolment_id=enrolment.id))
+    except sa.exc.OperationalError:  # SQLite refused a second writer at the same moment
+        db.session.rollback()
+        flash(_("Another change was being saved at the same moment. Please try again."), "error")
+        return redirect(url_for(".checklist", enrolment_id=enrolment.id))
+    flash(_("The certificate %(code)s has been issued.", code=certificate.code))
+    return redirect(url_for(".show", certificate_id=certificate.id))
+
+
+@bp.route("/cohorts/<int:cohort_id>")
+@staff
+def cohort(cohort_id: int):
+    """Each trainee of a cohort against the requirements, and issuing to all who are eligible."""
+    item = db.session.get(Cohort, cohort_id)
+    ensure_visible(item is not None and cohorts.can_manage(current_user, item))
+    programme = programme_of(item)
+    table = cohort_eligibility(db.session, item, programme, now=now(), today=today())
+    db.session.commit()
+    people = sorted(
+        table.values(),
+        key=lambda check: (check.enrolment.user.display_name, check.enrolment.user_id),
+    )
+    return render_template(
+        "certificates/cohort.html",
+        cohort=item,
+        programme=programme,
+        people=people,
+        ready=sum(1 for check in people if check.eligible and check.certificate is None),
+        confirm_form=ConfirmForm(),
+        can_issue=current_user.has_role(Role.COORDINATOR),
+    )
+
+
+@bp.post("/cohorts/<int:cohort_id>/issue")
+@roles_required(Role.COORDINATOR)
+def issue_cohort(cohort_id: int):
+    item = db.get_or_404(Cohort, cohort_id)
+    programme = programme_of(item)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        issued = services.issue_all(
+            db.session, item, programme, get_programmes(), current_user, now=now(), today=today()
+        )
+        db.session.commit()
+    except services.CertificateError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(
+            ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", len(issued))
+            if issued
+            else _("Nobody was eligible for a certificate.")
+        )
+    return redirect(url_for(".cohort", cohort_id=item.id))
+
+
+@bp.route("/<int:certificate_id>")
+@login_required
+def show(certificate_id: int):
+    certificate = get_certificate(certificate_id)
+    history = audit.events_for(db.session, ("certificate",), [certificate.id])
+    successor = db.session.scalar(
+        sa.select(Certificate).where(Certificate.renews_id == certificate.id)
+    )
+    return render_template(
+        "certificates/show.html",
+        certificate=certificate,
+        programme=get_programme(certificate.programme_slug),
+        status=certificate.status_on(today()),
+        verify_url=verify_url(certificate),
+        history=history,
+        successor=successor,
+        can_revoke=current_user.has_role(Role.COORDINATOR) and certificate.status == Status.VALID,
+        own=certificate.user_id == current_user.id,
+        warning_days=current_app.config["CERTIFICATE_WARNING_DAYS"],
+        today=today(),
+    )
+
+
+@bp.route("/<int:certificate_id>/certificate.pdf")
+@login_required
+def pdf(certificate_id: int):
+    certificate = get_certificate(certificate_id)
+    programme = get_programme(certificate.programme_slug) or abort(503)
+    body = document.render(
+        certificate, programme, verify_url(certificate), current_app.config["ISSUER_NAME"]
+    )
+    return download_response(body, f"{certificate.code}.pdf", "application/pdf")
+
+
+@bp.route("/<int:certificate_id>/credential.jwt")
+@login_required
+def badge(certificate_id: int):
+    """The Open Badges 3.0 credential, signed; wallets and badge backpacks import it."""
+    certificate = get_certificate(certificate_id)
+    programme = get_programme(certificate.programme_slug) or abort(503)
+    earned_in = get_programme(certificate.earned_in) or programme
+    token = credential.sign(
+        credential_document(certificate, programme, earned_in), credential.issuer_key()
+    )
+    return download_response(token.encode(), f"{certificate.code}.jwt", "application/jwt")
+
+
+def credential_document(certificate: Certificate, programme, earned_in) -> dict:
+    return credential.build(
+        certificate,
+        programme,
+        earned_in,
+        issuer_id=absolute_url("verify.issuer"),
+        issuer_name=current_app.config["ISSUER_NAME"],
+        verify_url=verify_url(certificate),
+        achievement_url=absolute_url("verify.achievement", slug=programme.slug),
+        revocations_url=absolute_url("verify.revocations"),
+    )
+
+
+@bp.route("/<int:certificate_id>/revoke", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def revoke(certificate_id: int):
+    """Revoke after a confirmation page that asks for the reason."""
+    certificate = get_certificate(certificate_id)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            services.revoke(db.session, certificate, current_user, form.reason.data, now=now())
+        except services.CertificateError as error:
+            db.session.rollback()
+            form.reason.errors = [*form.reason.errors, str(error)]
+        else:
+            db.session.commit()
+            flash(_("The certificate %(code)s has been revoked.", code=certificate.code))
+            return redirect(url_for(".show", certificate_id=certificate.id))
+    return render_template("certificates/revoke.html", certificate=certificate, form=form)

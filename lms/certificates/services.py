@@ -204,9 +204,7 @@ def issue_all(
     for check in table.values():
         if check.eligible and check.certificate is None:
             issued.append(
-                issue(
-                    session, check.enrolment, programme, programmes, actor, now=now, today=today
-                )
+                issue(session, check.enrolment, programme, programmes, actor, now=now, today=today)
             )
     return issued
 

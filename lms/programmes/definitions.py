@@ -13,8 +13,8 @@ import yaml
 
 from lms.config import LANGUAGES
 from lms.courses.content import Problem, Reporter
-from lms.rendering import lesson_slug
 from lms.programmes.choices import DEFAULT_ACTIVITIES, DEFAULT_CLIENT_GROUPS, Choice
+from lms.rendering import lesson_slug
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 QUIZ_REF = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)?$")

@@ -1,0 +1,205 @@
+"""Open Badges 3.0: each certificate as an OpenBadgeCredential (a W3C Verifiable Credential),
+signed as a VC-JWT with the issuer's RSA key.
+
+The key lives in the instance folder (``issuer-key.pem``, made on first use). Deployments on
+several hosts copy the same file to each, as they do with the secret key. The public key is
+published as a JSON Web Key Set at ``/issuer/jwks.json``; a revoked certificate is listed at
+``/issuer/revocations.json`` (the 1EdTech revocation list the credential points to).
+"""
+
+import base64
+import hashlib
+import json
+import os
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from flask import current_app
+
+from lms.certificates.models import Certificate
+from lms.programmes.definitions import Programme
+
+KEY_FILE = "issuer-key.pem"
+ALGORITHM = "RS256"
+CONTEXT = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+]
+
+
+def load_or_create_key(instance_path: str | Path) -> rsa.RSAPrivateKey:
+    """The issuer's private key, made (mode 0600) the first time it is needed."""
+    path = Path(instance_path) / KEY_FILE
+    if not path.exists():
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another worker made it first: use theirs
+        else:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(pem)
+    return serialization.load_pem_private_key(path.read_bytes(), password=None)
+
+
+def issuer_key() -> rsa.RSAPrivateKey:
+    extensions = current_app.extensions
+    if "tugi_issuer_key" not in extensions:
+        extensions["tugi_issuer_key"] = load_or_create_key(current_app.instance_path)
+    return extensions["tugi_issuer_key"]
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def public_jwk(key: rsa.RSAPrivateKey) -> dict:
+    """The public key as a JWK whose ``kid`` is its RFC 7638 thumbprint."""
+    jwk = jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
+    members = {name: jwk[name] for name in ("e", "kty", "n")}
+    canonical = json.dumps(members, separators=(",", ":"), sort_keys=True).encode()
+    return {
+        **members,
+        "kid": _b64(hashlib.sha256(canonical).digest()),
+        "alg": ALGORITHM,
+        "use": "sig",
+    }
+
+
+def _timestamp(day) -> str:
+    return datetime.combine(day, time(), tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _hours(minutes: int, hour_minutes: int) -> str:
+    return f"{minutes / hour_minutes:.1f}".rstrip("0").rstrip(".")
+
+
+def criteria(programme: Programme) -> str:
+    """The programme's requirements in words, for the achievement's criteria."""
+    parts = [
+        f"{category.title_for('en')}: {category.hours:g} hours, at least "
+        f"{round(category.attendance_minimum * 100)} % attended"
+        for category in programme.categories
+    ]
+    if programme.required_lessons:
+        parts.append(f"{len(programme.required_lessons)} required lessons read")
+    if programme.quizzes:
+        parts.append(f"quizzes passed: {', '.join(programme.quizzes)}")
+    if programme.practice_hours:
+        parts.append(
+            f"{programme.practice_hours:g} hours of supervised practice with at least "
+            f"{programme.practice_clients} client(s), signed off by a trainer"
+        )
+    if programme.requires_certificate:
+        parts.append(f"a valid certificate of {programme.requires_certificate}")
+    if programme.final_sign_off:
+        parts.append("a trainer's final sign-off")
+    return "; ".join(parts) + "."
+
+
+def build(
+    certificate: Certificate,
+    programme: Programme,
+    earned_in: Programme,
+    *,
+    issuer_id: str,
+    issuer_name: str,
+    verify_url: str,
+    achievement_url: str,
+    revocations_url: str,
+) -> dict:
+    """The OpenBadgeCredential of a certificate, as a JSON-LD document."""
+    hours = certificate.hour_minutes
+    evidence = [
+        {
+            "type": ["Evidence"],
+            "name": line["title"],
+            "description": f"{_hours(line['minutes'], hours)} hours attended",
+        }
+        for line in certificate.hours
+    ]
+    if certificate.practice_minutes:
+        evidence.append(
+            {
+                "type": ["Evidence"],
+                "name": "Supervised practice",
+                "description": (
+                    f"{_hours(certificate.practice_minutes, 60)} hours with "
+                    f"{certificate.practice_clients} client(s), signed off by a trainer"
+                ),
+            }
+        )
+    return {
+        "@context": CONTEXT,
+        "id": certificate.credential_id,
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": f"{programme.title_for('en')}: {certificate.holder_name}",
+        "issuer": {"id": issuer_id, "type": ["Profile"], "name": issuer_name},
+        "validFrom": _timestamp(certificate.issued_on),
+        "validUntil": _timestamp(certificate.expires_on),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "name",
+                    "hashed": False,
+                    "identityHash": certificate.holder_name,
+                }
+            ],
+            "achievement": {
+                "id": achievement_url,
+                "type": ["Achievement"],
+                "achievementType": "Certificate",
+                "name": programme.title_for("en"),
+                "description": programme.summary_for("en") or programme.title_for("en"),
+                "criteria": {"id": achievement_url, "narrative": criteria(earned_in)},
+            },
+        },
+        "evidence": [
+            {
+                "id": verify_url,
+                "type": ["Evidence"],
+                "name": "Certificate record",
+                "description": f"Certificate {certificate.code}: its current status.",
+            },
+            *evidence,
+        ],
+        "credentialStatus": {"id": revocations_url, "type": "1EdTechRevocationList"},
+    }
+
+
+def sign(document: dict, key: rsa.RSAPrivateKey) -> str:
+    """The credential as a VC-JWT: its members are the claims, with the registered claims
+    ``iss``, ``jti``, ``nbf`` and ``exp`` taken from it (Open Badges 3.0, section 8.2)."""
+    jwk = public_jwk(key)
+    claims = {
+        **document,
+        "iss": document["issuer"]["id"],
+        "jti": document["id"],
+        "nbf": int(datetime.fromisoformat(document["validFrom"]).timestamp()),
+        "exp": int(datetime.fromisoformat(document["validUntil"]).timestamp()),
+    }
+    public = {name: jwk[name] for name in ("kty", "n", "e")}
+    return jwt.encode(
+        claims, key, algorithm=ALGORITHM, headers={"kid": jwk["kid"], "typ": "JWT", "jwk": public}
+    )
+
+
+def revocation_list(issuer_id: str, revoked: list[Certificate]) -> dict:
+    return {
+        "id": issuer_id + "/revocations.json",
+        "issuer": issuer_id,
+        "revokedCredentials": [
+            {"id": certificate.credential_id, "revocationReason": certificate.revoke_reason}
+            for certificate in revoked
+        ],
+    }

@@ -1,0 +1,134 @@
+"""What anyone may check without an account: a certificate by its code, and the issuer's
+Open Badges profile, public key and revocation list. An unknown code gets the site's plain 404,
+which says nothing about which codes exist; every page here is rate limited."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from lms.access import public
+from lms.certificates import credential
+from lms.certificates.forms import VerifyForm
+from lms.certificates.models import Certificate, Status, normalise_code
+from lms.certificates.queries import by_code
+from lms.extensions import db, limiter
+from lms.programmes.services import get_programme
+from lms.urls import absolute_url
+
+bp = Blueprint("verify", __name__)
+
+
+def _limit() -> str:
+    return current_app.config["RATELIMIT_VERIFY"]
+
+
+def today() -> date:
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
+@bp.route("/verify")
+@public
+@limiter.limit(_limit)
+def form():
+    """Type a certificate's code to check it."""
+    verify_form = VerifyForm(request.args)
+    if "code" in request.args and verify_form.validate():
+        code = normalise_code(verify_form.code.data)
+        if code and by_code(db.session, code) is not None:
+            return redirect(url_for(".show", code=code))
+        return render_template("certificates/verify_form.html", form=verify_form, unknown=True), 404
+    return render_template("certificates/verify_form.html", form=verify_form, unknown=False)
+
+
+@bp.route("/verify/<code>")
+@public
+@limiter.limit(_limit)
+def show(code: str):
+    certificate = by_code(db.session, code)
+    if certificate is None:
+        abort(404)
+    if certificate.code != code:
+        return redirect(url_for(".show", code=certificate.code))
+    successor = db.session.scalar(
+        sa.select(Certificate).where(Certificate.renews_id == certificate.id)
+    )
+    return render_template(
+        "certificates/verify.html",
+        certificate=certificate,
+        programme=get_programme(certificate.programme_slug),
+        status=certificate.status_on(today()),
+        successor=successor,
+        Status=Status,
+    )
+
+
+@bp.route("/issuer")
+@public
+@limiter.limit(_limit)
+def issuer():
+    """The issuer's Open Badges profile."""
+    issuer_id = absolute_url(".issuer")
+    return jsonify(
+        {
+            "@context": credential.CONTEXT,
+            "id": issuer_id,
+            "type": ["Profile"],
+            "name": current_app.config["ISSUER_NAME"],
+            "url": absolute_url("verify.form"),
+            "publicKey": absolute_url(".jwks"),
+        }
+    )
+
+
+@bp.route("/issuer/jwks.json")
+@public
+@limiter.limit(_limit)
+def jwks():
+    """The public key that checks every credential's signature."""
+    response = jsonify({"keys": [credential.public_jwk(credential.issuer_key())]})
+    response.cache_control.max_age = 3600
+    response.cache_control.public = True
+    return response
+
+
+@bp.route("/issuer/revocations.json")
+@public
+@limiter.limit(_limit)
+def revocations():
+    """Every revoked credential, by its credential id (not its code or holder)."""
+    revoked = db.session.scalars(
+        sa.select(Certificate).where(Certificate.status == Status.REVOKED).order_by(Certificate.id)
+    ).all()
+    return jsonify(credential.revocation_list(absolute_url(".issuer"), revoked))
+
+
+@bp.route("/issuer/achievements/<slug>")
+@public
+@limiter.limit(_limit)
+def achievement(slug: str):
+    """What a programme's certificate stands for: its requirements."""
+    programme = get_programme(slug)
+    if programme is None or not programme.certifies:
+        abort(404)
+    return jsonify(
+        {
+            "@context": credential.CONTEXT,
+            "id": absolute_url(".achievement", slug=slug),
+            "type": ["Achievement"],
+            "achievementType": "Certificate",
+            "name": programme.title_for("en"),
+            "description": programme.summary_for("en"),
+            "criteria": {"narrative": credential.criteria(programme)},
+        }
+    )
