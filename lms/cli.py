@@ -154,9 +154,52 @@ def quizzes_check_command(files, as_json):
         sys.exit(1)
 
 
+@click.group("certificates")
+def certificates_group():
+    """Certificate commands."""
+
+
+@certificates_group.command("remind")
+@click.option("--days", type=int, default=None, help="Days ahead (LMS_CERTIFICATE_WARNING_DAYS).")
+@with_appcontext
+def certificates_remind_command(days):
+    """Email holders whose certificate expires soon (once each); run it daily from cron."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from lms.certificates.services import send_expiry_reminders
+    from lms.extensions import db
+    from lms.mail import mail_configured
+    from lms.urls import absolute_url
+
+    if not mail_configured():
+        click.echo("LMS_MAIL_SERVER is not set: no reminders sent.", err=True)
+        return
+    if not current_app.config["BASE_URL"]:
+        raise click.ClickException("set LMS_BASE_URL so that the emails can link to the site")
+    now = datetime.now(UTC)
+    with current_app.test_request_context():
+        sent = send_expiry_reminders(
+            db.session,
+            today=now.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date(),
+            days=days or current_app.config["CERTIFICATE_WARNING_DAYS"],
+            now=now,
+            verify_url=lambda c: absolute_url("verify.show", code=c.code),
+        )
+        db.session.commit()
+    click.echo(f"{sent} reminders sent.", err=True)
+
+
 def register(app: Flask) -> None:
     """Attach the commands to the app's CLI."""
-    for command in (init_command, demo_command, create_user_command, content_group, quizzes_group):
+    for command in (
+        init_command,
+        demo_command,
+        create_user_command,
+        content_group,
+        quizzes_group,
+        certificates_group,
+    ):
         app.cli.add_command(command)
 
 

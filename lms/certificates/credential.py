@@ -188,10 +188,7 @@ def sign(document: dict, key: rsa.RSAPrivateKey) -> str:
         "nbf": int(datetime.fromisoformat(document["validFrom"]).timestamp()),
         "exp": int(datetime.fromisoformat(document["validUntil"]).timestamp()),
     }
-    public = {name: jwk[name] for name in ("kty", "n", "e")}
-    return jwt.encode(
-        claims, key, algorithm=ALGORITHM, headers={"kid": jwk["kid"], "typ": "JWT", "jwk": public}
-    )
+    return jwt.encode(claims, key, algorithm=ALGORITHM, headers={"kid": jwk["kid"], "typ": "JWT"})
 
 
 def revocation_list(issuer_id: str, revoked: list[Certificate]) -> dict:

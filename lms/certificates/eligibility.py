@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -138,7 +139,11 @@ def cohort_eligibility(
     """user id -> Eligibility for the cohort's enrolments (or one trainee's)."""
     now = now or datetime.now(UTC)
     today = today or now.date()
-    statement = sa.select(Enrolment).where(Enrolment.cohort_id == cohort.id)
+    statement = (
+        sa.select(Enrolment)
+        .where(Enrolment.cohort_id == cohort.id)
+        .options(so.joinedload(Enrolment.user), so.joinedload(Enrolment.cohort))
+    )
     if user_id is not None:
         statement = statement.where(Enrolment.user_id == user_id)
     enrolments = {enrolment.user_id: enrolment for enrolment in session.scalars(statement)}

@@ -27,6 +27,7 @@ from lms.exports import download_response, table_response
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.programmes.services import get_programme, get_programmes
+from lms.quizzes import services as quizzes
 from lms.urls import absolute_url
 
 bp = Blueprint("certificates", __name__)
@@ -71,6 +72,12 @@ def get_certificate(certificate_id: int) -> Certificate:
     certificate = db.session.get(Certificate, certificate_id)
     ensure_visible(certificate is not None and services.can_view(current_user, certificate))
     return certificate
+
+
+def _settle_overdue_quizzes(user_ids) -> None:
+    """Submit attempts past their deadline first, so that they count (and are saved)."""
+    if quizzes.finish_overdue(db.session, now(), user_ids=user_ids):
+        db.session.commit()
 
 
 def verify_url(certificate: Certificate) -> str:
@@ -192,8 +199,8 @@ def checklist(enrolment_id: int):
     """Every requirement of the programme, met or not, with what remains."""
     enrolment = get_enrolment(enrolment_id)
     programme = programme_of(enrolment.cohort)
+    _settle_overdue_quizzes([enrolment.user_id])
     check = eligibility(db.session, enrolment, programme, now=now(), today=today())
-    db.session.commit()  # quiz attempts past their deadline were just submitted
     return render_template(
         "certificates/checklist.html",
         check=check,
@@ -267,8 +274,8 @@ def cohort(cohort_id: int):
     item = db.session.get(Cohort, cohort_id)
     ensure_visible(item is not None and cohorts.can_manage(current_user, item))
     programme = programme_of(item)
+    _settle_overdue_quizzes(sa.select(Enrolment.user_id).where(Enrolment.cohort_id == item.id))
     table = cohort_eligibility(db.session, item, programme, now=now(), today=today())
-    db.session.commit()
     people = sorted(
         table.values(),
         key=lambda check: (check.enrolment.user.display_name, check.enrolment.user_id),

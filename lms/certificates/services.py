@@ -287,3 +287,38 @@ def revoke(
         before={"status": Status.VALID.value},
         after={"status": locked.status, "reason": reason},
     )
+
+
+def send_expiry_reminders(
+    session: Session, *, today: date, days: int, now: datetime, verify_url
+) -> int:
+    """Email each holder whose certificate expires within ``days`` and who has not been told
+    yet; returns how many were sent. Without SMTP nothing is sent or marked."""
+    from flask_babel import force_locale, format_date, gettext
+
+    from lms.certificates.queries import expiring
+    from lms.mail import mail_configured, send_mail
+
+    if not mail_configured():
+        return 0
+    sent = 0
+    for certificate in expiring(session, today, days):
+        if certificate.reminded_at is not None or not certificate.user.email:
+            continue
+        with force_locale(certificate.language):
+            subject = gettext("Your certificate expires on %(date)s",
+                              date=format_date(certificate.expires_on, "long"))  # fmt: skip
+            body = gettext(
+                "Dear %(name)s,\n\nyour certificate %(code)s expires on %(date)s. To renew it, "
+                "take the refresher training and log fresh supervised practice before then; "
+                "your coordinator can tell you when the next refresher cohort starts.\n\n"
+                "Anyone can check the certificate at %(url)s\n",
+                name=certificate.holder_name,
+                code=certificate.code,
+                date=format_date(certificate.expires_on, "long"),
+                url=verify_url(certificate),
+            )
+        if send_mail(certificate.user.email, subject, body):
+            certificate.reminded_at = now
+            sent += 1
+    return sent

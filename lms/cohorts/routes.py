@@ -182,6 +182,7 @@ def show(cohort_id: int):
         "cohorts/show.html",
         required_quizzes=required,
         practice_progress=practice_progress,
+        own_enrolment=enrolment,
         quiz_results={slug: result for (_, slug), result in results.items()},
         cohort=cohort,
         programme=programme,
