@@ -1,9 +1,10 @@
 """Run every benchmark: ``python -m bench`` (or ``make bench``)."""
 
-from bench import lesson_throughput, practice, quizzes, register_matrix
+from bench import certificates, lesson_throughput, practice, quizzes, register_matrix
 
 if __name__ == "__main__":
     lesson_throughput.main()
     register_matrix.main()
     quizzes.main()
     practice.main()
+    certificates.main()

@@ -52,7 +52,8 @@ def test_every_post_route_refuses_a_request_without_csrf_token(csrf_app, session
                 "lesson_slug": "boundaries-and-ethics", "cohort_id": cohort.id,
                 "session_id": item.id, "slug": quiz.slug, "attempt_id": attempt.id,
                 "response_id": attempt.responses[0].id, "entry_id": entry.id,
-                "enrolment_id": certificate.enrolment_id, "certificate_id": certificate.id}  # fmt: skip
+                "enrolment_id": certificate.enrolment_id,
+                "certificate_id": certificate.id}  # fmt: skip
         url = adapter.build(rule.endpoint, {k: v for k, v in args.items() if k in rule.arguments})
         response = client.post(url, data={})
         assert response.status_code == 400, f"{url} accepted a POST without CSRF token"
