@@ -2,7 +2,7 @@
 verification address."""
 
 import segno
-from flask_babel import force_locale, format_date, gettext
+from flask_babel import force_locale, format_date, gettext, ngettext
 
 from lms.certificates.models import Certificate
 from lms.pdf import FONT, MARGIN, Document
@@ -108,9 +108,10 @@ def render(certificate: Certificate, programme: Programme, verify_url: str, issu
         if certificate.practice_minutes:
             rows.append(
                 [
-                    gettext(
-                        "Supervised practice with clients (%(clients)d clients)",
-                        clients=certificate.practice_clients,
+                    ngettext(
+                        "Supervised practice with %(num)d client",
+                        "Supervised practice with %(num)d clients",
+                        certificate.practice_clients,
                     ),
                     _hours(certificate.practice_minutes, 60),
                 ]
