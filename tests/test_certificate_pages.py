@@ -289,3 +289,44 @@ def test_the_holder_is_warned_before_expiry(client, session, people):
     login(client, people["coordinator"])
     page = client.get("/certificates/").get_data(as_text=True)
     assert "1 certificate expires within 90 days" in page
+
+
+def test_the_home_page_warns_the_holder(client, session, people):
+    certificate = make_certificate(
+        session, people["cohort"], people["trainee"], issued_on=date.today() - timedelta(days=900),
+        expires_on=date.today() + timedelta(days=20),
+    )  # fmt: skip
+    login(client, people["trainee"])
+    assert certificate.code in client.get("/").get_data(as_text=True)
+    login(client, people["other_trainee"])
+    assert certificate.code not in client.get("/").get_data(as_text=True)
+
+
+def test_expiry_reminders_are_emailed_once_in_the_holders_language(
+    app, runner, session, people, monkeypatch
+):
+    certificate = make_certificate(
+        session, people["cohort"], people["trainee"], issued_on=date.today() - timedelta(days=900),
+        expires_on=date.today() + timedelta(days=20),
+    )  # fmt: skip
+    make_certificate(
+        session,
+        make_cohort(session, trainees=(people["other_trainee"],)),
+        people["other_trainee"],
+        issued_on=date.today(),
+    )  # not expiring soon
+    result = runner.invoke(args=["certificates", "remind"])
+    assert "LMS_MAIL_SERVER is not set" in result.output
+    sent = []
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
+    monkeypatch.setitem(app.config, "BASE_URL", "https://tugi.example.org")
+    monkeypatch.setattr(
+        "lms.mail.send_mail", lambda to, subject, body: sent.append((to, body)) or True
+    )
+    result = runner.invoke(args=["certificates", "remind"])
+    assert "1 reminders sent." in result.output
+    assert [to for to, _ in sent] == [people["trainee"].email]
+    assert f"https://tugi.example.org/verify/{certificate.code}" in sent[0][1]
+    assert "tunnistus" in sent[0][1].lower()  # the holder reads Estonian
+    assert "2 reminders" not in runner.invoke(args=["certificates", "remind"]).output
+    assert len(sent) == 1

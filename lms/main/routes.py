@@ -1,5 +1,8 @@
 """The home page, the health check and the language picker."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -14,6 +17,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from lms.access import login_required, public
+from lms.certificates.queries import expiring
 from lms.courses.services import completed_lessons, courses_with_progress, get_catalog
 from lms.extensions import db
 from lms.urls import safe_next
@@ -27,7 +31,16 @@ def home():
     """Where a person lands after logging in: their courses and progress."""
     completed = completed_lessons(db.session, current_user.id)
     courses = courses_with_progress(get_catalog(), completed)
-    return render_template("main/home.html", courses=courses, language=str(get_locale()))
+    day = datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    return render_template(
+        "main/home.html",
+        courses=courses,
+        language=str(get_locale()),
+        expiring=expiring(
+            db.session, day, current_app.config["CERTIFICATE_WARNING_DAYS"], current_user.id
+        ),
+        today=day,
+    )
 
 
 @bp.route("/healthz")
