@@ -5,23 +5,18 @@ Times are medians on SQLite; the PDF is timed both on its own and through its pa
 ``python -m bench.certificates``.
 """
 
-import os
 import tempfile
 from datetime import date
 
 import sqlalchemy as sa
 
-from bench.quizzes import enrolled_cohort, timed
+from bench.quizzes import bench_person, enrolled_cohort, sqlite_app, timed
 
 SIZES = (5, 100)
 PDF_BUDGET = 0.100
 
 
 def main() -> None:
-    from flask_migrate import upgrade
-
-    from lms import create_app
-    from lms.auth import services as accounts
     from lms.auth.models import Role
     from lms.certificates import credential, document
     from lms.certificates.models import Certificate
@@ -31,16 +26,9 @@ def main() -> None:
     from lms.programmes.services import get_programme
 
     with tempfile.TemporaryDirectory() as folder:
-        os.environ.setdefault("LMS_INSTANCE_PATH", folder)
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
-                          "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})  # fmt: skip
+        app = sqlite_app(folder)
         with app.app_context():
-            upgrade()
-            coordinator = accounts.create_user(
-                db.session, email="bench-coordinator@example.org", display_name="Coordinator",
-                roles=[Role.COORDINATOR], password=None, language="en", municipality=None,
-                password_method="pbkdf2:sha256:1000",
-            )  # fmt: skip
+            coordinator = bench_person(db, Role.COORDINATOR)
             cohorts = {size: enrolled_cohort(db, size, f"c-{size}")[0].id for size in SIZES}
             cohort_id = cohorts[SIZES[0]]
             user_id, enrolment_id = db.session.execute(

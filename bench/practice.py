@@ -6,13 +6,12 @@ logbook page and PDF with 40 signed-off entries next to ``/healthz``. Run:
 ``python -m bench.practice``.
 """
 
-import os
 import tempfile
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from bench.quizzes import enrolled_cohort, timed
+from bench.quizzes import bench_person, enrolled_cohort, sqlite_app, timed
 
 SIZES = (5, 200)
 ENTRIES = 20
@@ -48,25 +47,13 @@ def build_cohort(db, trainer_id: int, trainees: int, tag: str, entries: int = EN
 
 
 def main() -> None:
-    from flask_migrate import upgrade
-
-    from lms import create_app
-    from lms.auth import services as accounts
     from lms.auth.models import Role
     from lms.extensions import db
 
     with tempfile.TemporaryDirectory() as folder:
-        os.environ.setdefault("LMS_INSTANCE_PATH", folder)
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
-                          "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})  # fmt: skip
+        app = sqlite_app(folder)
         with app.app_context():
-            upgrade()
-            trainer = accounts.create_user(
-                db.session, email="bench-trainer@example.org", display_name="Bench Trainer",
-                roles=[Role.TRAINER], password=None, language="en", municipality=None,
-                password_method="pbkdf2:sha256:1000",
-            )  # fmt: skip
-            db.session.commit()
+            trainer = bench_person(db, Role.TRAINER)
             trainer_id, trainer_get_id = trainer.id, trainer.get_id()
             cohorts = {size: build_cohort(db, trainer_id, size, str(size)) for size in SIZES}
             logbook_cohort, logbook_user = build_cohort(db, trainer_id, 1, "logbook", 80)

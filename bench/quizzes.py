@@ -43,6 +43,33 @@ def enrolled_cohort(db, trainees: int, tag: str):
     return cohort, ids
 
 
+def sqlite_app(folder: str):
+    """The app on a fresh SQLite file in ``folder``, migrated, with CSRF and rate limits off."""
+    from flask_migrate import upgrade
+
+    from lms import create_app
+
+    os.environ.setdefault("LMS_INSTANCE_PATH", folder)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
+                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})  # fmt: skip
+    with app.app_context():
+        upgrade()
+    return app
+
+
+def bench_person(db, role):
+    """A person with one role and no password, committed."""
+    from lms.auth import services as accounts
+
+    person = accounts.create_user(
+        db.session, email=f"bench-{role}@example.org", display_name=f"Bench {role}",
+        roles=[role], password=None, language="en", municipality=None,
+        password_method="pbkdf2:sha256:1000",
+    )  # fmt: skip
+    db.session.commit()
+    return person
+
+
 def build_cohort(db, quizzes, trainees: int, tag: str) -> int:
     from lms.quizzes.models import QuizAttempt
 
@@ -60,10 +87,6 @@ def build_cohort(db, quizzes, trainees: int, tag: str) -> int:
 
 
 def main() -> None:
-    from flask_migrate import upgrade
-
-    from lms import create_app
-    from lms.auth import services as accounts
     from lms.auth.models import Role
     from lms.config import REPOSITORY_ROOT
     from lms.extensions import db
@@ -75,25 +98,9 @@ def main() -> None:
     loaded = load_quizzes(REPOSITORY_ROOT)
     questions = sum(len(quiz.questions) for quiz in loaded.quizzes.values())
     with tempfile.TemporaryDirectory() as folder:
-        os.environ.setdefault("LMS_INSTANCE_PATH", folder)
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",
-                          "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})  # fmt: skip
+        app = sqlite_app(folder)
         with app.app_context():
-            upgrade()
-            people = [
-                accounts.create_user(
-                    db.session,
-                    email=f"bench-{role}@example.org",
-                    display_name="Bench",
-                    roles=[role],
-                    password=None,
-                    language="en",
-                    municipality=None,
-                    password_method="pbkdf2:sha256:1000",
-                )  # fmt: skip
-                for role in (Role.TRAINEE, Role.COORDINATOR)
-            ]
-            db.session.commit()
+            people = [bench_person(db, role) for role in (Role.TRAINEE, Role.COORDINATOR)]
             trainee_id, coordinator_id = (person.get_id() for person in people)
             quiz = services.get_quiz(db.session, "support-role-final")
             attempt = services.start_attempt(db.session, quiz, people[0], datetime.now(UTC))
