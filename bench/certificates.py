@@ -53,7 +53,9 @@ def main() -> None:
             render = timed(lambda: document.render(certificate, programme, url, "Tugi"), repeat=20)
             key = credential.issuer_key()
             body = credential_document(certificate, programme, programme)
-            sign = timed(lambda: credential.sign(body, key), repeat=20)
+            sign = timed(
+                lambda: credential.sign(body, key, "https://tugi.example.org/k"), repeat=20
+            )
             db.session.remove()
         client = app.test_client()
         with client.session_transaction() as flask_session:

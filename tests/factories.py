@@ -209,7 +209,13 @@ def make_practice(
 
 
 def complete_programme(
-    session: Session, cohort: Cohort, trainee: User, trainer: User, *, skip: str = ""
+    session: Session,
+    cohort: Cohort,
+    trainee: User,
+    trainer: User,
+    *,
+    skip: str = "",
+    start: datetime | None = None,
 ) -> None:
     """Give ``trainee`` everything the cohort's programme requires short of the final sign-off:
     attendance of every category, the required lessons, passed quizzes and signed-off practice.
@@ -220,7 +226,7 @@ def complete_programme(
     from lms.quizzes.models import QuizAttempt
 
     programme = get_programme(cohort.programme_slug)
-    start = datetime(2026, 10, 1, 8, tzinfo=UTC)
+    start = start or datetime(2026, 10, 1, 8, tzinfo=UTC)
     for number, category in enumerate(programme.categories):
         item = make_session(
             session,
@@ -262,6 +268,7 @@ def complete_programme(
                 ),
                 version="test",
                 layout=[],
+                started_at=start,
                 submitted_at=start,
                 score=1.0,
             )

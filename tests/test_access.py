@@ -110,6 +110,7 @@ AUDIENCE = {
     "verify.show": PUBLIC,
     "verify.issuer": PUBLIC,
     "verify.jwks": PUBLIC,
+    "verify.key": PUBLIC,
     "verify.revocations": PUBLIC,
     "verify.achievement": PUBLIC,
 }
@@ -134,6 +135,7 @@ def _sample_arguments(rule, target_user_id: int) -> dict:
         "enrolment_id": 999_999,
         "certificate_id": 999_999,
         "code": "TUGI-3333-3333",
+        "thumbprint": "no-such-key",
     }
     missing = [name for name in rule.arguments if name not in values]
     assert not missing, f"add a sample value for {missing} of {rule.endpoint}"

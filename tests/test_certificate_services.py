@@ -357,10 +357,17 @@ def test_an_expired_certificate_cannot_be_renewed(session, cohort, trainee, trai
     assert old.status == Status.VALID
 
 
-def test_retaking_the_programme_after_expiry_supersedes_the_lapsed_certificate(
+def test_retaking_the_programme_after_expiry_starts_from_nothing_and_supersedes(
     session, cohort, trainee, trainer
 ):
     old = graduate(session, cohort, trainee, trainer)
     again = make_cohort(session, trainers=(trainer,), trainees=(trainee,))
-    new = graduate(session, again, trainee, trainer, today=date(2030, 1, 10))
+    later = date(2030, 1, 10)
+    result = check(session, again, trainee, later)
+    unmet = {item.kind for item in result.missing}
+    # the first cohort's hours, attendance and quizzes do not count again; lessons read stay read
+    assert {"hours", "attendance", "quiz", "practice_hours"} <= unmet
+    assert "lessons" not in unmet
+    complete_programme(session, again, trainee, trainer, start=datetime(2030, 1, 2, 8, tzinfo=UTC))
+    new = sign_off(session, again, trainee, trainer, later)
     assert old.status == Status.SUPERSEDED and new.renews_id == old.id

@@ -119,8 +119,12 @@ def build_matrix(
     *,
     user_id: int | None = None,
     now: datetime | None = None,
+    since: dict[int, datetime] | None = None,
 ) -> Matrix:
-    """Ledgers and register cells for the cohort's trainees (or one of them)."""
+    """Ledgers and register cells for the cohort's trainees (or one of them).
+
+    ``since`` (user id -> time) leaves out a person's marks in sessions that started before it:
+    someone taking the programme again starts from nothing."""
     now = now or datetime.now(UTC)
     people = _people(session, cohort, user_id)
     enrolled = sa.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id)
@@ -130,8 +134,12 @@ def build_matrix(
     credited: dict[tuple[int, str], int] = defaultdict(int)
     held: dict[int, int] = defaultdict(int)
     make_up: dict[int, int] = defaultdict(int)
+    since = since or {}
     for record, item in rows:
         if item.cancelled:
+            continue
+        start = since.get(record.user_id)
+        if start is not None and item.starts_at < start:
             continue
         if item.cohort_id == cohort.id:
             cells[(record.user_id, item.id)] = record

@@ -13,6 +13,7 @@ import json
 import os
 from datetime import UTC, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -74,8 +75,15 @@ def public_jwk(key: rsa.RSAPrivateKey) -> dict:
     }
 
 
-def _timestamp(day) -> str:
-    return datetime.combine(day, time(), tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def published_jwk(key: rsa.RSAPrivateKey, key_url) -> dict:
+    """The public key as published: its ``kid`` is the address that serves it, so a verifier
+    given only the credential can fetch the key (Open Badges 3.0, section 8.2)."""
+    jwk = public_jwk(key)
+    return {**jwk, "kid": key_url(jwk["kid"])}
 
 
 def _hours(minutes: int, hour_minutes: int) -> str:
@@ -115,8 +123,11 @@ def build(
     verify_url: str,
     achievement_url: str,
     revocations_url: str,
+    timezone: str,
 ) -> dict:
-    """The OpenBadgeCredential of a certificate, as a JSON-LD document."""
+    """The OpenBadgeCredential of a certificate, as a JSON-LD document. It is valid from the
+    moment it was issued until the start of its expiry date in the issuer's time zone, the
+    moment the verification page starts saying "expired"."""
     hours = certificate.hour_minutes
     evidence = [
         {
@@ -143,8 +154,10 @@ def build(
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": f"{programme.title_for('en')}: {certificate.holder_name}",
         "issuer": {"id": issuer_id, "type": ["Profile"], "name": issuer_name},
-        "validFrom": _timestamp(certificate.issued_on),
-        "validUntil": _timestamp(certificate.expires_on),
+        "validFrom": _timestamp(certificate.issued_at),
+        "validUntil": _timestamp(
+            datetime.combine(certificate.expires_on, time(), tzinfo=ZoneInfo(timezone))
+        ),
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "identifier": [
@@ -177,10 +190,10 @@ def build(
     }
 
 
-def sign(document: dict, key: rsa.RSAPrivateKey) -> str:
+def sign(document: dict, key: rsa.RSAPrivateKey, kid: str) -> str:
     """The credential as a VC-JWT: its members are the claims, with the registered claims
-    ``iss``, ``jti``, ``nbf`` and ``exp`` taken from it (Open Badges 3.0, section 8.2)."""
-    jwk = public_jwk(key)
+    ``iss``, ``jti``, ``nbf`` and ``exp`` taken from it (Open Badges 3.0, section 8.2); ``kid``
+    is the address of the public key."""
     claims = {
         **document,
         "iss": document["issuer"]["id"],
@@ -188,7 +201,7 @@ def sign(document: dict, key: rsa.RSAPrivateKey) -> str:
         "nbf": int(datetime.fromisoformat(document["validFrom"]).timestamp()),
         "exp": int(datetime.fromisoformat(document["validUntil"]).timestamp()),
     }
-    return jwt.encode(claims, key, algorithm=ALGORITHM, headers={"kid": jwk["kid"], "typ": "JWT"})
+    return jwt.encode(claims, key, algorithm=ALGORITHM, headers={"kid": kid, "typ": "JWT"})
 
 
 def revocation_list(issuer_id: str, revoked: list[Certificate]) -> dict:

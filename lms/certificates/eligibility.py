@@ -150,8 +150,27 @@ def cohort_eligibility(
     if not enrolments:
         return {}
     ids = list(enrolments)
+    certificates = _certificates_by_user(session, ids)
+    # someone who earned this programme's certificate before starts again from nothing
+    since = {
+        user: max(earlier)
+        for user in ids
+        if (
+            earlier := [
+                c.issued_at
+                for c in certificates.get(user, [])
+                if c.earned_in == programme.slug and c.enrolment_id != enrolments[user].id
+            ]
+        )
+    }
     matrix = build_matrix(
-        session, cohort, programme, cohort_sessions(session, cohort.id), user_id=user_id, now=now
+        session,
+        cohort,
+        programme,
+        cohort_sessions(session, cohort.id),
+        user_id=user_id,
+        now=now,
+        since=since,
     )
     ledgers = {ledger.user.id: ledger for ledger in matrix.ledgers}
 
@@ -168,11 +187,10 @@ def cohort_eligibility(
     wanted = [quiz for quiz in quizzes.all_quizzes(session) if quiz.slug in programme.quizzes]
     if wanted and quizzes.finish_overdue(session, now, user_ids=ids):
         session.flush()
-    results = quizzes.results(session, ids, wanted)
+    results = quizzes.results(session, ids, wanted, since)
     titles = {quiz.slug: quiz.title for quiz in wanted}
 
     practice_lines = practice_log.totals(session, [cohort.id], ids)
-    certificates = _certificates_by_user(session, ids)
     sign_offs = {
         sign_off.enrolment_id: sign_off
         for sign_off in session.scalars(

@@ -96,7 +96,28 @@ def issuer():
 @limiter.limit(_limit)
 def jwks():
     """The public key that checks every credential's signature."""
-    response = jsonify({"keys": [credential.public_jwk(credential.issuer_key())]})
+    return _cached(jsonify({"keys": [published_key()]}))
+
+
+@bp.route("/issuer/keys/<thumbprint>")
+@public
+@limiter.limit(_limit)
+def key(thumbprint: str):
+    """One public key, at the address a credential's ``kid`` names."""
+    jwk = published_key()
+    if credential.public_jwk(credential.issuer_key())["kid"] != thumbprint:
+        abort(404)
+    return _cached(jsonify(jwk))
+
+
+def published_key() -> dict:
+    return credential.published_jwk(
+        credential.issuer_key(),
+        lambda thumbprint: absolute_url("verify.key", thumbprint=thumbprint),
+    )
+
+
+def _cached(response):
     response.cache_control.max_age = 3600
     response.cache_control.public = True
     return response

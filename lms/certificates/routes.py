@@ -19,6 +19,7 @@ from lms.certificates import credential, document, services
 from lms.certificates.eligibility import cohort_eligibility, eligibility
 from lms.certificates.forms import SIGN_OFF_STATEMENT, RevokeForm, SignOffForm
 from lms.certificates.models import STATUS_LABELS, Certificate, Status
+from lms.certificates.public import published_key
 from lms.certificates.queries import expiring
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort, Enrolment
@@ -357,7 +358,9 @@ def badge(certificate_id: int):
     programme = get_programme(certificate.programme_slug) or abort(503)
     earned_in = get_programme(certificate.earned_in) or programme
     token = credential.sign(
-        credential_document(certificate, programme, earned_in), credential.issuer_key()
+        credential_document(certificate, programme, earned_in),
+        credential.issuer_key(),
+        published_key()["kid"],
     )
     return download_response(token.encode(), f"{certificate.code}.jwt", "application/jwt")
 
@@ -372,6 +375,7 @@ def credential_document(certificate: Certificate, programme, earned_in) -> dict:
         verify_url=verify_url(certificate),
         achievement_url=absolute_url("verify.achievement", slug=programme.slug),
         revocations_url=absolute_url("verify.revocations"),
+        timezone=current_app.config["TIMEZONE"],
     )
 
 

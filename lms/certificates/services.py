@@ -78,7 +78,9 @@ def _record(session, actor: User | None, action: str, certificate, **extra) -> N
     )
 
 
-def _build(check: Eligibility, programmes, today: date, actor: User | None) -> Certificate:
+def _build(
+    check: Eligibility, programmes, today: date, now: datetime, actor: User | None
+) -> Certificate:
     enrolment, programme = check.enrolment, check.programme
     user, cohort = enrolment.user, enrolment.cohort
     certified = programmes.get(programme.renews) if programme.renews else programme
@@ -106,6 +108,7 @@ def _build(check: Eligibility, programmes, today: date, actor: User | None) -> C
         practice_clients=totals.client_count if totals else 0,
         trainers=[trainer.display_name for trainer in cohort.trainers],
         issued_on=today,
+        issued_at=now,
         expires_on=add_months(today, certified.certificate_valid_months),
         issued_by_id=actor.id if actor else None,
         status=Status.VALID,
@@ -144,7 +147,7 @@ def issue(
                 missing=missing,
             )
         )
-    certificate = _build(check, programmes, today, actor)
+    certificate = _build(check, programmes, today, now, actor)
     previous = None
     try:
         with session.begin_nested():

@@ -540,9 +540,12 @@ class Result:
     open: bool = False
 
 
-def results(session: Session, user_ids, quizzes: list[Quiz]) -> dict[tuple[int, str], Result]:
+def results(
+    session: Session, user_ids, quizzes: list[Quiz], since: dict[int, datetime] | None = None
+) -> dict[tuple[int, str], Result]:
     """(user id, quiz slug) -> Result, from one query. Call ``finish_overdue`` first (and
-    commit when it finished any) so that attempts past their deadline count."""
+    commit when it finished any) so that attempts past their deadline count. ``since`` (user id
+    -> time) leaves out a person's attempts started before it."""
     user_ids = list(user_ids)
     by_slug = {quiz.slug: quiz for quiz in quizzes}
     table: dict[tuple[int, str], Result] = {}
@@ -552,12 +555,16 @@ def results(session: Session, user_ids, quizzes: list[Quiz]) -> dict[tuple[int, 
         sa.select(
             QuizAttempt.user_id,
             QuizAttempt.quiz_slug,
+            QuizAttempt.started_at,
             QuizAttempt.submitted_at,
             QuizAttempt.score,
             QuizAttempt.awaiting_grading,
         ).where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.quiz_slug.in_(list(by_slug)))
     )
-    for user_id, slug, submitted_at, score, waiting in rows:
+    since = since or {}
+    for user_id, slug, started_at, submitted_at, score, waiting in rows:
+        if user_id in since and started_at < since[user_id]:
+            continue
         result = table.setdefault((user_id, slug), Result())
         if submitted_at is None:
             result.open = True
