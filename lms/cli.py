@@ -170,6 +170,7 @@ def certificates_remind_command(days):
     from lms.certificates.services import send_expiry_reminders
     from lms.extensions import db
     from lms.mail import mail_configured
+    from lms.programmes.services import get_programmes
     from lms.urls import absolute_url
 
     if not mail_configured():
@@ -181,6 +182,7 @@ def certificates_remind_command(days):
     with current_app.test_request_context():
         sent = send_expiry_reminders(
             db.session,
+            get_programmes(),
             today=now.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date(),
             days=days or current_app.config["CERTIFICATE_WARNING_DAYS"],
             now=now,

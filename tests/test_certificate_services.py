@@ -326,8 +326,7 @@ def test_renewal_issues_a_new_certificate_and_supersedes_the_old(session, cohort
     assert [item.kind for item in result.requirements][-2:] == ["prerequisite", "sign_off"]
     assert result.requirements[-2].met
     complete_programme(session, refresher, trainee, trainer)
-    sign_off(session, refresher, trainee, trainer, later)
-    renewed = issue(session, refresher, trainee, None, later)
+    renewed = sign_off(session, refresher, trainee, trainer, later)  # the refresher auto-issues
     session.commit()
     assert old.status == Status.SUPERSEDED
     assert old.issued_on == TODAY and old.expires_on == date(2029, 10, 20)  # never re-dated
@@ -371,3 +370,28 @@ def test_retaking_the_programme_after_expiry_starts_from_nothing_and_supersedes(
     complete_programme(session, again, trainee, trainer, start=datetime(2030, 1, 2, 8, tzinfo=UTC))
     new = sign_off(session, again, trainee, trainer, later)
     assert old.status == Status.SUPERSEDED and new.renews_id == old.id
+
+
+def test_revoking_a_renewal_gives_the_earlier_certificate_back_its_validity(
+    session, cohort, trainee, trainer, coordinator
+):
+    old = graduate(session, cohort, trainee, trainer)
+    later = date(2029, 6, 1)
+    refresher = make_cohort(
+        session, "support-person-refresher", trainers=(trainer,), trainees=(trainee,)
+    )
+    complete_programme(session, refresher, trainee, trainer)
+    renewed = sign_off(session, refresher, trainee, trainer, later)
+    services.revoke(session, renewed, coordinator, "Issued in error.", now=NOW, today=later)
+    assert old.status == Status.VALID and old.status_on(later) == Status.VALID
+    assert [e.action for e in events(session, old)][-1] == "certificate.restored"
+    # ... but not once its own dates have run out
+    renewed_again_cohort = make_cohort(
+        session, "support-person-refresher", trainers=(trainer,), trainees=(trainee,)
+    )
+    complete_programme(
+        session, renewed_again_cohort, trainee, trainer, start=datetime(2029, 6, 2, tzinfo=UTC)
+    )
+    second = sign_off(session, renewed_again_cohort, trainee, trainer, date(2029, 6, 5))
+    services.revoke(session, second, coordinator, "Again.", now=NOW, today=old.expires_on)
+    assert old.status == Status.SUPERSEDED

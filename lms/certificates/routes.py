@@ -75,6 +75,14 @@ def get_certificate(certificate_id: int) -> Certificate:
     return certificate
 
 
+def _busy(target: str):
+    """SQLite lets one writer at a time: the second of two simultaneous issues is told to try
+    again (PostgreSQL makes it wait and then says the certificate exists)."""
+    db.session.rollback()
+    flash(_("Another change was being saved at the same moment. Please try again."), "error")
+    return redirect(target)
+
+
 def _settle_overdue_quizzes(user_ids) -> None:
     """Submit attempts past their deadline first, so that they count (and are saved)."""
     if quizzes.finish_overdue(db.session, now(), user_ids=user_ids):
@@ -231,11 +239,13 @@ def sign_off(enrolment_id: int):
             db.session, enrolment, programme, get_programmes(), current_user,
             str(SIGN_OFF_STATEMENT), now=now(), today=today(),
         )  # fmt: skip
+        db.session.commit()
     except services.CertificateError as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for(".checklist", enrolment_id=enrolment.id))
-    db.session.commit()
+    except sa.exc.OperationalError:
+        return _busy(url_for(".checklist", enrolment_id=enrolment.id))
     if certificate is not None:
         flash(_("Signed off. The certificate %(code)s has been issued.", code=certificate.code))
     else:
@@ -260,10 +270,8 @@ def issue(enrolment_id: int):
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for(".checklist", enrolment_id=enrolment.id))
-    except sa.exc.OperationalError:  # SQLite refused a second writer at the same moment
-        db.session.rollback()
-        flash(_("Another change was being saved at the same moment. Please try again."), "error")
-        return redirect(url_for(".checklist", enrolment_id=enrolment.id))
+    except sa.exc.OperationalError:
+        return _busy(url_for(".checklist", enrolment_id=enrolment.id))
     flash(_("The certificate %(code)s has been issued.", code=certificate.code))
     return redirect(url_for(".show", certificate_id=certificate.id))
 
@@ -307,6 +315,8 @@ def issue_cohort(cohort_id: int):
     except services.CertificateError as error:
         db.session.rollback()
         flash(str(error), "error")
+    except sa.exc.OperationalError:
+        return _busy(url_for(".cohort", cohort_id=item.id))
     else:
         flash(
             ngettext("%(num)d certificate issued.", "%(num)d certificates issued.", len(issued))
@@ -334,6 +344,8 @@ def show(certificate_id: int):
         successor=successor,
         can_revoke=current_user.has_role(Role.COORDINATOR) and certificate.status == Status.VALID,
         own=certificate.user_id == current_user.id,
+        renewal=services.renewal_programme(get_programmes(), certificate.programme_slug),
+        can_view=lambda other: services.can_view(current_user, other),
         warning_days=current_app.config["CERTIFICATE_WARNING_DAYS"],
         today=today(),
     )
@@ -387,7 +399,9 @@ def revoke(certificate_id: int):
     form = RevokeForm()
     if form.validate_on_submit():
         try:
-            services.revoke(db.session, certificate, current_user, form.reason.data, now=now())
+            services.revoke(
+                db.session, certificate, current_user, form.reason.data, now=now(), today=today()
+            )
         except services.CertificateError as error:
             db.session.rollback()
             form.reason.errors = [*form.reason.errors, str(error)]

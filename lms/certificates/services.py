@@ -34,6 +34,11 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def renewal_programme(programmes, slug: str) -> Programme | None:
+    """The refresher programme that renews a programme's certificate, if there is one."""
+    return next((item for item in programmes if item.renews == slug), None)
+
+
 def can_view_enrolment(user: User, enrolment: Enrolment) -> bool:
     """The trainee, the cohort's trainers and coordinators."""
     return enrolment.user_id == user.id or can_manage(user, enrolment.cohort)
@@ -206,9 +211,20 @@ def issue_all(
     issued = []
     for check in table.values():
         if check.eligible and check.certificate is None:
-            issued.append(
-                issue(session, check.enrolment, programme, programmes, actor, now=now, today=today)
-            )
+            try:
+                issued.append(
+                    issue(
+                        session,
+                        check.enrolment,
+                        programme,
+                        programmes,
+                        actor,
+                        now=now,
+                        today=today,
+                    )  # fmt: skip
+                )
+            except CertificateError:
+                continue  # issued by someone else meanwhile: the others still get theirs
     return issued
 
 
@@ -263,9 +279,18 @@ def sign_off(
 
 
 def revoke(
-    session: Session, certificate: Certificate, actor: User, reason: str, *, now: datetime
+    session: Session,
+    certificate: Certificate,
+    actor: User,
+    reason: str,
+    *,
+    now: datetime,
+    today: date | None = None,
 ) -> None:
-    """Withdraw a certificate for good; the reason is shown wherever it is verified."""
+    """Withdraw a certificate for good; the reason is shown wherever it is verified.
+
+    Revoking a renewal gives the certificate it superseded back its validity, if its own dates
+    still allow: the renewal was void, the earlier certificate never stopped being earned."""
     reason = (reason or "").strip()
     if not reason:
         raise CertificateError(_l("Give the reason for revoking."))
@@ -290,10 +315,24 @@ def revoke(
         before={"status": Status.VALID.value},
         after={"status": locked.status, "reason": reason},
     )
+    earlier = locked.renews
+    today = today or now.date()
+    if earlier is not None and earlier.status == Status.SUPERSEDED and earlier.expires_on > today:
+        earlier.status = Status.VALID
+        session.flush()
+        audit.record(
+            session,
+            actor_id=actor.id,
+            action="certificate.restored",
+            subject_type=SUBJECT,
+            subject_id=earlier.id,
+            before={"status": Status.SUPERSEDED.value},
+            after={"status": earlier.status, "revoked_renewal": locked.code},
+        )
 
 
 def send_expiry_reminders(
-    session: Session, *, today: date, days: int, now: datetime, verify_url
+    session: Session, programmes, *, today: date, days: int, now: datetime, verify_url
 ) -> int:
     """Email each holder whose certificate expires within ``days`` and who has not been told
     yet; returns how many were sent. Without SMTP nothing is sent or marked."""
@@ -312,15 +351,19 @@ def send_expiry_reminders(
             subject = gettext("Your certificate expires on %(date)s",
                               date=format_date(certificate.expires_on, "long"))  # fmt: skip
             body = gettext(
-                "Dear %(name)s,\n\nyour certificate %(code)s expires on %(date)s. To renew it, "
-                "take the refresher training and log fresh supervised practice before then; "
-                "your coordinator can tell you when the next refresher cohort starts.\n\n"
+                "Dear %(name)s,\n\nyour certificate %(code)s expires on %(date)s.\n\n"
                 "Anyone can check the certificate at %(url)s\n",
                 name=certificate.holder_name,
                 code=certificate.code,
                 date=format_date(certificate.expires_on, "long"),
                 url=verify_url(certificate),
             )
+            if renewal_programme(programmes, certificate.programme_slug):
+                body += "\n" + gettext(
+                    "To renew it, take the refresher training and log fresh supervised practice "
+                    "before then; your coordinator can tell you when the next refresher cohort "
+                    "starts.\n"
+                )
         if send_mail(certificate.user.email, subject, body):
             certificate.reminded_at = now
             sent += 1
