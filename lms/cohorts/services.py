@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -162,7 +163,7 @@ def check_prerequisite(
     needed = programme.requires_certificate
     if not needed:
         return
-    today = today or datetime.now(UTC).date()
+    today = today or datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
     if current_certificate(session, user.id, needed, today) is None:
         raise CohortError(
             _l(
