@@ -165,10 +165,10 @@ def certificates_group():
 def certificates_remind_command(days):
     """Email holders whose certificate expires soon (once each); run it daily from cron."""
     from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo
 
     from lms.certificates.services import send_expiry_reminders
     from lms.extensions import db
+    from lms.i18n import local_today
     from lms.mail import mail_configured
     from lms.programmes.services import get_programmes
     from lms.urls import absolute_url
@@ -183,7 +183,7 @@ def certificates_remind_command(days):
         sent = send_expiry_reminders(
             db.session,
             get_programmes(),
-            today=now.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).date(),
+            today=local_today(),
             days=days or current_app.config["CERTIFICATE_WARNING_DAYS"],
             now=now,
             verify_url=lambda c: absolute_url("verify.show", code=c.code),

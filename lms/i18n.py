@@ -1,4 +1,8 @@
-"""Interface language: which one a request is served in, and the picker that changes it."""
+"""Interface language and local time: which language a request is served in, the picker that
+changes it, and today's date where the programme runs."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
@@ -8,6 +12,11 @@ from flask_login import current_user
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it here (it is translated where shown)."""
     return message
+
+
+def local_today() -> date:
+    """Today in ``LMS_TIMEZONE``: the date a certificate is issued on or expires by."""
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
 def select_locale() -> str:

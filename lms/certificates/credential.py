@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import current_app
 
-from lms.certificates.models import Certificate
+from lms.certificates.models import Certificate, hours_text
 from lms.programmes.definitions import Programme
 
 KEY_FILE = "issuer-key.pem"
@@ -86,10 +86,6 @@ def published_jwk(key: rsa.RSAPrivateKey, key_url) -> dict:
     return {**jwk, "kid": key_url(jwk["kid"])}
 
 
-def _hours(minutes: int, hour_minutes: int) -> str:
-    return f"{minutes / hour_minutes:.1f}".rstrip("0").rstrip(".")
-
-
 def criteria(programme: Programme) -> str:
     """The programme's requirements in words, for the achievement's criteria."""
     parts = [
@@ -133,7 +129,7 @@ def build(
         {
             "type": ["Evidence"],
             "name": line["title"],
-            "description": f"{_hours(line['minutes'], hours)} hours attended",
+            "description": f"{hours_text(line['minutes'], hours)} hours attended",
         }
         for line in certificate.hours
     ]
@@ -143,7 +139,7 @@ def build(
                 "type": ["Evidence"],
                 "name": "Supervised practice",
                 "description": (
-                    f"{_hours(certificate.practice_minutes, 60)} hours with "
+                    f"{hours_text(certificate.practice_minutes, 60)} hours with "
                     f"{certificate.practice_clients} client(s), signed off by a trainer"
                 ),
             }

@@ -4,16 +4,11 @@ verification address."""
 import segno
 from flask_babel import force_locale, format_date, gettext, ngettext
 
-from lms.certificates.models import Certificate
+from lms.certificates.models import Certificate, hours_text
 from lms.pdf import FONT, MARGIN, Document
 from lms.programmes.definitions import Programme
 
 ACCENT = (31, 92, 78)
-
-
-def _hours(minutes: int, hour_minutes: int) -> str:
-    value = minutes / hour_minutes
-    return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 def _qr(pdf: Document, text: str, x: float, y: float, size: float) -> None:
@@ -101,10 +96,12 @@ def render(certificate: Certificate, programme: Programme, verify_url: str, issu
         pdf.ln(8)
 
         rows = [
-            [line["title"], _hours(line["minutes"], certificate.hour_minutes)]
+            [line["title"], hours_text(line["minutes"], certificate.hour_minutes)]
             for line in certificate.hours
         ]
-        rows.append([gettext("Total"), _hours(certificate.total_minutes, certificate.hour_minutes)])
+        rows.append(
+            [gettext("Total"), hours_text(certificate.total_minutes, certificate.hour_minutes)]
+        )
         if certificate.practice_minutes:
             rows.append(
                 [
@@ -113,7 +110,7 @@ def render(certificate: Certificate, programme: Programme, verify_url: str, issu
                         "Supervised practice with %(num)d clients",
                         certificate.practice_clients,
                     ),
-                    _hours(certificate.practice_minutes, 60),
+                    hours_text(certificate.practice_minutes, 60),
                 ]
             )
         unit = gettext("Academic hours") if certificate.hour_minutes != 60 else gettext("Hours")

@@ -56,6 +56,11 @@ def normalise_code(typed: str) -> str:
     return f"{CODE_PREFIX}-{text[:4]}-{text[4:]}"
 
 
+def hours_text(minutes: int, hour_minutes: int = 60) -> str:
+    """Minutes as hours for the printed certificate and the credential: 630 -> "10.5"."""
+    return f"{minutes / hour_minutes:.1f}".rstrip("0").rstrip(".")
+
+
 def new_credential_id() -> str:
     return f"urn:uuid:{uuid.uuid4()}"
 

@@ -2,9 +2,6 @@
 Open Badges profile, public key and revocation list. An unknown code gets the site's plain 404,
 which says nothing about which codes exist; every page here is rate limited."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -23,6 +20,7 @@ from lms.certificates.forms import VerifyForm
 from lms.certificates.models import Certificate, Status, normalise_code
 from lms.certificates.queries import by_code
 from lms.extensions import db, limiter
+from lms.i18n import local_today as today
 from lms.programmes.services import get_programme
 from lms.urls import absolute_url
 
@@ -31,10 +29,6 @@ bp = Blueprint("verify", __name__)
 
 def _limit() -> str:
     return current_app.config["RATELIMIT_VERIFY"]
-
-
-def today() -> date:
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
 @bp.route("/verify")

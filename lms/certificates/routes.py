@@ -1,8 +1,7 @@
 """Certificate pages: the eligibility checklist, final sign-off, issuing (one or a cohort),
 each certificate with its PDF and Open Badges credential, revocation, and the register."""
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -27,6 +26,7 @@ from lms.cohorts.routes import programme_of
 from lms.exports import download_response, table_response
 from lms.extensions import db
 from lms.forms import ConfirmForm
+from lms.i18n import local_today as today
 from lms.programmes.services import get_programme, get_programmes
 from lms.quizzes import services as quizzes
 from lms.urls import absolute_url
@@ -40,10 +40,6 @@ EVENT_LABELS = {
     "certificate.superseded": _l("superseded by a renewal"),
     "certificate.revoked": _l("revoked"),
 }
-
-
-def today() -> date:
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
 def now() -> datetime:

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -23,6 +22,7 @@ from lms.cohorts.models import (
     cohort_trainers,
 )
 from lms.config import LANGUAGES
+from lms.i18n import local_today
 from lms.programmes.definitions import Programme
 from lms.users.services import ImportResult, import_people
 
@@ -163,7 +163,7 @@ def check_prerequisite(
     needed = programme.requires_certificate
     if not needed:
         return
-    today = today or datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    today = today or local_today()
     if current_certificate(session, user.id, needed, today) is None:
         raise CohortError(
             _l(

@@ -1,8 +1,5 @@
 """The home page, the health check and the language picker."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -20,6 +17,7 @@ from lms.access import login_required, public
 from lms.certificates.queries import expiring
 from lms.courses.services import completed_lessons, courses_with_progress, get_catalog
 from lms.extensions import db
+from lms.i18n import local_today
 from lms.urls import safe_next
 
 bp = Blueprint("main", __name__)
@@ -31,7 +29,7 @@ def home():
     """Where a person lands after logging in: their courses and progress."""
     completed = completed_lessons(db.session, current_user.id)
     courses = courses_with_progress(get_catalog(), completed)
-    day = datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    day = local_today()
     return render_template(
         "main/home.html",
         courses=courses,

@@ -1,11 +1,10 @@
 """Practice pages: a trainee's logbook and entries, the trainers' queue and sign-off, exports."""
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,6 +17,7 @@ from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from lms.cohorts.routes import programme_of
 from lms.extensions import db
 from lms.forms import ConfirmForm
+from lms.i18n import local_today as today
 from lms.practice import display, logbook, queries, services
 from lms.practice.forms import ATTESTATION, BulkApproveForm, EntryForm, ReviewForm
 from lms.practice.models import (
@@ -33,10 +33,6 @@ from lms.programmes.services import get_programmes
 bp = Blueprint("practice", __name__)
 display.register(bp)
 staff = roles_required(Role.TRAINER, Role.COORDINATOR)
-
-
-def today() -> date:
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
 def now() -> datetime:
