@@ -63,6 +63,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per feature."""
+    from lms.alumni.routes import bp as alumni_bp
     from lms.attendance.routes import bp as attendance_bp
     from lms.auth.routes import bp as auth_bp
     from lms.certificates.public import bp as verify_bp
@@ -86,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(practice_bp, url_prefix="/practice")
     app.register_blueprint(certificates_bp, url_prefix="/certificates")
     app.register_blueprint(verify_bp)
+    app.register_blueprint(alumni_bp, url_prefix="/alumni")
 
 
 def register_errorhandlers(app: Flask) -> None:
