@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.practice.routes import bp as practice_bp
     from lms.programmes.routes import bp as programmes_bp
     from lms.quizzes.routes import bp as quizzes_bp
+    from lms.reports.routes import bp as reports_bp
     from lms.users.routes import bp as users_bp
 
     app.register_blueprint(main_bp)
@@ -88,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates_bp, url_prefix="/certificates")
     app.register_blueprint(verify_bp)
     app.register_blueprint(alumni_bp, url_prefix="/alumni")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
 
 
 def register_errorhandlers(app: Flask) -> None:

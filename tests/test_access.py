@@ -113,6 +113,13 @@ AUDIENCE = {
     "verify.key": PUBLIC,
     "verify.revocations": PUBLIC,
     "verify.achievement": PUBLIC,
+    # the funder report and the alumni follow-up (tests/test_funder_report.py, test_alumni.py)
+    "reports.funder": {COORDINATOR},
+    "reports.funder_table": {COORDINATOR},
+    "reports.funder_workbook": {COORDINATOR},
+    "alumni.index": {COORDINATOR},
+    "alumni.export": {COORDINATOR},
+    "alumni.follow_up": {COORDINATOR},
 }
 
 VISITORS = ["anonymous", TRAINEE, TRAINER, COORDINATOR]
@@ -136,6 +143,7 @@ def _sample_arguments(rule, target_user_id: int) -> dict:
         "certificate_id": 999_999,
         "code": "TUGI-3333-3333",
         "thumbprint": "no-such-key",
+        "key": "summary",
     }
     missing = [name for name in rule.arguments if name not in values]
     assert not missing, f"add a sample value for {missing} of {rule.endpoint}"

@@ -1,7 +1,178 @@
 """Alumni and their employment follow-up, for coordinators."""
 
-from flask import Blueprint
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
-from lms.alumni import models  # noqa: F401  (the table belongs to this feature)
+from lms.access import roles_required
+from lms.alumni import services
+from lms.alumni.forms import AlumniFilterForm, FollowUpForm
+from lms.alumni.models import EMPLOYMENT_LABELS, EmploymentFollowUp
+from lms.auth.models import Role, User
+from lms.certificates.models import Certificate
+from lms.cohorts.models import Cohort
+from lms.exports import table_response
+from lms.extensions import db
+from lms.i18n import local_today
 
 bp = Blueprint("alumni", __name__)
+coordinators = roles_required(Role.COORDINATOR)
+PAGE_SIZE = 50
+NOT_ASKED = "not_asked"
+FILTER_KEYS = ("q", "cohort", "employment")
+
+
+def _filters():
+    form = AlumniFilterForm(request.args)
+    form.cohort.choices = [SelectChoice(None, _l("All cohorts"))] + [
+        SelectChoice(cohort_id, name)
+        for cohort_id, name in db.session.execute(
+            sa.select(Cohort.id, Cohort.name)
+            .where(Cohort.id.in_(sa.select(Certificate.cohort_id)))
+            .order_by(Cohort.starts_on.desc(), Cohort.name)
+        )
+    ]
+    form.employment.choices = (
+        [SelectChoice("", _l("Any"))]
+        + [SelectChoice(value, label) for value, label in EMPLOYMENT_LABELS.items()]
+        + [SelectChoice(NOT_ASKED, _l("Not asked yet"))]
+    )
+    form.validate()
+    return form
+
+
+def _alumni_query(form: AlumniFilterForm):
+    """Certificate holders with their latest certificate day and their follow-up, if any."""
+    holders = (
+        sa.select(Certificate.user_id, sa.func.max(Certificate.issued_on).label("last_issued"))
+        .group_by(Certificate.user_id)
+        .subquery()
+    )
+    statement = (
+        sa.select(User, holders.c.last_issued, EmploymentFollowUp)
+        .join(holders, holders.c.user_id == User.id)
+        .outerjoin(EmploymentFollowUp, EmploymentFollowUp.user_id == User.id)
+    )
+    if form.q.data and not form.q.errors:
+        statement = statement.where(User.display_name.ilike(f"%{form.q.data.strip()}%"))
+    if form.cohort.data and not form.cohort.errors:
+        statement = statement.where(
+            User.id.in_(
+                sa.select(Certificate.user_id).where(Certificate.cohort_id == form.cohort.data)
+            )
+        )
+    if form.employment.data == NOT_ASKED:
+        statement = statement.where(EmploymentFollowUp.id.is_(None))
+    elif form.employment.data in EMPLOYMENT_LABELS:
+        statement = statement.where(EmploymentFollowUp.employment == form.employment.data)
+    return statement
+
+
+def _args() -> dict:
+    return {key: value for key, value in request.args.items() if key in FILTER_KEYS and value}
+
+
+@bp.route("/")
+@coordinators
+def index():
+    """Everyone who earned a certificate, with what they do now."""
+    form = _filters()
+    statement = _alumni_query(form)
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery()))
+    pages = max(1, -(-count // PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    rows = db.session.execute(
+        statement.order_by(User.display_name, User.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return render_template(
+        "alumni/index.html",
+        form=form,
+        rows=rows,
+        count=count,
+        page=page,
+        pages=pages,
+        args=_args(),
+        employment_label=lambda value: EMPLOYMENT_LABELS.get(value, value),
+    )
+
+
+@bp.route("/export.<any(csv, xlsx):kind>")
+@coordinators
+def export(kind: str):
+    """The alumni list, filtered as on screen."""
+    form = _filters()
+    rows = db.session.execute(_alumni_query(form).order_by(User.display_name, User.id)).all()
+    header = [
+        _("Name"),
+        _("Email"),
+        _("Municipality"),
+        _("Latest certificate"),
+        _("Employment follow-up"),
+        _("Role"),
+        _("Employer"),
+        _("Asked on"),
+    ]
+    return table_response(
+        kind,
+        "alumni",
+        _("Alumni"),
+        header,
+        (
+            [
+                user.display_name,
+                user.email,
+                user.municipality or "",
+                last_issued,
+                str(EMPLOYMENT_LABELS[answer.employment]) if answer else _("Not asked yet"),
+                answer.role_title if answer else "",
+                answer.employer if answer else "",
+                answer.asked_on if answer else "",
+            ]
+            for user, last_issued, answer in rows
+        ),
+    )
+
+
+@bp.route("/<int:user_id>/follow-up", methods=["GET", "POST"])
+@coordinators
+def follow_up(user_id: int):
+    """Record what an alumnus does now; the earlier answer stays in the audit trail."""
+    alumnus = db.session.get(User, user_id)
+    if alumnus is None or not services.is_alumnus(db.session, user_id):
+        abort(404)
+    current = services.follow_up_of(db.session, user_id)
+    form = FollowUpForm(obj=current)
+    if request.method == "GET" and form.asked_on.data is None:
+        form.asked_on.data = local_today()
+    if form.validate_on_submit():
+        answer = services.Answer(
+            employment=form.employment.data,
+            asked_on=form.asked_on.data,
+            role_title=form.role_title.data or "",
+            employer=form.employer.data or "",
+        )
+        try:
+            services.record_follow_up(db.session, alumnus, answer, current_user, local_today())
+        except services.FollowUpError as error:
+            db.session.rollback()
+            form.asked_on.errors = [*form.asked_on.errors, str(error)]
+        else:
+            db.session.commit()
+            flash(_("Saved what %(name)s does now.", name=alumnus.display_name), "success")
+            return redirect(url_for(".index", **_args()))
+    certificates = db.session.scalars(
+        sa.select(Certificate).where(Certificate.user_id == user_id).order_by(Certificate.issued_on)
+    ).all()
+    return render_template(
+        "alumni/follow_up.html",
+        form=form,
+        alumnus=alumnus,
+        current=current,
+        certificates=certificates,
+    )
+

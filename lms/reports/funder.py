@@ -1,0 +1,329 @@
+"""The funder report: what a programme, a cohort, a region or a period achieved.
+
+Every figure is an aggregate computed in the database, in a fixed number of queries whatever the
+number of cohorts, trainees or practice entries.
+
+What is counted, in words (the README repeats it for coordinators):
+- the report covers the cohorts that match the filters and ran at some time in the period;
+- *people trained*: distinct people with an enrolment in those cohorts that was not withdrawn;
+- *completion rate*: completed enrolments out of all enrolments (withdrawn ones included) in those
+  of the cohorts that have ended;
+- *certificates issued*: certificates earned in those cohorts and issued in the period;
+- *supervised client support*: signed-off practice in those cohorts, practised in the period;
+- *distinct clients*: a client code is a pseudonym, the same within one cohort (trainees who
+  support one client together use one code), so a client is a cohort and a folded code;
+- *alumni working in the field*: people who completed one of those cohorts and whose latest
+  employment follow-up says they work as a support person or in a related role.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from lms.alumni.models import EMPLOYMENTS, IN_FIELD, EmploymentFollowUp
+from lms.auth.models import User
+from lms.certificates.models import Certificate
+from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
+from lms.practice.models import PracticeEntry, PracticeRevision, Status
+from lms.programmes.definitions import Programme
+
+NOT_ASKED = "not_asked"
+NO_MUNICIPALITY = ""
+
+
+@dataclass(frozen=True)
+class ReportFilter:
+    """Which part of the work to report on; every field is optional."""
+
+    programme_slug: str | None = None
+    cohort_id: int | None = None
+    region: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass
+class CohortLine:
+    cohort: Cohort
+    enrolled: int = 0  # withdrawn included
+    trained: int = 0
+    completed: int = 0
+    withdrawn: int = 0
+    certificates: int = 0
+    practice_minutes: int = 0
+    clients: int = 0
+    ended: bool = False
+
+
+@dataclass
+class GroupLine:
+    """Supervised practice with one client group."""
+
+    slug: str
+    minutes: int = 0
+    clients: int = 0
+    refugee: bool = False
+    child: bool = False
+
+
+@dataclass
+class FunderReport:
+    chosen: ReportFilter
+    cohorts: list[CohortLine]
+    #: municipality -> (people trained, people who completed)
+    municipalities: dict[str, tuple[int, int]]
+    people_trained: int = 0
+    enrolled_in_ended: int = 0
+    completed_in_ended: int = 0
+    withdrawn: int = 0
+    certificates: int = 0
+    practice_minutes: int = 0
+    clients: int = 0
+    refugee_clients: int = 0
+    child_clients: int = 0
+    refugee_child_clients: int = 0
+    groups: list[GroupLine] = field(default_factory=list)
+    #: first day of a month -> signed-off practice minutes that month
+    months: dict[date, int] = field(default_factory=dict)
+    #: employment (or NOT_ASKED) -> alumni
+    employment: dict[str, int] = field(default_factory=dict)
+    #: (employment, role title) -> alumni, for those working in the field
+    roles: dict[tuple[str, str], int] = field(default_factory=dict)
+    alumni: int = 0
+
+    @property
+    def municipality_count(self) -> int:
+        return sum(1 for name in self.municipalities if name != NO_MUNICIPALITY)
+
+    @property
+    def completion_rate(self) -> float | None:
+        if not self.enrolled_in_ended:
+            return None
+        return self.completed_in_ended / self.enrolled_in_ended
+
+    @property
+    def alumni_in_field(self) -> int:
+        return sum(self.employment.get(value, 0) for value in IN_FIELD)
+
+    @property
+    def practice_hours(self) -> float:
+        return self.practice_minutes / 60
+
+
+def _scope(chosen: ReportFilter):
+    """The ids of the cohorts the report covers."""
+    statement = sa.select(Cohort.id)
+    if chosen.programme_slug:
+        statement = statement.where(Cohort.programme_slug == chosen.programme_slug)
+    if chosen.cohort_id:
+        statement = statement.where(Cohort.id == chosen.cohort_id)
+    if chosen.region:
+        statement = statement.where(Cohort.region == chosen.region)
+    if chosen.date_from:
+        statement = statement.where(Cohort.ends_on >= chosen.date_from)
+    if chosen.date_to:
+        statement = statement.where(Cohort.starts_on <= chosen.date_to)
+    return statement
+
+
+def _in_period(column, chosen: ReportFilter) -> list:
+    conditions = []
+    if chosen.date_from:
+        conditions.append(column >= chosen.date_from)
+    if chosen.date_to:
+        conditions.append(column <= chosen.date_to)
+    return conditions
+
+
+def client_flags(programmes: list[Programme]) -> tuple[set[str], set[str]]:
+    """The client-group slugs flagged refugee and child in any of these programmes."""
+    refugee, child = set(), set()
+    for programme in programmes:
+        for group in programme.client_groups:
+            if group.refugee:
+                refugee.add(group.slug)
+            if group.child:
+                child.add(group.slug)
+    return refugee, child
+
+
+def _client_key():
+    """A client: the cohort and the folded code (codes are pseudonyms within a cohort)."""
+    return (
+        sa.cast(PracticeEntry.cohort_id, sa.String) + sa.literal(":") + PracticeRevision.client_key
+    )
+
+
+def funder_report(
+    session: Session, chosen: ReportFilter, programmes: list[Programme], today: date
+) -> FunderReport:
+    """The report for ``chosen``; ``programmes`` tells which client groups are refugees or
+    children, and ``today`` which cohorts have ended."""
+    scope = _scope(chosen)
+    cohorts = session.scalars(
+        sa.select(Cohort).where(Cohort.id.in_(scope)).order_by(Cohort.starts_on, Cohort.name)
+    ).all()
+    lines = {cohort.id: CohortLine(cohort, ended=cohort.ends_on < today) for cohort in cohorts}
+    report = FunderReport(chosen, list(lines.values()), {})
+    if not cohorts:
+        return report
+    _enrolments(session, scope, lines, report)
+    _people(session, scope, report)
+    _certificates(session, scope, chosen, lines, report)
+    _practice(session, scope, chosen, lines, report, *client_flags(programmes))
+    _alumni(session, scope, report)
+    return report
+
+
+def _enrolments(session, scope, lines: dict[int, CohortLine], report: FunderReport) -> None:
+    rows = session.execute(
+        sa.select(Enrolment.cohort_id, Enrolment.status, sa.func.count())
+        .where(Enrolment.cohort_id.in_(scope))
+        .group_by(Enrolment.cohort_id, Enrolment.status)
+    ).all()
+    for cohort_id, status, count in rows:
+        line = lines[cohort_id]
+        line.enrolled += count
+        if status == EnrolmentStatus.WITHDRAWN:
+            line.withdrawn += count
+            report.withdrawn += count
+        else:
+            line.trained += count
+        if status == EnrolmentStatus.COMPLETED:
+            line.completed += count
+        if line.ended:
+            report.enrolled_in_ended += count
+            if status == EnrolmentStatus.COMPLETED:
+                report.completed_in_ended += count
+
+
+def _people(session, scope, report: FunderReport) -> None:
+    """Distinct people per municipality: a person counts once however many cohorts they took."""
+    trained = (
+        sa.select(
+            Enrolment.user_id,
+            sa.func.max(sa.case((Enrolment.status == EnrolmentStatus.COMPLETED, 1), else_=0)).label(
+                "completed"
+            ),
+        )
+        .where(Enrolment.cohort_id.in_(scope), Enrolment.status != EnrolmentStatus.WITHDRAWN)
+        .group_by(Enrolment.user_id)
+        .subquery()
+    )
+    municipality = sa.func.coalesce(sa.func.trim(User.municipality), NO_MUNICIPALITY)
+    rows = session.execute(
+        sa.select(municipality, sa.func.count(), sa.func.sum(trained.c.completed))
+        .join(trained, trained.c.user_id == User.id)
+        .group_by(municipality)
+    ).all()
+    for name, people, completed in rows:
+        before = report.municipalities.get(name, (0, 0))
+        report.municipalities[name] = (before[0] + people, before[1] + int(completed or 0))
+        report.people_trained += people
+
+
+def _certificates(session, scope, chosen, lines, report: FunderReport) -> None:
+    rows = session.execute(
+        sa.select(Certificate.cohort_id, sa.func.count())
+        .where(Certificate.cohort_id.in_(scope), *_in_period(Certificate.issued_on, chosen))
+        .group_by(Certificate.cohort_id)
+    ).all()
+    for cohort_id, count in rows:
+        lines[cohort_id].certificates = count
+        report.certificates += count
+
+
+def _approved(scope, chosen):
+    return (
+        sa.select()
+        .select_from(PracticeRevision)
+        .join(PracticeEntry, PracticeEntry.id == PracticeRevision.entry_id)
+        .where(
+            PracticeEntry.cohort_id.in_(scope),
+            PracticeRevision.status == Status.APPROVED,
+            *_in_period(PracticeRevision.practised_on, chosen),
+        )
+    )
+
+
+def _practice(session, scope, chosen, lines, report: FunderReport, refugee, child) -> None:
+    client = _client_key()
+    approved = _approved(scope, chosen)
+
+    def distinct_clients_in(slugs):
+        if not slugs:
+            return sa.literal(0)
+        return sa.func.count(
+            sa.distinct(sa.case((PracticeRevision.client_group.in_(sorted(slugs)), client)))
+        )
+
+    totals = session.execute(
+        approved.add_columns(
+            sa.func.coalesce(sa.func.sum(PracticeRevision.minutes), 0),
+            sa.func.count(sa.distinct(client)),
+            distinct_clients_in(refugee),
+            distinct_clients_in(child),
+            distinct_clients_in(refugee & child),
+        )
+    ).one()
+    (
+        report.practice_minutes,
+        report.clients,
+        report.refugee_clients,
+        report.child_clients,
+        report.refugee_child_clients,
+    ) = (int(value) for value in totals)
+    for slug, minutes, clients in session.execute(
+        approved.add_columns(
+            PracticeRevision.client_group,
+            sa.func.sum(PracticeRevision.minutes),
+            sa.func.count(sa.distinct(client)),
+        ).group_by(PracticeRevision.client_group)
+    ):
+        report.groups.append(GroupLine(slug, int(minutes), clients, slug in refugee, slug in child))
+    report.groups.sort(key=lambda line: (-line.clients, -line.minutes, line.slug))
+    for cohort_id, minutes, clients in session.execute(
+        approved.add_columns(
+            PracticeEntry.cohort_id,
+            sa.func.sum(PracticeRevision.minutes),
+            sa.func.count(sa.distinct(client)),
+        ).group_by(PracticeEntry.cohort_id)
+    ):
+        lines[cohort_id].practice_minutes = int(minutes)
+        lines[cohort_id].clients = clients
+    months: dict[date, int] = defaultdict(int)
+    # Grouped by day and bucketed here: month arithmetic differs between SQLite and PostgreSQL.
+    for day, minutes in session.execute(
+        approved.add_columns(
+            PracticeRevision.practised_on, sa.func.sum(PracticeRevision.minutes)
+        ).group_by(PracticeRevision.practised_on)
+    ):
+        months[day.replace(day=1)] += int(minutes)
+    report.months = dict(sorted(months.items()))
+
+
+def _alumni(session, scope, report: FunderReport) -> None:
+    """Alumni of the covered cohorts by their latest employment follow-up."""
+    alumni = (
+        sa.select(Enrolment.user_id)
+        .where(Enrolment.cohort_id.in_(scope), Enrolment.status == EnrolmentStatus.COMPLETED)
+        .distinct()
+        .subquery()
+    )
+    employment = sa.func.coalesce(EmploymentFollowUp.employment, NOT_ASKED)
+    role = sa.func.coalesce(EmploymentFollowUp.role_title, "")
+    rows = session.execute(
+        sa.select(employment, role, sa.func.count())
+        .select_from(alumni)
+        .outerjoin(EmploymentFollowUp, EmploymentFollowUp.user_id == alumni.c.user_id)
+        .group_by(employment, role)
+    ).all()
+    report.employment = {value: 0 for value in (*EMPLOYMENTS, NOT_ASKED)}
+    for value, title, count in rows:
+        report.employment[value] = report.employment.get(value, 0) + count
+        report.alumni += count
+        if value in IN_FIELD:
+            report.roles[(value, title)] = report.roles.get((value, title), 0) + count

@@ -1,0 +1,126 @@
+"""The funder report, on screen and as CSV or XLSX, for coordinators."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, render_template, request
+from flask_babel import format_percent, get_locale
+from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
+
+from lms.access import roles_required
+from lms.auth.models import Role
+from lms.cohorts.models import Cohort
+from lms.exports import table_response, workbook_response
+from lms.extensions import db
+from lms.i18n import local_today
+from lms.programmes.services import get_programmes
+from lms.reports import tables
+from lms.reports.charts import bar_chart
+from lms.reports.forms import ReportFilterForm
+from lms.reports.funder import ReportFilter, funder_report
+
+bp = Blueprint("reports", __name__)
+coordinators = roles_required(Role.COORDINATOR)
+TABLE_KEYS = (
+    "summary",
+    "municipalities",
+    "client-groups",
+    "months",
+    "employment",
+    "roles",
+    "cohorts",
+)
+FILTER_KEYS = ("programme", "cohort", "region", "date_from", "date_to")
+#: Above this many cohorts the page lists none and points to the download.
+COHORTS_ON_PAGE = 60
+
+
+def _filters():
+    """The filter form filled from the address, and what it selects."""
+    form = ReportFilterForm(request.args)
+    language = str(get_locale())
+    programmes = get_programmes()
+    form.programme.choices = [SelectChoice(None, _l("All programmes"))] + [
+        SelectChoice(p.slug, p.title_for(language)) for p in programmes
+    ]
+    cohort_query = sa.select(Cohort.id, Cohort.name).order_by(Cohort.starts_on.desc(), Cohort.name)
+    if request.args.get("programme"):
+        cohort_query = cohort_query.where(Cohort.programme_slug == request.args["programme"])
+    form.cohort.choices = [SelectChoice(None, _l("All cohorts"))] + [
+        SelectChoice(cohort_id, name) for cohort_id, name in db.session.execute(cohort_query)
+    ]
+    regions = db.session.scalars(
+        sa.select(Cohort.region)
+        .where(Cohort.region.is_not(None))
+        .distinct()
+        .order_by(Cohort.region)
+    )
+    form.region.choices = [SelectChoice(None, _l("All regions"))] + [
+        SelectChoice(region, region) for region in regions if region
+    ]
+    form.validate()
+    valid = not form.errors
+    chosen = ReportFilter(
+        programme_slug=form.programme.data if not form.programme.errors else None,
+        cohort_id=form.cohort.data if not form.cohort.errors else None,
+        region=form.region.data if not form.region.errors else None,
+        date_from=form.date_from.data if valid else None,
+        date_to=form.date_to.data if valid else None,
+    )
+    return form, chosen
+
+
+def _report(chosen: ReportFilter):
+    programmes = get_programmes()
+    report = funder_report(db.session, chosen, list(programmes), local_today())
+    return report, tables.all_tables(report, programmes.programmes, str(get_locale()))
+
+
+def _args() -> dict:
+    return {key: value for key, value in request.args.items() if key in FILTER_KEYS}
+
+
+@bp.route("/funder")
+@coordinators
+def funder():
+    """The figures a funder asks for, with charts, tables and downloads."""
+    form, chosen = _filters()
+    report, listed = _report(chosen)
+    charts = {table.key: bar_chart(table.chart, table.series) for table in listed if table.chart}
+    return render_template(
+        "reports/funder.html",
+        form=form,
+        report=report,
+        tables={table.key: table for table in listed},
+        charts=charts,
+        args=_args(),
+        cohorts_on_page=COHORTS_ON_PAGE,
+        completion=format_percent(report.completion_rate)
+        if report.completion_rate is not None
+        else "—",
+        today=local_today(),
+    )
+
+
+@bp.route(
+    "/funder/<any(" + ", ".join(f'"{k}"' for k in TABLE_KEYS) + "):key>.<any(csv, xlsx):kind>"
+)
+@coordinators
+def funder_table(key: str, kind: str):
+    """One table of the report, filtered as on screen."""
+    _form, chosen = _filters()
+    _report_, listed = _report(chosen)
+    table = next((table for table in listed if table.key == key), None)
+    if table is None:
+        abort(404)
+    return table_response(kind, f"funder-report-{key}", table.title, table.header, table.rows)
+
+
+@bp.route("/funder.xlsx")
+@coordinators
+def funder_workbook():
+    """Every table of the report, one sheet each."""
+    _form, chosen = _filters()
+    _report_, listed = _report(chosen)
+    return workbook_response(
+        "funder-report.xlsx", [(table.title, table.header, table.rows) for table in listed]
+    )
