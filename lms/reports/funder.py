@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from sqlalchemy.orm import Session
 
 from lms.alumni.models import EMPLOYMENTS, IN_FIELD, EmploymentFollowUp
@@ -138,23 +139,18 @@ def _in_period(column, chosen: ReportFilter) -> list:
     return conditions
 
 
-def client_flags(programmes: list[Programme]) -> tuple[set[str], set[str]]:
-    """The client-group slugs flagged refugee and child in any of these programmes."""
-    refugee, child = set(), set()
+def client_groups(programmes: list[Programme]) -> tuple[list[str], set[str], set[str]]:
+    """Every client-group slug of these programmes, and those flagged refugee and child."""
+    slugs, refugee, child = [], set(), set()
     for programme in programmes:
         for group in programme.client_groups:
+            if group.slug not in slugs:
+                slugs.append(group.slug)
             if group.refugee:
                 refugee.add(group.slug)
             if group.child:
                 child.add(group.slug)
-    return refugee, child
-
-
-def _client_key():
-    """A client: the cohort and the folded code (codes are pseudonyms within a cohort)."""
-    return (
-        sa.cast(PracticeEntry.cohort_id, sa.String) + sa.literal(":") + PracticeRevision.client_key
-    )
+    return slugs, refugee, child
 
 
 def funder_report(
@@ -164,7 +160,10 @@ def funder_report(
     children, and ``today`` which cohorts have ended."""
     scope = _scope(chosen)
     cohorts = session.scalars(
-        sa.select(Cohort).where(Cohort.id.in_(scope)).order_by(Cohort.starts_on, Cohort.name)
+        sa.select(Cohort)
+        .where(Cohort.id.in_(scope))
+        .order_by(Cohort.starts_on, Cohort.name)
+        .options(so.raiseload(Cohort.trainers))
     ).all()
     lines = {cohort.id: CohortLine(cohort, ended=cohort.ends_on < today) for cohort in cohorts}
     report = FunderReport(chosen, list(lines.values()), {})
@@ -173,7 +172,7 @@ def funder_report(
     _enrolments(session, scope, lines, report)
     _people(session, scope, report)
     _certificates(session, scope, chosen, lines, report)
-    _practice(session, scope, chosen, lines, report, *client_flags(programmes))
+    _practice(session, scope, chosen, lines, report, *client_groups(programmes))
     _alumni(session, scope, report)
     return report
 
@@ -236,9 +235,9 @@ def _certificates(session, scope, chosen, lines, report: FunderReport) -> None:
         report.certificates += count
 
 
-def _approved(scope, chosen):
+def _approved(scope, chosen, *columns):
     return (
-        sa.select()
+        sa.select(*columns)
         .select_from(PracticeRevision)
         .join(PracticeEntry, PracticeEntry.id == PracticeRevision.entry_id)
         .where(
@@ -249,59 +248,69 @@ def _approved(scope, chosen):
     )
 
 
-def _practice(session, scope, chosen, lines, report: FunderReport, refugee, child) -> None:
-    client = _client_key()
-    approved = _approved(scope, chosen)
+def _clients_where(condition) -> sa.ColumnElement:
+    """Distinct clients of a cohort whose revisions meet ``condition``."""
+    return sa.func.count(sa.distinct(sa.case((condition, PracticeRevision.client_key))))
 
-    def distinct_clients_in(slugs):
-        if not slugs:
-            return sa.literal(0)
-        return sa.func.count(
-            sa.distinct(sa.case((PracticeRevision.client_group.in_(sorted(slugs)), client)))
-        )
 
-    totals = session.execute(
-        approved.add_columns(
-            sa.func.coalesce(sa.func.sum(PracticeRevision.minutes), 0),
-            sa.func.count(sa.distinct(client)),
-            distinct_clients_in(refugee),
-            distinct_clients_in(child),
-            distinct_clients_in(refugee & child),
-        )
-    ).one()
-    (
-        report.practice_minutes,
-        report.clients,
-        report.refugee_clients,
-        report.child_clients,
-        report.refugee_child_clients,
-    ) = (int(value) for value in totals)
-    for slug, minutes, clients in session.execute(
-        approved.add_columns(
-            PracticeRevision.client_group,
-            sa.func.sum(PracticeRevision.minutes),
-            sa.func.count(sa.distinct(client)),
-        ).group_by(PracticeRevision.client_group)
-    ):
-        report.groups.append(GroupLine(slug, int(minutes), clients, slug in refugee, slug in child))
-    report.groups.sort(key=lambda line: (-line.clients, -line.minutes, line.slug))
-    for cohort_id, minutes, clients in session.execute(
-        approved.add_columns(
-            PracticeEntry.cohort_id,
-            sa.func.sum(PracticeRevision.minutes),
-            sa.func.count(sa.distinct(client)),
-        ).group_by(PracticeEntry.cohort_id)
-    ):
-        lines[cohort_id].practice_minutes = int(minutes)
-        lines[cohort_id].clients = clients
+def _minutes_where(condition) -> sa.ColumnElement:
+    return sa.func.sum(sa.case((condition, PracticeRevision.minutes), else_=0))
+
+
+#: the line of client groups that no programme names any more
+OTHER_GROUPS = ""
+
+
+def _practice(session, scope, chosen, lines, report: FunderReport, slugs, refugee, child) -> None:
+    """One pass groups the signed-off practice by cohort, with distinct clients in all and per
+    client group (a client is a cohort and a folded code, so the cohorts add up to the total);
+    a second sums it by day. A client recorded under two groups counts once in each."""
+    group = PracticeRevision.client_group
+
+    def one_of(values) -> sa.ColumnElement:
+        return group.in_(sorted(values)) if values else sa.false()
+
+    conditions = [group == slug for slug in slugs] + [group.not_in(slugs) if slugs else sa.true()]
+    per_group = []
+    for condition in conditions:
+        per_group += [_clients_where(condition), _minutes_where(condition)]
+    groups = [GroupLine(slug, refugee=slug in refugee, child=slug in child) for slug in slugs]
+    groups.append(GroupLine(OTHER_GROUPS))
+    statement = _approved(
+        scope,
+        chosen,
+        PracticeEntry.cohort_id,
+        sa.func.sum(PracticeRevision.minutes),
+        sa.func.count(sa.distinct(PracticeRevision.client_key)),
+        _clients_where(one_of(refugee)),
+        _clients_where(one_of(child)),
+        _clients_where(one_of(refugee & child)),
+        *per_group,
+    ).group_by(PracticeEntry.cohort_id)
+    for row in session.execute(statement):
+        cohort_id, total, count, refugees, children, refugee_children = row[:6]
+        lines[cohort_id].practice_minutes = int(total)
+        lines[cohort_id].clients = count
+        report.practice_minutes += int(total)
+        report.clients += count
+        report.refugee_clients += refugees
+        report.child_clients += children
+        report.refugee_child_clients += refugee_children
+        for line, clients, minutes in zip(groups, row[6::2], row[7::2], strict=True):
+            line.clients += clients
+            line.minutes += int(minutes)
+    report.groups = sorted(
+        (line for line in groups if line.clients),
+        key=lambda line: (-line.clients, -line.minutes, line.slug),
+    )
     months: dict[date, int] = defaultdict(int)
     # Grouped by day and bucketed here: month arithmetic differs between SQLite and PostgreSQL.
-    for day, minutes in session.execute(
-        approved.add_columns(
-            PracticeRevision.practised_on, sa.func.sum(PracticeRevision.minutes)
+    for day, total in session.execute(
+        _approved(
+            scope, chosen, PracticeRevision.practised_on, sa.func.sum(PracticeRevision.minutes)
         ).group_by(PracticeRevision.practised_on)
     ):
-        months[day.replace(day=1)] += int(minutes)
+        months[day.replace(day=1)] += int(total)
     report.months = dict(sorted(months.items()))
 
 

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from lms.alumni.models import EMPLOYMENT_LABELS
 from lms.programmes.definitions import Programme
 from lms.reports.charts import Row
-from lms.reports.funder import NO_MUNICIPALITY, NOT_ASKED, FunderReport
+from lms.reports.funder import NO_MUNICIPALITY, NOT_ASKED, OTHER_GROUPS, FunderReport
 
 
 @dataclass
@@ -34,6 +34,8 @@ def _text(value) -> str:
 
 
 def _group_title(slug: str, programmes: list[Programme], language: str) -> str:
+    if slug == OTHER_GROUPS:
+        return str(_l("Groups no programme names any more"))
     for programme in programmes:
         if (group := programme.client_group(slug)) is not None:
             return group.title_for(language)
