@@ -30,6 +30,8 @@ TABLE_KEYS = (
     "cohorts",
 )
 FILTER_KEYS = ("programme", "cohort", "region", "date_from", "date_to")
+#: The cohort filter offers at most this many cohorts at once.
+COHORT_CHOICES = 300
 #: Above this many cohorts the page lists none and points to the download.
 COHORTS_ON_PAGE = 60
 
@@ -42,11 +44,27 @@ def _filters():
     form.programme.choices = [SelectChoice(None, _l("All programmes"))] + [
         SelectChoice(p.slug, p.title_for(language)) for p in programmes
     ]
-    cohort_query = sa.select(Cohort.id, Cohort.name).order_by(Cohort.starts_on.desc(), Cohort.name)
+    cohort_query = (
+        sa.select(Cohort.id, Cohort.name)
+        .order_by(Cohort.starts_on.desc(), Cohort.name)
+        .limit(COHORT_CHOICES + 1)
+    )
     if request.args.get("programme"):
         cohort_query = cohort_query.where(Cohort.programme_slug == request.args["programme"])
+    if request.args.get("region"):
+        cohort_query = cohort_query.where(Cohort.region == request.args["region"])
+    cohorts = db.session.execute(cohort_query).all()
+    chosen_id = request.args.get("cohort", type=int)
+    if len(cohorts) > COHORT_CHOICES:
+        # A list of thousands helps nobody: narrow by programme or region first.
+        form.cohort.description = _l("Choose a programme or a region to pick one of their cohorts.")
+        cohorts = [row for row in cohorts if row.id == chosen_id]
+        if chosen_id and not cohorts:
+            cohorts = db.session.execute(
+                sa.select(Cohort.id, Cohort.name).where(Cohort.id == chosen_id)
+            ).all()
     form.cohort.choices = [SelectChoice(None, _l("All cohorts"))] + [
-        SelectChoice(cohort_id, name) for cohort_id, name in db.session.execute(cohort_query)
+        SelectChoice(cohort_id, name) for cohort_id, name in cohorts
     ]
     regions = db.session.scalars(
         sa.select(Cohort.region)
