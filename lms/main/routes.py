@@ -1,5 +1,7 @@
 """The home page, the health check and the language picker."""
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -14,10 +16,16 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from lms.access import login_required, public
+from lms.auth.models import Role
 from lms.certificates.queries import expiring
 from lms.courses.services import completed_lessons, courses_with_progress, get_catalog
+from lms.dashboard.coordinator import coordinator_home
+from lms.dashboard.trainee import trainee_home
+from lms.dashboard.trainer import trainer_home
 from lms.extensions import db
 from lms.i18n import local_today
+from lms.programmes.services import get_programmes
+from lms.quizzes.services import finish_overdue
 from lms.urls import safe_next
 
 bp = Blueprint("main", __name__)
@@ -26,13 +34,30 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def home():
-    """Where a person lands after logging in: their courses and progress."""
-    completed = completed_lessons(db.session, current_user.id)
-    courses = courses_with_progress(get_catalog(), completed)
-    day = local_today()
+    """Where a person lands after logging in: where they stand in each role they hold."""
+    moment, day = datetime.now(UTC), local_today()
+    catalog, programmes = get_catalog(), get_programmes()
+    trainee = trainer = coordinator = None
+    completed: set[tuple[str, str]] = set()
+    if current_user.has_role(Role.TRAINEE):
+        if finish_overdue(db.session, moment, user_id=current_user.id):
+            db.session.commit()  # attempts past their deadline count, as on the quiz pages
+        completed = completed_lessons(db.session, current_user.id)
+        trainee = trainee_home(
+            db.session, current_user.id, programmes, catalog, completed, now=moment, today=day
+        )
+    if current_user.has_role(Role.TRAINER):
+        trainer = trainer_home(
+            db.session, current_user, programmes, today=day, zone=current_app.config["TIMEZONE"]
+        )
+    if current_user.has_role(Role.COORDINATOR):
+        coordinator = coordinator_home(db.session, programmes, today=day)
     return render_template(
         "main/home.html",
-        courses=courses,
+        trainee=trainee,
+        trainer=trainer,
+        coordinator=coordinator,
+        courses=courses_with_progress(catalog, completed) if trainee else [],
         language=str(get_locale()),
         expiring=expiring(
             db.session, day, current_app.config["CERTIFICATE_WARNING_DAYS"], current_user.id

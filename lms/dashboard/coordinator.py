@@ -1,0 +1,114 @@
+"""Cohorts at a glance for coordinators: every running, coming or recently ended cohort with its
+size, average progress in hours, trainees at risk and certificates issued, in a fixed number of
+statements (the ledgers of all listed cohorts are summed at once, never one register at a time)."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from sqlalchemy.orm import Session
+
+from lms.attendance.ledger import Ledger
+from lms.certificates.models import Certificate, Status
+from lms.cohorts.models import Cohort, EnrolmentStatus
+from lms.dashboard.ledgers import cohort_ledgers
+from lms.programmes.definitions import Programme, ProgrammeSet
+
+RECENT_DAYS = 90  # a cohort that ended this many days ago is still shown
+SHOWN = 12
+
+
+@dataclass
+class CohortGlance:
+    cohort: Cohort
+    programme: Programme | None
+    phase: str  # "running", "coming" or "ended"
+    size: int = 0  # trainees not withdrawn
+    progress: float | None = None  # average share of the required hours credited, 0 to 1
+    at_risk: int = 0
+    certificates: int = 0  # issued and not revoked
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.progress is None else round(100 * self.progress)
+
+
+@dataclass
+class CoordinatorHome:
+    cohorts: list[CohortGlance] = field(default_factory=list)
+    total: int = 0  # running, coming and recent cohorts in all; the first SHOWN are listed
+    recent_days: int = RECENT_DAYS
+
+
+def average_progress(ledgers: list[Ledger]) -> float | None:
+    """The share of the required hours credited, each trainee and category capped at what it
+    requires, over the trainees who have not withdrawn; None without trainees or requirements."""
+    counted = [ledger for ledger in ledgers if ledger.status != EnrolmentStatus.WITHDRAWN]
+    required = sum(line.required for ledger in counted for line in ledger.lines)
+    if not required:
+        return None
+    credited = sum(min(line.credited, line.required) for ledger in counted for line in ledger.lines)
+    return credited / required
+
+
+def _phase(cohort: Cohort, today: date) -> str:
+    if cohort.ends_on < today:
+        return "ended"
+    return "coming" if cohort.starts_on > today else "running"
+
+
+def _certificates(session: Session, ids: list[int]) -> dict[int, int]:
+    rows = session.execute(
+        sa.select(Certificate.cohort_id, sa.func.count(Certificate.id))
+        .where(Certificate.cohort_id.in_(ids), Certificate.status != Status.REVOKED)
+        .group_by(Certificate.cohort_id)
+    )
+    return dict(rows.all())
+
+
+def coordinator_home(
+    session: Session, programmes: ProgrammeSet, *, today: date, limit: int = SHOWN
+) -> CoordinatorHome:
+    """Running cohorts first (newest first), then the coming ones (soonest first), then those
+    ended in the last RECENT_DAYS days; at most ``limit`` of them."""
+    recent = Cohort.ends_on >= today - timedelta(days=RECENT_DAYS)
+    coming = Cohort.starts_on > today
+    phase = sa.case((Cohort.ends_on < today, 2), (coming, 1), else_=0)
+    total = session.scalar(sa.select(sa.func.count(Cohort.id)).where(recent))
+    cohorts = session.scalars(
+        sa.select(Cohort)
+        .where(recent)
+        .order_by(
+            phase,
+            sa.case((coming, Cohort.starts_on), else_=None),
+            Cohort.starts_on.desc(),
+            Cohort.id.desc(),
+        )
+        .limit(limit)
+        .options(so.lazyload(Cohort.trainers))
+    ).all()
+    home = CoordinatorHome(total=total)
+    if not cohorts:
+        return home
+    known = [
+        (cohort, programme)
+        for cohort in cohorts
+        if (programme := programmes.get(cohort.programme_slug)) is not None
+    ]
+    ledgers = cohort_ledgers(session, known)
+    issued = _certificates(session, [cohort.id for cohort in cohorts])
+    for cohort in cohorts:
+        people = ledgers.get(cohort.id, [])
+        home.cohorts.append(
+            CohortGlance(
+                cohort,
+                programmes.get(cohort.programme_slug),
+                _phase(cohort, today),
+                size=sum(ledger.status != EnrolmentStatus.WITHDRAWN for ledger in people),
+                progress=average_progress(people),
+                at_risk=sum(ledger.at_risk for ledger in people),
+                certificates=issued.get(cohort.id, 0),
+            )
+        )
+    return home

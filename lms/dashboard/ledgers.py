@@ -1,0 +1,130 @@
+"""The hours ledgers of many cohorts at once, summed by the database.
+
+The same figures and at-risk rules as ``lms.attendance.ledger.build_matrix`` (make-up sessions in
+the programme's other cohorts count, cancelled sessions do not, a category out of reach or
+attendance below the minimum puts an active trainee at risk), but three statements serve every
+listed cohort, however many trainees, sessions and marks they have. Like the register pages, it
+counts every mark of the programme (``since``, the retake rule of the certificate checklist, is
+the checklist's own).
+"""
+
+from collections import defaultdict
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from sqlalchemy.orm import Session
+
+from lms.attendance.ledger import CategoryLine, Ledger, _risks
+from lms.attendance.models import AttendanceRecord
+from lms.auth.models import User
+from lms.cohorts.models import Cohort, Enrolment, TrainingSession
+from lms.programmes.definitions import Programme
+
+
+def _session_minutes(session: Session):
+    """A session's length in minutes, as an SQL expression of the database in use."""
+    starts, ends = TrainingSession.starts_at, TrainingSession.ends_at
+    if session.get_bind().dialect.name == "postgresql":
+        minutes = sa.extract("epoch", ends - starts) / 60
+    else:
+        minutes = (sa.func.julianday(ends) - sa.func.julianday(starts)) * 1440
+    return sa.cast(minutes, sa.Float)
+
+
+def _marks(session: Session, cohort_ids: list[int]):
+    """(cohort, trainee, session's cohort, category) -> credited and held minutes."""
+    own, taught = so.aliased(Cohort), so.aliased(Cohort)
+    statement = (
+        sa.select(
+            Enrolment.cohort_id,
+            Enrolment.user_id,
+            TrainingSession.cohort_id,
+            TrainingSession.category,
+            sa.func.sum(AttendanceRecord.credited_minutes),
+            sa.func.sum(_session_minutes(session)),
+        )
+        .select_from(Enrolment)
+        .join(own, own.id == Enrolment.cohort_id)
+        .join(AttendanceRecord, AttendanceRecord.user_id == Enrolment.user_id)
+        .join(TrainingSession, TrainingSession.id == AttendanceRecord.session_id)
+        .join(
+            taught,
+            sa.and_(
+                taught.id == TrainingSession.cohort_id, taught.programme_slug == own.programme_slug
+            ),
+        )
+        .where(Enrolment.cohort_id.in_(cohort_ids), TrainingSession.cancelled_at.is_(None))
+        .group_by(
+            Enrolment.cohort_id,
+            Enrolment.user_id,
+            TrainingSession.cohort_id,
+            TrainingSession.category,
+        )
+    )
+    return session.execute(statement).all()
+
+
+def _scheduled(session: Session, cohort_ids: list[int]) -> dict[tuple[int, str], int]:
+    """(cohort, category) -> minutes of the cohort's sessions that are not cancelled."""
+    rows = session.execute(
+        sa.select(
+            TrainingSession.cohort_id,
+            TrainingSession.category,
+            sa.func.sum(_session_minutes(session)),
+        )
+        .where(TrainingSession.cohort_id.in_(cohort_ids), TrainingSession.cancelled_at.is_(None))
+        .group_by(TrainingSession.cohort_id, TrainingSession.category)
+    )
+    return {(cohort_id, category): round(minutes) for cohort_id, category, minutes in rows}
+
+
+def cohort_ledgers(
+    session: Session, cohorts: list[tuple[Cohort, Programme]]
+) -> dict[int, list[Ledger]]:
+    """cohort id -> the ledger of each enrolled person (withdrawn ones too, as the register
+    shows them), by name; in three statements for all the cohorts."""
+    programmes = {cohort.id: programme for cohort, programme in cohorts}
+    ids = list(programmes)
+    if not ids:
+        return {}
+    people = session.execute(
+        sa.select(Enrolment.cohort_id, Enrolment.status, User)
+        .join(User, User.id == Enrolment.user_id)
+        .where(Enrolment.cohort_id.in_(ids))
+        .order_by(User.display_name, User.id)
+        .options(so.raiseload(User.role_rows))
+    ).all()
+    if not people:
+        return {cohort_id: [] for cohort_id in ids}
+    credited: dict[tuple[int, int, str], int] = defaultdict(int)
+    marked: dict[tuple[int, int, str], int] = defaultdict(int)  # minutes of own sessions marked
+    held: dict[tuple[int, int], float] = defaultdict(float)
+    for cohort_id, user_id, taught_in, category, minutes, length in _marks(session, ids):
+        credited[(cohort_id, user_id, category)] += minutes
+        held[(cohort_id, user_id)] += length
+        if taught_in == cohort_id:
+            marked[(cohort_id, user_id, category)] += round(length)
+    scheduled = _scheduled(session, ids)
+    table: dict[int, list[Ledger]] = {cohort_id: [] for cohort_id in ids}
+    for cohort_id, status, user in people:
+        programme = programmes[cohort_id]
+        lines = [
+            CategoryLine(
+                category,
+                credited[(cohort_id, user.id, category.slug)],
+                scheduled.get((cohort_id, category.slug), 0)
+                - marked[(cohort_id, user.id, category.slug)],
+            )
+            for category in programme.categories
+        ]
+        ledger = Ledger(
+            user,
+            status,
+            lines,
+            held_minutes=round(held[(cohort_id, user.id)]),
+            credited_minutes=sum(line.credited for line in lines),
+            minimum_share=programme.attendance_minimum,
+        )
+        ledger.risks = _risks(ledger, programme)
+        table[cohort_id].append(ledger)
+    return table

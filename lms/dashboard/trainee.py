@@ -1,0 +1,214 @@
+"""Where a trainee stands in each cohort: hours, the next sessions, lessons to read, quizzes open
+to them, practice, and the certificate checklist or the certificate itself.
+
+The checklist of each active enrolment is ``cohort_eligibility`` (a fixed number of statements
+per active enrolment; a person rarely has more than one); everything else is read once for all
+their cohorts.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from sqlalchemy.orm import Session
+
+from lms.certificates.eligibility import Eligibility, cohort_eligibility
+from lms.certificates.models import Certificate
+from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus, TrainingSession
+from lms.courses.content import Catalog, Course, Lesson
+from lms.practice import queries as practice_log
+from lms.programmes.definitions import Programme, ProgrammeSet
+from lms.quizzes import services as quizzes
+from lms.quizzes.definitions import Quiz
+from lms.quizzes.models import QuizWindow
+
+SESSIONS_SHOWN = 3
+LESSONS_SHOWN = 5
+
+
+@dataclass
+class LessonToRead:
+    """A lesson not yet completed: to read before ``before``, or required by the programme."""
+
+    course: Course
+    lesson: Lesson
+    before: TrainingSession | None = None
+
+
+@dataclass
+class OpenQuiz:
+    """A required quiz not yet passed that the trainee can take (or go on with) now."""
+
+    quiz: Quiz
+    window: QuizWindow | None = None
+    in_progress: bool = False
+    waiting: bool = False  # submitted; an essay waits for a trainer's grade
+
+
+@dataclass
+class ActiveCohort:
+    """A cohort the trainee is taking now, and where they stand in it."""
+
+    enrolment: Enrolment
+    programme: Programme
+    check: Eligibility
+    sessions: list[TrainingSession] = field(default_factory=list)
+    lessons: list[LessonToRead] = field(default_factory=list)
+    more_lessons: int = 0
+    quizzes: list[OpenQuiz] = field(default_factory=list)
+    practice: practice_log.Progress | None = None
+
+    @property
+    def cohort(self) -> Cohort:
+        return self.enrolment.cohort
+
+
+@dataclass
+class FinishedCohort:
+    """A completed enrolment (or one whose programme file is missing), shown briefly."""
+
+    enrolment: Enrolment
+    programme: Programme | None
+    certificate: Certificate | None = None
+
+
+@dataclass
+class TraineeHome:
+    active: list[ActiveCohort] = field(default_factory=list)
+    finished: list[FinishedCohort] = field(default_factory=list)
+
+    @property
+    def enrolled(self) -> bool:
+        return bool(self.active or self.finished)
+
+
+def _upcoming(session: Session, cohort_ids: list[int], now: datetime):
+    """cohort id -> its sessions not yet over, soonest first (cancelled ones included)."""
+    found: dict[int, list[TrainingSession]] = {cohort_id: [] for cohort_id in cohort_ids}
+    if cohort_ids:
+        for item in session.scalars(
+            sa.select(TrainingSession)
+            .where(TrainingSession.cohort_id.in_(cohort_ids), TrainingSession.ends_at > now)
+            .order_by(TrainingSession.starts_at, TrainingSession.id)
+        ):
+            found[item.cohort_id].append(item)
+    return found
+
+
+def _lessons(
+    catalog: Catalog, programme: Programme, upcoming: list[TrainingSession], completed
+) -> list[LessonToRead]:
+    """Lessons of the coming sessions, then the programme's required ones, not yet completed."""
+    found: list[LessonToRead] = []
+    seen: set[tuple[str, str]] = set()
+    wanted = [(ref, item) for item in upcoming if not item.cancelled for ref in item.lessons or []]
+    wanted += [(ref, None) for ref in programme.required_lessons]
+    for ref, before in wanted:
+        course_slug, _, lesson_slug = ref.partition("/")
+        key = (course_slug, lesson_slug)
+        course = catalog.course(course_slug)
+        lesson = course.lesson(lesson_slug) if course else None
+        if lesson is None or key in completed or key in seen:
+            continue
+        seen.add(key)
+        found.append(LessonToRead(course, lesson, before))
+    return found
+
+
+def _open_quizzes(
+    item: ActiveCohort, by_slug: dict[str, Quiz], windows, results, now: datetime
+) -> list[OpenQuiz]:
+    passed = {line.detail for line in item.check.requirements if line.kind == "quiz" and line.met}
+    found = []
+    for slug in item.programme.quizzes:
+        quiz = by_slug.get(slug)
+        if quiz is None or slug in passed:
+            continue
+        window = windows.get((item.cohort.id, slug))
+        result = results.get((item.enrolment.user_id, slug)) or quizzes.Result()
+        if result.open or result.waiting:
+            found.append(OpenQuiz(quiz, window, in_progress=result.open, waiting=result.waiting))
+        elif quizzes.why_closed(quiz, window, result.attempts, now) is None:
+            found.append(OpenQuiz(quiz, window))
+    return found
+
+
+def trainee_home(
+    session: Session,
+    user_id: int,
+    programmes: ProgrammeSet,
+    catalog: Catalog,
+    completed: set[tuple[str, str]],
+    *,
+    now: datetime,
+    today: date,
+) -> TraineeHome:
+    """The trainee's active cohorts in full and the completed ones briefly, newest first.
+
+    ``completed`` is the person's completed lessons (``courses.services.completed_lessons``).
+    Call ``quizzes.finish_overdue`` first (and commit) so that overdue attempts count."""
+    enrolments = session.scalars(
+        sa.select(Enrolment)
+        .where(Enrolment.user_id == user_id, Enrolment.status != EnrolmentStatus.WITHDRAWN)
+        .options(so.joinedload(Enrolment.cohort).lazyload(Cohort.trainers))
+        .order_by(Enrolment.enrolled_at.desc(), Enrolment.id.desc())
+    ).all()
+    home = TraineeHome()
+    for enrolment in enrolments:
+        programme = programmes.get(enrolment.cohort.programme_slug)
+        if enrolment.status == EnrolmentStatus.ACTIVE and programme is not None:
+            check = cohort_eligibility(
+                session, enrolment.cohort, programme, user_id=user_id, now=now, today=today
+            )[user_id]
+            home.active.append(ActiveCohort(enrolment, programme, check))
+        else:
+            home.finished.append(FinishedCohort(enrolment, programme))
+    if home.finished:
+        held = {
+            certificate.enrolment_id: certificate
+            for certificate in session.scalars(
+                sa.select(Certificate).where(
+                    Certificate.enrolment_id.in_([f.enrolment.id for f in home.finished])
+                )
+            )
+        }
+        for item in home.finished:
+            item.certificate = held.get(item.enrolment.id)
+    if home.active:
+        _fill_active(session, home.active, catalog, completed, now)
+    return home
+
+
+def _fill_active(session: Session, active: list[ActiveCohort], catalog, completed, now) -> None:
+    """Sessions, lessons, quizzes and practice of every active cohort, read once for all."""
+    user_id = active[0].enrolment.user_id
+    ids = [item.cohort.id for item in active]
+    upcoming = _upcoming(session, ids, now)
+    slugs = {slug for item in active for slug in item.programme.quizzes}
+    by_slug = {quiz.slug: quiz for quiz in quizzes.all_quizzes(session) if quiz.slug in slugs}
+    windows, results = {}, {}
+    if by_slug:
+        windows = {
+            (window.cohort_id, window.quiz_slug): window
+            for window in session.scalars(
+                sa.select(QuizWindow).where(
+                    QuizWindow.cohort_id.in_(ids), QuizWindow.quiz_slug.in_(list(by_slug))
+                )
+            )
+        }
+        results = quizzes.results(session, [user_id], list(by_slug.values()))
+    # the checklist holds the totals when the programme requires practice; read the others
+    logged = [
+        i.cohort.id for i in active if i.programme.practice_logged and i.check.practice is None
+    ]
+    practice = practice_log.totals(session, logged, [user_id]) if logged else {}
+    for item in active:
+        coming = upcoming[item.cohort.id]
+        item.sessions = coming[:SESSIONS_SHOWN]
+        lessons = _lessons(catalog, item.programme, coming, completed)
+        item.lessons, item.more_lessons = lessons[:LESSONS_SHOWN], len(lessons[LESSONS_SHOWN:])
+        item.quizzes = _open_quizzes(item, by_slug, windows, results, now)
+        if item.programme.practice_logged:
+            line = item.check.practice or practice.get((item.cohort.id, user_id))
+            item.practice = practice_log.progress(item.programme, line or practice_log.Totals())
