@@ -17,7 +17,7 @@ class FollowUpForm(FlaskForm):
         validators=[InputRequired(_l("Choose what the alumnus does now."))],
     )
     role_title = StringField(
-        _l("Role"),
+        _l("Job title"),
         validators=[Optional(), Length(max=120)],
         description=_l("As the alumnus names it, such as case manager or social educator."),
     )

@@ -113,7 +113,7 @@ def export(kind: str):
         _("Municipality"),
         _("Latest certificate"),
         _("Employment follow-up"),
-        _("Role"),
+        _("Job title"),
         _("Employer"),
         _("Asked on"),
     ]

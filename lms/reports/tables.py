@@ -152,8 +152,8 @@ def roles(report: FunderReport) -> Table:
     ]
     return Table(
         "roles",
-        str(_l("Alumni working in the field, by role")),
-        [str(_l("Employment follow-up")), str(_l("Role")), str(_l("Alumni"))],
+        str(_l("Alumni working in the field, by job")),
+        [str(_l("Employment follow-up")), str(_l("Job title")), str(_l("Alumni"))],
         rows,
     )
 
