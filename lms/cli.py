@@ -31,11 +31,16 @@ def demo_command():
     from lms.demo import DEMO_PASSWORD, load_demo
 
     upgrade()
-    people = load_demo(db.session, current_app.config["PASSWORD_HASH_METHOD"])
+    logins = load_demo(db.session, current_app.config["PASSWORD_HASH_METHOD"])
     db.session.commit()
-    click.echo("Demo data loaded. Log in at http://127.0.0.1:5000 with any of:")
-    for role, email in people:
-        click.echo(f"  {role:<12} {email:<32} password: {DEMO_PASSWORD}")
+    click.echo(
+        "Demo data loaded: three finished support-person groups and a trainer-of-trainers group."
+    )
+    click.echo(f"Log in at http://127.0.0.1:5000 with the password {DEMO_PASSWORD} as:\n")
+    width = max(len(login.email) for login in logins)
+    click.echo(f"  {'role':<12} {'email':<{width}}  who")
+    for login in logins:
+        click.echo(f"  {login.role:<12} {login.email:<{width}}  {login.name}: {login.shows}")
 
 
 def _read_password() -> str:

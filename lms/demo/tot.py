@@ -1,0 +1,195 @@
+"""The trainer-of-trainers group running now: twelve alumni of the three support-person groups,
+five weeks in and eight weeks to go, with Tiina Tamm.
+
+A theory evening every week on the weekday the demo is loaded, so that one is on today at
+16:00; five theory days; four field-practice days, each followed by a debriefing. Tõnis missed
+a field-practice day, which the programme asks to be attended in full, so he is at risk. Two
+trainees took the CARe final quiz again to see it as their own trainees will, and their essays
+wait for Tiina.
+"""
+
+import random
+from datetime import date, time, timedelta
+
+import sqlalchemy as sa
+
+from lms.cohorts import services as cohorts
+from lms.cohorts.models import Cohort, TrainingSession
+from lms.courses.models import LessonCompletion
+from lms.demo import quizzes
+from lms.demo.people import COORDINATOR, OLENA, TIINA, demo_email
+from lms.demo.texts import NOTES
+from lms.demo.timeline import Demo
+from lms.demo.training import REGION, fill_register
+from lms.quizzes.services import get_quiz
+
+PROGRAMME = "trainer-of-trainers"
+NAME = "Koolitajate koolitus · Kagu-Eesti"
+STARTED_DAYS_AGO = 35
+LENGTH_DAYS = 91
+PLACE = "Võru, Tugi koolitusruum"
+FIELD_PLACE = "Omavalitsuste sotsiaalosakonnad"
+
+TRAINEES = (OLENA, *map(demo_email, (
+    "Iryna Tkachenko", "Наталія Мельник", "Tõnis Õunapuu", "Maarja Lepik", "Ülle Jõgi",
+    "Piret Saar", "Evelin Paju", "Heli Laur", "Kätlin Raud", "Signe Ilves", "Riina Õispuu",
+)))  # fmt: skip
+AT_RISK = demo_email("Tõnis Õunapuu")
+ESSAYS_WAITING = (demo_email("Iryna Tkachenko"), demo_email("Kätlin Raud"))
+
+SR, CP = "support-role", "care-methodology"
+#: weekly theory evenings, 16:00-19:00: (title, lessons)
+EVENINGS = (
+    ("Teooria: täiskasvanu kui õppija", ()),
+    ("Teooria: koolituse kavandamine", ()),
+    ("Teooria: kuidas õpetada tugiisiku rolli", (f"{SR}/what-a-support-person-does",)),
+    ("Teooria: piiride ja eetika arutelud", (f"{SR}/boundaries-and-ethics",)),
+    ("Teooria: juhtumiõpe ja rollimängud", (f"{SR}/supporting-refugees",)),
+    ("Teooria: CARe neli põhitegevust", (f"{CP}/the-four-core-acts",)),
+    ("Teooria: isikliku profiili harjutused", (f"{CP}/the-personal-profile",)),
+    ("Teooria: haavatavus ja kriisimärgid", (f"{CP}/vulnerability-and-crisis-signals",)),
+    ("Teooria: tagasiside andmine", ()),
+    ("Teooria: supervisiooni alused", (f"{SR}/self-care-and-supervision",)),
+    ("Teooria: vabatahtlike kaasamine", (f"{CP}/the-social-network-and-community",)),
+    ("Teooria: töö peredega", (f"{CP}/working-with-families",)),
+    ("Teooria: lõpuseminar ja oma koolituskava", ()),
+)
+SATURDAY = 5
+#: (day from the start, category, title, lessons, start hour, hours); a day on a weekend moves
+#: to the Monday after, and a debriefing follows its field practice
+DAYS = (
+    (2, "theory", "Teooriapäev: CARe alused", (f"{CP}/recovery-and-quality-of-life",), 10, 5),
+    (10, "field-practice", "Välipraktika 1: koolitus omavalitsuses", (), 9, 4),
+    (None, "field-debriefing", "Välipraktika 1 analüüs", (), 10, 4),
+    (16, "theory", "Teooriapäev: grupi juhtimine", (), 10, 5),
+    (24, "field-practice", "Välipraktika 2: vabatahtlike koolitus", (), 9, 4),
+    (None, "field-debriefing", "Välipraktika 2 analüüs", (), 10, 4),
+    (30, "theory", "Teooriapäev: keelte ja kultuuride vahel",
+     (f"{SR}/communication-across-languages-and-cultures",), 10, 5),
+    (45, "field-practice", "Välipraktika 3: kooli töötajate koolitus", (), 9, 4),
+    (None, "field-debriefing", "Välipraktika 3 analüüs", (), 10, 4),
+    (58, "theory", "Teooriapäev: koostöö omavalitsusega",
+     (f"{SR}/working-with-the-municipality",), 10, 5),
+    (66, "field-practice", "Välipraktika 4: kogukonna koolitus", (), 9, 4),
+    (None, "field-debriefing", "Välipraktika 4 analüüs", (), 10, 4),
+    (72, "theory", "Teooriapäev: kogukonnatöö", (f"{CP}/methodical-work-over-time",), 10, 5),
+)  # fmt: skip
+#: (trainee, session title) -> (mark, minutes missed, note)
+LOSSES = {
+    (AT_RISK, "Välipraktika 2: vabatahtlike koolitus"): ("absent", 240, ""),
+    (AT_RISK, "Teooria: juhtumiõpe ja rollimängud"): ("excused", 180, NOTES["excused"][1]),
+    (demo_email("Piret Saar"), "Teooria: koolituse kavandamine"): ("late", 20, NOTES["late"][1]),
+    (demo_email("Heli Laur"), "Teooriapäev: grupi juhtimine"): ("left_early", 60, ""),
+}
+
+
+def run(demo: Demo) -> Cohort:
+    """The cohort, its schedule, the register of the sessions held, lessons and essays."""
+    programme = demo.programmes.get(PROGRAMME)
+    trainer, coordinator = demo.person(TIINA), demo.person(COORDINATOR)
+    starts = demo.today - timedelta(days=STARTED_DAYS_AGO)
+    demo.tick(demo.moment(starts - timedelta(days=30), 10))
+    cohort = cohorts.save_cohort(
+        demo.session,
+        None,
+        programme=programme,
+        name=NAME,
+        starts_on=starts,
+        ends_on=starts + timedelta(days=LENGTH_DAYS),
+        region=REGION,
+        capacity=15,
+        trainer_ids=[trainer.id],
+        actor=coordinator,
+    )
+    demo.tick(demo.moment(starts - timedelta(days=14), 11))
+    users = [demo.person(email) for email in TRAINEES]
+    for user in users:
+        cohorts.enrol(demo.session, cohort, programme, user, coordinator)
+    items = _schedule(demo, cohort, programme, trainer, starts)
+    for item in items:
+        if item.starts_at.astimezone(demo.tz).date() < demo.today:
+            fill_register(demo, item, users, trainer, _loss)
+    _read_more(demo, users, starts)
+    quiz = get_quiz(demo.session, "care-methodology-final")
+    for days, email in zip((3, 2), ESSAYS_WAITING, strict=True):
+        rng = random.Random(f"tot:{email}")
+        first = demo.moment(demo.today - timedelta(days=days), 19)
+        quizzes.sit(demo, quiz, demo.person(email), [quizzes.Try(1, None)], first, trainer, rng)
+    return cohort
+
+
+def weekday(day: date) -> date:
+    """The day itself, or the Monday after it when it falls on a weekend."""
+    return day + timedelta(days=(7 - day.weekday()) if day.weekday() >= SATURDAY else 0)
+
+
+def dates(starts: date) -> list[tuple[date, str, str, tuple, int, int]]:
+    """(date, category, title, lessons, start hour, hours) of every session: the evenings on
+    the weekday the group started, the other days on working days, each debriefing on the
+    working day after its field practice."""
+    plans = [
+        (starts + timedelta(weeks=week), "theory", title, lessons, 16, 3)
+        for week, (title, lessons) in enumerate(EVENINGS)
+    ]
+    field_day = starts
+    for offset, category, *rest in DAYS:
+        if category == "field-debriefing":
+            day = weekday(field_day + timedelta(days=1))
+        else:
+            day = weekday(starts + timedelta(days=offset))
+        field_day = day if category == "field-practice" else field_day
+        plans.append((day, category, *rest))
+    return sorted(plans)
+
+
+def _schedule(demo, cohort, programme, trainer, starts: date) -> list[TrainingSession]:
+    demo.tick(demo.moment(starts - timedelta(days=20), 9))
+    items = []
+    for day, category, title, lessons, hour, hours in dates(starts):
+        plan = cohorts.SessionPlan(
+            title=title,
+            category=category,
+            day=day,
+            start=time(hour),
+            end=time(hour + hours),
+            place=FIELD_PLACE if category == "field-practice" else PLACE,
+            lessons=list(lessons),
+        )
+        items += cohorts.schedule(
+            demo.session,
+            cohort,
+            programme,
+            plan,
+            zone=demo.zone,
+            lesson_refs=demo.lesson_refs,
+            actor=trainer,
+        )
+    return items
+
+
+def _loss(user, item: TrainingSession):
+    return LOSSES.get((user.email, item.title))
+
+
+def _read_more(demo: Demo, users, starts: date) -> None:
+    """The lessons the alumni had left unread, read now that they prepare to teach them."""
+    read = set(
+        demo.session.execute(
+            sa.select(
+                LessonCompletion.user_id, LessonCompletion.course_slug, LessonCompletion.lesson_slug
+            ).where(LessonCompletion.user_id.in_([user.id for user in users]))
+        ).all()
+    )
+    for user in users:
+        rng = random.Random(f"tot-lessons:{user.email}")
+        for ref in sorted(demo.lesson_refs):
+            course, lesson = ref.split("/")
+            if (user.id, course, lesson) not in read:
+                read_at = demo.moment(starts + timedelta(days=rng.randint(1, 30)), 21)
+                demo.session.add(
+                    LessonCompletion(
+                        user_id=user.id, course_slug=course, lesson_slug=lesson,
+                        completed_at=read_at,
+                    )
+                )  # fmt: skip
+    demo.session.flush()
