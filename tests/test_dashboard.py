@@ -110,7 +110,7 @@ def build_world(session):
     done = group(
         "Done group", (trainer,), (zoe,), day - timedelta(days=200), day - timedelta(days=30)
     )
-    group("Old group", (), (), day - timedelta(days=400), day - timedelta(days=200))
+    group("Old group", (), (), day - timedelta(days=600), day - timedelta(days=400))
 
     first = make_session(session, alpha, starts_at=now - timedelta(days=2), minutes=180)
     second = make_session(

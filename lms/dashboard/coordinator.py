@@ -15,7 +15,7 @@ from lms.cohorts.models import Cohort, EnrolmentStatus
 from lms.dashboard.ledgers import cohort_ledgers
 from lms.programmes.definitions import Programme, ProgrammeSet
 
-RECENT_DAYS = 90  # a cohort that ended this many days ago is still shown
+RECENT_DAYS = 365  # a cohort that ended within a year is still shown: funders report by year
 SHOWN = 12
 
 

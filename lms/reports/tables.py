@@ -5,7 +5,7 @@ Cells hold raw values (numbers stay numbers in a spreadsheet); pages format them
 
 from dataclasses import dataclass
 
-from flask_babel import format_date, format_percent
+from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
 
 from lms.alumni.models import EMPLOYMENT_LABELS
@@ -30,7 +30,8 @@ def _hours(minutes: int) -> float:
 
 
 def _text(value) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    """A chart's printed value, in the reader's number format."""
+    return format_decimal(value, format="#,##0.##")
 
 
 def _group_title(slug: str, programmes: list[Programme], language: str) -> str:

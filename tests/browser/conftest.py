@@ -83,15 +83,18 @@ class LiveServer:
 
 
 @pytest.fixture(scope="module")
-def live_server(app, database_url):
+def live_server(app, database_url, request):
     """Serve the app on the test database with the demo loaded and CSRF on, as in production.
 
+    A journey that builds its own cohorts for the demo people sets ``DEMO_STORY = False`` in its
+    module: it gets the demo's people without their programme history.
     Its data is committed for real, so every row is deleted again after the module, before the
     rollback-per-test suites that expect an empty database.
     """
     served = make_app(database_url, WTF_CSRF_ENABLED=True)
+    story = getattr(request.module, "DEMO_STORY", True)
     with served.app_context():
-        load_demo(db.session, served.config["PASSWORD_HASH_METHOD"])
+        load_demo(db.session, served.config["PASSWORD_HASH_METHOD"], story=story)
         db.session.commit()
         db.session.remove()
     server = LiveServer(served)

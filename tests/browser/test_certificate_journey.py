@@ -14,6 +14,9 @@ from lms.extensions import db
 from tests.browser.conftest import log_in
 from tests.factories import complete_programme
 
+# These journeys build their own cohorts for the demo people, so they start from none.
+DEMO_STORY = False
+
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 

@@ -11,6 +11,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import log_in
 
+# These journeys build their own cohorts for the demo people, so they start from none.
+DEMO_STORY = False
+
 PHONE = {"width": 360, "height": 740}
 TALLINN = ZoneInfo("Europe/Tallinn")
 

@@ -5,6 +5,9 @@ from playwright.sync_api import Page, expect
 
 from lms.demo import DEMO_PASSWORD
 
+# These journeys build their own cohorts for the demo people, so they start from none.
+DEMO_STORY = False
+
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 

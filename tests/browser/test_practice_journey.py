@@ -7,6 +7,9 @@ from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import log_in, make_cohort_with_demo_people
 
+# These journeys build their own cohorts for the demo people, so they start from none.
+DEMO_STORY = False
+
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 
