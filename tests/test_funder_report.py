@@ -228,3 +228,19 @@ def test_report_queries_do_not_grow_with_the_data(client, session, connection, w
                 make_certificate(session, cohort, person)
                 make_practice(session, cohort, person, approve_by=trainer)
     assert count() == before
+
+
+def test_many_cohorts_are_left_to_the_download(client, world, monkeypatch):
+    from lms.reports import routes
+
+    monkeypatch.setattr(routes, "COHORTS_ON_PAGE", 1)
+    monkeypatch.setattr(routes, "COHORT_CHOICES", 1)
+    login(client, world["coordinator"])
+    page = client.get("/reports/funder").get_data(as_text=True)
+    assert "2 cohorts are too many to list here: download the table." in page
+    assert "Choose a programme or a region to pick one of their cohorts." in page
+    assert ">Group A</option>" not in page
+    rows = client.get("/reports/funder/cohorts.csv").get_data(as_text=True).strip().splitlines()
+    assert len(rows) == 3
+    narrowed = client.get("/reports/funder?region=Harjumaa").get_data(as_text=True)
+    assert ">Group B</option>" in narrowed

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from sqlalchemy.orm import Session
 
 from lms.alumni.models import EMPLOYMENTS, IN_FIELD, EmploymentFollowUp
@@ -48,7 +47,8 @@ class ReportFilter:
 
 @dataclass
 class CohortLine:
-    cohort: Cohort
+    #: a row with the cohort's id, name, programme_slug, region, starts_on and ends_on
+    cohort: sa.Row
     enrolled: int = 0  # withdrawn included
     trained: int = 0
     completed: int = 0
@@ -159,11 +159,18 @@ def funder_report(
     """The report for ``chosen``; ``programmes`` tells which client groups are refugees or
     children, and ``today`` which cohorts have ended."""
     scope = _scope(chosen)
-    cohorts = session.scalars(
-        sa.select(Cohort)
+    # Plain rows: a report over thousands of cohorts needs their names and dates, not entities.
+    cohorts = session.execute(
+        sa.select(
+            Cohort.id,
+            Cohort.name,
+            Cohort.programme_slug,
+            Cohort.region,
+            Cohort.starts_on,
+            Cohort.ends_on,
+        )
         .where(Cohort.id.in_(scope))
         .order_by(Cohort.starts_on, Cohort.name)
-        .options(so.raiseload(Cohort.trainers))
     ).all()
     lines = {cohort.id: CohortLine(cohort, ended=cohort.ends_on < today) for cohort in cohorts}
     report = FunderReport(chosen, list(lines.values()), {})

@@ -87,10 +87,11 @@ def _filters():
     return form, chosen
 
 
-def _report(chosen: ReportFilter):
+def _report(chosen: ReportFilter, cohort_rows: int | None = None):
     programmes = get_programmes()
     report = funder_report(db.session, chosen, list(programmes), local_today())
-    return report, tables.all_tables(report, programmes.programmes, str(get_locale()))
+    language = str(get_locale())
+    return report, tables.all_tables(report, programmes.programmes, language, cohort_rows)
 
 
 def _args() -> dict:
@@ -102,7 +103,7 @@ def _args() -> dict:
 def funder():
     """The figures a funder asks for, with charts, tables and downloads."""
     form, chosen = _filters()
-    report, listed = _report(chosen)
+    report, listed = _report(chosen, COHORTS_ON_PAGE)
     charts = {table.key: bar_chart(table.chart, table.series) for table in listed if table.chart}
     return render_template(
         "reports/funder.html",

@@ -198,9 +198,18 @@ def cohorts(report: FunderReport, programmes: dict[str, Programme], language: st
 
 
 def all_tables(
-    report: FunderReport, programmes: dict[str, Programme], language: str
+    report: FunderReport,
+    programmes: dict[str, Programme],
+    language: str,
+    cohort_rows: int | None = None,
 ) -> list[Table]:
+    """Every table; the cohorts table is left empty when it has more than ``cohort_rows`` rows
+    (a page does not list thousands of cohorts; the download does)."""
     listed = list(programmes.values())
+    if cohort_rows is not None and len(report.cohorts) > cohort_rows:
+        cohort_table = cohorts(FunderReport(report.chosen, [], {}), programmes, language)
+    else:
+        cohort_table = cohorts(report, programmes, language)
     return [
         summary(report),
         municipalities(report),
@@ -208,5 +217,5 @@ def all_tables(
         months(report),
         employment(report),
         roles(report),
-        cohorts(report, programmes, language),
+        cohort_table,
     ]
