@@ -1,6 +1,6 @@
 """Run every benchmark: ``python -m bench`` (or ``make bench``)."""
 
-from bench import certificates, lesson_throughput, practice, quizzes, register_matrix
+from bench import certificates, funder, lesson_throughput, practice, quizzes, register_matrix
 
 if __name__ == "__main__":
     lesson_throughput.main()
@@ -8,3 +8,4 @@ if __name__ == "__main__":
     quizzes.main()
     practice.main()
     certificates.main()
+    funder.main()
