@@ -3,7 +3,7 @@
 Generates, with set-based SQL, 100,000 trainees in 6,250 support-person cohorts of 16 over five
 years in 79 municipalities and 4 regions, 17 three-hour sessions per cohort with a mark for every
 trainee (1.7 million marks), three signed-off practice entries per trainee plus one waiting
-(400,000 revisions), certificates for nine in ten, and employment follow-ups for half of those.
+(380,000 revisions), certificates for nine in ten, and employment follow-ups for 40,000.
 Then times the report through the app (page, one table's CSV, the whole workbook), unfiltered and
 for one region and one year, next to the same report over 5 cohorts.
 Run: ``python -m bench.funder`` (needs PostgreSQL: a scratch database ``tugi_bench`` is created and
