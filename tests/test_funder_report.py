@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date
 
 import openpyxl
@@ -244,3 +245,22 @@ def test_many_cohorts_are_left_to_the_download(client, world, monkeypatch):
     assert len(rows) == 3
     narrowed = client.get("/reports/funder?region=Harjumaa").get_data(as_text=True)
     assert ">Group B</option>" in narrowed
+
+
+def test_charts_escape_labels_scale_bars_and_fit_long_names():
+    from lms.reports.charts import Row, bar_chart
+
+    svg = str(
+        bar_chart(
+            [
+                Row("<script>alert(1)</script>", (10,), ("10",)),
+                Row("Half", (5,), ("5",)),
+                Row("None", (0,), ("0",)),
+                Row("A client group with a very long name that cannot fit one line", (1,), ("1",)),
+            ]
+        )
+    )
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    widths = [float(width) for width in re.findall(r'<rect x="0" y="[\d.]+" width="([\d.]+)"', svg)]
+    assert widths[0] == 2 * widths[1] and widths[2] == 0
+    assert "…" in svg and "cannot fit one line" not in svg

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH = 420
-LABEL_SIZE = 13
+WIDTH = 300  # about a phone's width, so that text keeps its size there
+LABEL_SIZE = 12
 BAR_HEIGHT = 14
 ROW_GAP = 12
-VALUE_ROOM = 64  # right of the longest bar, for its value
+VALUE_ROOM = 56  # right of the longest bar, for its value
 #: one colour per series, dark enough for white-background contrast (WCAG 3:1 for graphics)
 COLOURS = ("#1d6f72", "#b45309", "#6d28d9")
 
@@ -26,13 +26,20 @@ class Row:
     texts: tuple[str, ...]
 
 
+def _fit(label: str) -> str:
+    """A label short enough for the chart's width (the data table keeps it whole)."""
+    most = int(WIDTH / (LABEL_SIZE * 0.58))
+    return label if len(label) <= most else label[: most - 1].rstrip() + "…"
+
+
 def bar_chart(rows: list[Row], series: tuple[str, ...] = ()) -> Markup:
     """Horizontal bars, the label above its bars so long names fit a narrow screen."""
     count = max((len(row.values) for row in rows), default=1)
     top = max((value for row in rows for value in row.values), default=0) or 1
     room = WIDTH - VALUE_ROOM
     row_height = LABEL_SIZE + 4 + count * (BAR_HEIGHT + 2) + ROW_GAP
-    legend = 22 if len(series) > 1 else 0
+    # one legend line per series: a name of any length fits a narrow screen
+    legend = 18 * len(series) + 4 if len(series) > 1 else 0
     height = legend + len(rows) * row_height
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" '
@@ -40,16 +47,17 @@ def bar_chart(rows: list[Row], series: tuple[str, ...] = ()) -> Markup:
         f'xmlns="http://www.w3.org/2000/svg" font-family="inherit" font-size="{LABEL_SIZE}">'
     ]
     if legend:
-        x = 0
         for number, name in enumerate(series):
+            y = 18 * number
             parts.append(
-                f'<rect x="{x}" y="4" width="12" height="12" fill="{COLOURS[number % 3]}"/>'
-                f'<text x="{x + 16}" y="15" fill="#1f2933">{escape(name)}</text>'
+                f'<rect x="0" y="{y + 3}" width="12" height="12" fill="{COLOURS[number % 3]}"/>'
+                f'<text x="18" y="{y + 13}" fill="#1f2933">{escape(name)}</text>'
             )
-            x += 24 + 8 * len(name)
     y = legend
     for row in rows:
-        parts.append(f'<text x="0" y="{y + LABEL_SIZE}" fill="#1f2933">{escape(row.label)}</text>')
+        parts.append(
+            f'<text x="0" y="{y + LABEL_SIZE}" fill="#1f2933">{escape(_fit(row.label))}</text>'
+        )
         bar_y = y + LABEL_SIZE + 4
         for number, (value, text) in enumerate(zip(row.values, row.texts, strict=True)):
             length = round(room * value / top, 1) if value > 0 else 0
