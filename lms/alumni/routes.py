@@ -175,4 +175,3 @@ def follow_up(user_id: int):
         current=current,
         certificates=certificates,
     )
-
