@@ -110,3 +110,11 @@ def test_only_alumni_have_a_follow_up_page(client, session, people):
     assert client.get(f"/alumni/{people['trainee'].id}/follow-up").status_code == 404
     login(client, people["alumna"])
     assert client.get("/alumni/").status_code == 403
+
+
+def test_search_takes_percent_and_underscore_as_typed(client, session, people):
+    login(client, people["coordinator"])
+    assert "Õie Täht" in client.get("/alumni/?q=täht").get_data(as_text=True)
+    page = client.get("/alumni/?q=%25").get_data(as_text=True)
+    assert "Õie Täht" not in page and "Jaan Tamm" not in page
+    assert "Jaan Tamm" not in client.get("/alumni/?q=J_an").get_data(as_text=True)

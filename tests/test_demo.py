@@ -359,3 +359,26 @@ def test_loading_again_changes_nothing(demo):
 
 def test_without_its_story_the_demo_is_only_its_people(demo):
     assert demo.people_only == [len(DEMO_PEOPLE), 0]
+
+
+def test_the_funder_report_on_the_demo_gives_the_real_run_s_figures(app, demo: Loaded):
+    from lms.programmes.services import get_programmes
+    from lms.reports.funder import ReportFilter, funder_report
+
+    with app.app_context():
+        figures = funder_report(demo.session, ReportFilter(), list(get_programmes()), TODAY)
+        group_1 = cohorts(demo)[0]
+        one = funder_report(
+            demo.session, ReportFilter(cohort_id=group_1.id), list(get_programmes()), TODAY
+        )
+    assert figures.people_trained == 48
+    assert figures.municipality_count == 11
+    assert (figures.completed_in_ended, figures.enrolled_in_ended) == (45, 48)
+    assert figures.certificates == 45
+    assert figures.practice_minutes == 513 * 60
+    assert figures.clients == 42
+    assert figures.refugee_clients == 22
+    assert figures.refugee_child_clients == 14  # mostly children
+    assert figures.alumni_in_field == 28
+    assert [line.cohort.name for line in figures.cohorts][-1].startswith("Koolitajate")
+    assert one.people_trained == 16 and len(one.cohorts) == 1

@@ -159,6 +159,7 @@ def test_page_shows_figures_charts_and_tables(client, world):
 def test_a_period_ending_before_it_starts_is_refused_and_kept(client, world):
     login(client, world["coordinator"])
     page = client.get("/reports/funder?date_from=2026-10-01&date_to=2026-09-01")
+    assert page.status_code == 400
     text = page.get_data(as_text=True)
     assert "The end of the period is before its start." in text
     assert 'value="2026-10-01"' in text and 'value="2026-09-01"' in text
@@ -264,3 +265,44 @@ def test_charts_escape_labels_scale_bars_and_fit_long_names():
     widths = [float(width) for width in re.findall(r'<rect x="0" y="[\d.]+" width="([\d.]+)"', svg)]
     assert widths[0] == 2 * widths[1] and widths[2] == 0
     assert "…" in svg and "cannot fit one line" not in svg
+
+
+def test_a_period_counts_certificates_and_practice_by_their_own_dates(app, session, world):
+    # Group A ended on 10 October; its certificates were issued on the 12th.
+    october = report(app, session, date_from=date(2026, 10, 11), date_to=date(2026, 10, 31))
+    assert october.certificates == 2
+    assert sorted(line.cohort.name for line in october.cohorts) == ["Group A", "Group B"]
+    assert october.people_trained == 2  # the people of B, which ran in the period
+    assert october.alumni == 0  # no certificate was earned in B
+    months = [
+        report(app, session, date_from=date(2026, m, 1), date_to=date(2026, m + 1, 1))
+        for m in range(6, 12)
+    ]
+    assert sum(month.certificates for month in months) == 2
+
+
+def test_revoked_certificates_and_their_holders_are_left_out(app, session, world):
+    from lms.certificates.models import Certificate
+
+    certificate = session.scalar(
+        sa.select(Certificate).where(Certificate.user_id == world["t1"].id)
+    )
+    certificate.status = "revoked"
+    session.commit()
+    figures = report(app, session)
+    assert figures.certificates == 1
+    assert figures.alumni == 1 and figures.alumni_in_field == 0
+
+
+def test_filters_that_cannot_be_read_are_refused_not_dropped(client, world):
+    login(client, world["coordinator"])
+    query = "cohort=999999&date_from=2026-01-01&date_to=2026-01-31"
+    page = client.get(f"/reports/funder?{query}")
+    assert page.status_code == 400
+    text = page.get_data(as_text=True)
+    assert "Please correct the marked fields." in text and "Group A</th>" not in text
+    assert client.get(f"/reports/funder/summary.csv?{query}").status_code == 400
+    assert client.get(f"/reports/funder.xlsx?{query}").status_code == 400
+    # a cohort of another programme than the one chosen
+    other = f"programme=trainer-of-trainers&cohort={world['a'].id}"
+    assert client.get(f"/reports/funder/summary.csv?{other}").status_code == 400

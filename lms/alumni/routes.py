@@ -14,6 +14,7 @@ from lms.alumni.models import EMPLOYMENT_LABELS, EmploymentFollowUp
 from lms.auth.models import Role, User
 from lms.certificates.models import Certificate
 from lms.cohorts.models import Cohort
+from lms.db import LIKE_ESCAPE, contains_pattern
 from lms.exports import table_response
 from lms.extensions import db
 from lms.i18n import local_today
@@ -57,7 +58,8 @@ def _alumni_query(form: AlumniFilterForm):
         .outerjoin(EmploymentFollowUp, EmploymentFollowUp.user_id == User.id)
     )
     if form.q.data and not form.q.errors:
-        statement = statement.where(User.display_name.ilike(f"%{form.q.data.strip()}%"))
+        pattern = contains_pattern(form.q.data.strip())
+        statement = statement.where(User.display_name.ilike(pattern, escape=LIKE_ESCAPE))
     if form.cohort.data and not form.cohort.errors:
         statement = statement.where(
             User.id.in_(

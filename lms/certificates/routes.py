@@ -23,6 +23,7 @@ from lms.certificates.queries import expiring
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort, Enrolment
 from lms.cohorts.routes import programme_of
+from lms.db import LIKE_ESCAPE, contains_pattern
 from lms.exports import download_response, table_response
 from lms.extensions import db
 from lms.forms import ConfirmForm
@@ -106,9 +107,12 @@ def _register_query(args):
     )
     query = (args.get("q") or "").strip()
     if query:
-        pattern = f"%{query}%"
+        pattern = contains_pattern(query)
         statement = statement.where(
-            sa.or_(Certificate.holder_name.ilike(pattern), Certificate.code.ilike(pattern))
+            sa.or_(
+                Certificate.holder_name.ilike(pattern, escape=LIKE_ESCAPE),
+                Certificate.code.ilike(pattern, escape=LIKE_ESCAPE),
+            )
         )
     status = args.get("status", "")
     day = today()

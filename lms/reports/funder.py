@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from lms.alumni.models import EMPLOYMENTS, IN_FIELD, EmploymentFollowUp
 from lms.auth.models import User
 from lms.certificates.models import Certificate
+from lms.certificates.models import Status as CertificateStatus
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from lms.practice.models import PracticeEntry, PracticeRevision, Status
 from lms.programmes.definitions import Programme
@@ -114,8 +115,8 @@ class FunderReport:
         return self.practice_minutes / 60
 
 
-def _scope(chosen: ReportFilter):
-    """The ids of the cohorts the report covers."""
+def _scope(chosen: ReportFilter, *, in_period: bool = True):
+    """The ids of the cohorts that match the filters and, with ``in_period``, ran in the period."""
     statement = sa.select(Cohort.id)
     if chosen.programme_slug:
         statement = statement.where(Cohort.programme_slug == chosen.programme_slug)
@@ -123,11 +124,27 @@ def _scope(chosen: ReportFilter):
         statement = statement.where(Cohort.id == chosen.cohort_id)
     if chosen.region:
         statement = statement.where(Cohort.region == chosen.region)
-    if chosen.date_from:
+    if in_period and chosen.date_from:
         statement = statement.where(Cohort.ends_on >= chosen.date_from)
-    if chosen.date_to:
+    if in_period and chosen.date_to:
         statement = statement.where(Cohort.starts_on <= chosen.date_to)
     return statement
+
+
+def _listed(chosen: ReportFilter, ran, matching):
+    """The cohorts the report lists: those that ran in the period, and those whose certificates
+    or signed-off practice fall in it (a group's certificates follow its last session)."""
+    if not (chosen.date_from or chosen.date_to):
+        return ran
+    return sa.union(
+        ran,
+        sa.select(Certificate.cohort_id).where(
+            Certificate.cohort_id.in_(matching),
+            Certificate.status != CertificateStatus.REVOKED,
+            *_in_period(Certificate.issued_on, chosen),
+        ),
+        _approved(matching, chosen, PracticeEntry.cohort_id),
+    )
 
 
 def _in_period(column, chosen: ReportFilter) -> list:
@@ -158,7 +175,8 @@ def funder_report(
 ) -> FunderReport:
     """The report for ``chosen``; ``programmes`` tells which client groups are refugees or
     children, and ``today`` which cohorts have ended."""
-    scope = _scope(chosen)
+    ran = _scope(chosen)
+    matching = _scope(chosen, in_period=False)
     # Plain rows: a report over thousands of cohorts needs their names and dates, not entities.
     cohorts = session.execute(
         sa.select(
@@ -169,18 +187,20 @@ def funder_report(
             Cohort.starts_on,
             Cohort.ends_on,
         )
-        .where(Cohort.id.in_(scope))
+        .where(Cohort.id.in_(_listed(chosen, ran, matching)))
         .order_by(Cohort.starts_on, Cohort.name)
     ).all()
     lines = {cohort.id: CohortLine(cohort, ended=cohort.ends_on < today) for cohort in cohorts}
     report = FunderReport(chosen, list(lines.values()), {})
     if not cohorts:
         return report
-    _enrolments(session, scope, lines, report)
-    _people(session, scope, report)
-    _certificates(session, scope, chosen, lines, report)
-    _practice(session, scope, chosen, lines, report, *client_groups(programmes))
-    _alumni(session, scope, report)
+    # People and completion belong to the cohorts that ran in the period; certificates and
+    # practice count by their own dates.
+    _enrolments(session, ran, lines, report)
+    _people(session, ran, report)
+    _certificates(session, matching, chosen, lines, report)
+    _practice(session, matching, chosen, lines, report, *client_groups(programmes))
+    _alumni(session, ran, report)
     return report
 
 
@@ -219,9 +239,11 @@ def _people(session, scope, report: FunderReport) -> None:
         .group_by(Enrolment.user_id)
         .subquery()
     )
-    municipality = sa.func.coalesce(sa.func.trim(User.municipality), NO_MUNICIPALITY)
+    # "Võru vald" and "võru vald " are one municipality, shown in one of its spellings.
+    municipality = sa.func.coalesce(sa.func.lower(sa.func.trim(User.municipality)), "")
+    shown = sa.func.min(sa.func.coalesce(sa.func.trim(User.municipality), NO_MUNICIPALITY))
     rows = session.execute(
-        sa.select(municipality, sa.func.count(), sa.func.sum(trained.c.completed))
+        sa.select(shown, sa.func.count(), sa.func.sum(trained.c.completed))
         .join(trained, trained.c.user_id == User.id)
         .group_by(municipality)
     ).all()
@@ -234,7 +256,11 @@ def _people(session, scope, report: FunderReport) -> None:
 def _certificates(session, scope, chosen, lines, report: FunderReport) -> None:
     rows = session.execute(
         sa.select(Certificate.cohort_id, sa.func.count())
-        .where(Certificate.cohort_id.in_(scope), *_in_period(Certificate.issued_on, chosen))
+        .where(
+            Certificate.cohort_id.in_(scope),
+            Certificate.status != CertificateStatus.REVOKED,
+            *_in_period(Certificate.issued_on, chosen),
+        )
         .group_by(Certificate.cohort_id)
     ).all()
     for cohort_id, count in rows:
@@ -322,10 +348,11 @@ def _practice(session, scope, chosen, lines, report: FunderReport, slugs, refuge
 
 
 def _alumni(session, scope, report: FunderReport) -> None:
-    """Alumni of the covered cohorts by their latest employment follow-up."""
+    """Alumni of the covered cohorts (who earned a certificate there that was not revoked: the
+    people the alumni page lists for follow-up) by their latest employment follow-up."""
     alumni = (
-        sa.select(Enrolment.user_id)
-        .where(Enrolment.cohort_id.in_(scope), Enrolment.status == EnrolmentStatus.COMPLETED)
+        sa.select(Certificate.user_id)
+        .where(Certificate.cohort_id.in_(scope), Certificate.status != CertificateStatus.REVOKED)
         .distinct()
         .subquery()
     )

@@ -75,14 +75,15 @@ def _filters():
     form.region.choices = [SelectChoice(None, _l("All regions"))] + [
         SelectChoice(region, region) for region in regions if region
     ]
-    form.validate()
-    valid = not form.errors
+    if not form.validate():
+        # A report without one of the asked filters would answer another question.
+        return form, None
     chosen = ReportFilter(
-        programme_slug=form.programme.data if not form.programme.errors else None,
-        cohort_id=form.cohort.data if not form.cohort.errors else None,
-        region=form.region.data if not form.region.errors else None,
-        date_from=form.date_from.data if valid else None,
-        date_to=form.date_to.data if valid else None,
+        programme_slug=form.programme.data,
+        cohort_id=form.cohort.data,
+        region=form.region.data,
+        date_from=form.date_from.data,
+        date_to=form.date_to.data,
     )
     return form, chosen
 
@@ -103,6 +104,8 @@ def _args() -> dict:
 def funder():
     """The figures a funder asks for, with charts, tables and downloads."""
     form, chosen = _filters()
+    if chosen is None:
+        return render_template("reports/funder.html", form=form, report=None, args=_args()), 400
     report, listed = _report(chosen, COHORTS_ON_PAGE)
     charts = {table.key: bar_chart(table.chart, table.series) for table in listed if table.chart}
     return render_template(
@@ -127,6 +130,8 @@ def funder():
 def funder_table(key: str, kind: str):
     """One table of the report, filtered as on screen."""
     _form, chosen = _filters()
+    if chosen is None:
+        abort(400)
     _report_, listed = _report(chosen)
     table = next((table for table in listed if table.key == key), None)
     if table is None:
@@ -139,6 +144,8 @@ def funder_table(key: str, kind: str):
 def funder_workbook():
     """Every table of the report, one sheet each."""
     _form, chosen = _filters()
+    if chosen is None:
+        abort(400)
     _report_, listed = _report(chosen)
     return workbook_response(
         "funder-report.xlsx", [(table.title, table.header, table.rows) for table in listed]

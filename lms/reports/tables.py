@@ -5,7 +5,7 @@ Cells hold raw values (numbers stay numbers in a spreadsheet); pages format them
 
 from dataclasses import dataclass
 
-from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 
 from lms.alumni.models import EMPLOYMENT_LABELS
@@ -54,7 +54,7 @@ def summary(report: FunderReport) -> Table:
         [_l("Municipalities"), report.municipality_count],
         [_l("Enrolments in finished cohorts"), report.enrolled_in_ended],
         [_l("Completed"), report.completed_in_ended],
-        [_l("Completion rate"), format_percent(rate) if rate is not None else "—"],
+        [_l("Completion rate (%)"), round(100 * rate, 1) if rate is not None else "—"],
         [_l("Withdrew"), report.withdrawn],
         [_l("Certificates issued"), report.certificates],
         [_l("Hours of supervised client support"), _hours(report.practice_minutes)],

@@ -18,6 +18,7 @@ from flask_login import current_user
 from lms.access import roles_required
 from lms.auth import services as accounts
 from lms.auth.models import Role, User, UserRole
+from lms.db import LIKE_ESCAPE, contains_pattern
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.mail import mail_configured, send_mail
@@ -47,13 +48,12 @@ def index():
     role = request.args.get("role", "")
     statement = sa.select(User).order_by(User.display_name, User.id)
     if query:
-        escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
+        pattern = contains_pattern(query.lower())
         statement = statement.where(
             sa.or_(
-                sa.func.lower(User.display_name).like(pattern, escape="\\"),
-                User.email.like(pattern, escape="\\"),
-                sa.func.lower(User.municipality).like(pattern, escape="\\"),
+                sa.func.lower(User.display_name).like(pattern, escape=LIKE_ESCAPE),
+                User.email.like(pattern, escape=LIKE_ESCAPE),
+                sa.func.lower(User.municipality).like(pattern, escape=LIKE_ESCAPE),
             )
         )
     if role in {r.value for r in Role}:
