@@ -27,12 +27,20 @@ EMPLOYMENTS = tuple(item.value for item in Employment)
 #: the answers a funder counts as "working in the field"
 IN_FIELD = (Employment.SUPPORT_PERSON.value, Employment.RELATED_ROLE.value)
 
+#: what a report or a filter says of an alumnus nobody has asked yet
+NOT_ASKED = "not_asked"
+
 EMPLOYMENT_LABELS = {
     Employment.SUPPORT_PERSON.value: _l("Works as a support person"),
     Employment.RELATED_ROLE.value: _l("Works in a related role"),
     Employment.OTHER_WORK.value: _l("Works outside the field"),
     Employment.NOT_WORKING.value: _l("Not working at present"),
 }
+
+
+def employment_label(value: str) -> str:
+    """The answer in words; "not asked yet" for NOT_ASKED (or an unknown value)."""
+    return str(EMPLOYMENT_LABELS.get(value, _l("Not asked yet")))
 
 
 class EmploymentFollowUp(db.Model):

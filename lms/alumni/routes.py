@@ -10,7 +10,12 @@ from wtforms.fields.choices import SelectChoice
 from lms.access import roles_required
 from lms.alumni import services
 from lms.alumni.forms import AlumniFilterForm, FollowUpForm
-from lms.alumni.models import EMPLOYMENT_LABELS, EmploymentFollowUp
+from lms.alumni.models import (
+    EMPLOYMENT_LABELS,
+    NOT_ASKED,
+    EmploymentFollowUp,
+    employment_label,
+)
 from lms.auth.models import Role, User
 from lms.certificates.models import Certificate
 from lms.cohorts.models import Cohort
@@ -22,7 +27,6 @@ from lms.i18n import local_today
 bp = Blueprint("alumni", __name__)
 coordinators = roles_required(Role.COORDINATOR)
 PAGE_SIZE = 50
-NOT_ASKED = "not_asked"
 FILTER_KEYS = ("q", "cohort", "employment")
 
 
@@ -99,7 +103,7 @@ def index():
         page=page,
         pages=pages,
         args=_args(),
-        employment_label=lambda value: EMPLOYMENT_LABELS.get(value, value),
+        employment_label=employment_label,
     )
 
 
@@ -130,7 +134,7 @@ def export(kind: str):
                 user.email,
                 user.municipality or "",
                 last_issued,
-                str(EMPLOYMENT_LABELS[answer.employment]) if answer else _("Not asked yet"),
+                employment_label(answer.employment if answer else NOT_ASKED),
                 answer.role_title if answer else "",
                 answer.employer if answer else "",
                 answer.asked_on if answer else "",

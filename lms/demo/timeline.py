@@ -22,7 +22,7 @@ from lms.audit import AuditEvent
 from lms.auth.models import User
 from lms.certificates.models import FinalSignOff
 from lms.cohorts.models import Cohort, Enrolment
-from lms.cohorts.services import local_datetime
+from lms.cohorts.services import local_datetime, schedule
 from lms.courses.models import LessonCompletion
 from lms.programmes.definitions import ProgrammeSet
 
@@ -98,6 +98,18 @@ class Demo:
         self.session.flush()
         self.clock.now = min(when, self.now)
         return self.clock.now
+
+    def schedule(self, cohort: Cohort, programme, plan, trainer: User) -> list:
+        """Schedule one session plan through the cohorts service, as the trainer would."""
+        return schedule(
+            self.session,
+            cohort,
+            programme,
+            plan,
+            zone=self.zone,
+            lesson_refs=self.lesson_refs,
+            actor=trainer,
+        )
 
     def in_language(self, user: User, text) -> str:
         """A lazy text as ``user`` read it on their screen (attestations are signed as shown)."""

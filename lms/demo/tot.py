@@ -155,15 +155,7 @@ def _schedule(demo, cohort, programme, trainer, starts: date) -> list[TrainingSe
             place=FIELD_PLACE if category == "field-practice" else PLACE,
             lessons=list(lessons),
         )
-        items += cohorts.schedule(
-            demo.session,
-            cohort,
-            programme,
-            plan,
-            zone=demo.zone,
-            lesson_refs=demo.lesson_refs,
-            actor=trainer,
-        )
+        items += demo.schedule(cohort, programme, plan, trainer)
     return items
 
 

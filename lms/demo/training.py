@@ -138,15 +138,7 @@ def _schedule(demo, cohort, programme, group, trainer, starts) -> list[TrainingS
             place=group.place,
             lessons=list(lessons),
         )
-        items += cohorts.schedule(
-            demo.session,
-            cohort,
-            programme,
-            plan,
-            zone=demo.zone,
-            lesson_refs=demo.lesson_refs,
-            actor=trainer,
-        )
+        items += demo.schedule(cohort, programme, plan, trainer)
     return items
 
 

@@ -23,7 +23,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from lms.alumni.models import EMPLOYMENTS, IN_FIELD, EmploymentFollowUp
+from lms.alumni.models import EMPLOYMENTS, IN_FIELD, NOT_ASKED, EmploymentFollowUp
 from lms.auth.models import User
 from lms.certificates.models import Certificate
 from lms.certificates.models import Status as CertificateStatus
@@ -31,7 +31,6 @@ from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from lms.practice.models import PracticeEntry, PracticeRevision, Status
 from lms.programmes.definitions import Programme
 
-NOT_ASKED = "not_asked"
 NO_MUNICIPALITY = ""
 
 

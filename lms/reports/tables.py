@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 
-from lms.alumni.models import EMPLOYMENT_LABELS
+from lms.alumni.models import NOT_ASKED, employment_label
 from lms.programmes.definitions import Programme
 from lms.reports.charts import Row
-from lms.reports.funder import NO_MUNICIPALITY, NOT_ASKED, OTHER_GROUPS, FunderReport
+from lms.reports.funder import NO_MUNICIPALITY, OTHER_GROUPS, FunderReport
 
 
 @dataclass
@@ -41,10 +41,6 @@ def _group_title(slug: str, programmes: list[Programme], language: str) -> str:
         if (group := programme.client_group(slug)) is not None:
             return group.title_for(language)
     return slug
-
-
-def employment_label(value: str) -> str:
-    return str(EMPLOYMENT_LABELS.get(value, _l("Not asked yet")))
 
 
 def summary(report: FunderReport) -> Table:
