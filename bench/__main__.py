@@ -1,6 +1,14 @@
 """Run every benchmark: ``python -m bench`` (or ``make bench``)."""
 
-from bench import certificates, funder, lesson_throughput, practice, quizzes, register_matrix
+from bench import (
+    certificates,
+    funder,
+    hostile,
+    lesson_throughput,
+    practice,
+    quizzes,
+    register_matrix,
+)
 
 if __name__ == "__main__":
     lesson_throughput.main()
@@ -9,3 +17,4 @@ if __name__ == "__main__":
     practice.main()
     certificates.main()
     funder.main()
+    hostile.main()

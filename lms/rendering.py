@@ -20,6 +20,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from lms.markdown_limits import MAX_BLOCK_LINES, ScanLimitExtension, longest_block
+
 #: The callout boxes lesson authors may use: ``!!! case "Title"``.
 CALLOUTS = ("case", "reflection", "key-point")
 
@@ -136,6 +138,7 @@ def _render(source: str, base_url: str | None) -> Rendered:
         "sane_lists",
         "fenced_code",
         "toc",
+        ScanLimitExtension(),
     ]
     if base_url:
         extensions.append(_LinkExtension(base_url))
@@ -144,9 +147,25 @@ def _render(source: str, base_url: str | None) -> Rendered:
         extension_configs={"toc": {"permalink": False, "toc_depth": "2-3"}},
         output_format="html",
     )
-    html = _cleaner.clean(md.convert(source))
+    if longest_block(source) > MAX_BLOCK_LINES:
+        return _as_typed(source)
+    try:
+        html = _cleaner.clean(md.convert(source))
+    except RecursionError:
+        # Thousands of nested lists or quotes: show the text as typed rather than fail the page.
+        return _as_typed(source)
     text = re.sub(r"\s+", " ", html_module.unescape(nh3.clean(html, tags=set()))).strip()
     return Rendered(Markup(html), _flatten_toc(md.toc_tokens, []), text)
+
+
+def _as_typed(source: str) -> Rendered:
+    """The source escaped, paragraph by paragraph, for text Markdown cannot nest that deep."""
+    paragraphs = [part for part in re.split(r"\n\s*\n", source) if part.strip()]
+    html = "".join(
+        "<p>" + "<br>".join(html_module.escape(line) for line in part.split("\n")) + "</p>"
+        for part in paragraphs
+    )
+    return Rendered(Markup(html), [], re.sub(r"\s+", " ", source).strip())
 
 
 _cache: OrderedDict[str, Rendered] = OrderedDict()

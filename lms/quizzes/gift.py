@@ -37,6 +37,10 @@ _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
 
+#: Questions one file may hold; a bigger bank is split into several quizzes.
+MAX_QUESTIONS = 1000
+
+
 class GiftError(ValueError):
     """A problem in one question, at an offset into its (escaped) block."""
 
@@ -160,11 +164,23 @@ def _blocks(text: str):
 
 
 def parse(text: str) -> Parsed:
-    """Parse GIFT text. Every question that fails is reported with its line and left out."""
+    """Parse GIFT text. Every question that fails is reported with its line and left out.
+
+    After ``MAX_QUESTIONS`` questions the rest is not read: one problem says so.
+    """
     result = Parsed()
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     category, seen_question = "", False
     for start, lines in _blocks(text):
+        if len(result.questions) + len(result.problems) >= MAX_QUESTIONS:
+            result.problems.append(
+                GiftProblem(
+                    start,
+                    f"a quiz holds at most {MAX_QUESTIONS} questions: "
+                    "split the rest into another quiz",
+                )
+            )
+            break
         kept, first = [], None
         for offset, line in enumerate(lines):
             stripped = line.strip()
