@@ -71,6 +71,13 @@ def check_gift(text: str) -> None:
     read_quiz("hostile", text, "", origin="upload")
 
 
+def guard(text: str) -> None:
+    """The check every reflection passes before it is saved."""
+    from lms.practice.privacy import reflection_problem
+
+    reflection_problem(text)
+
+
 def report(title: str, function, cases: dict[str, str], ordinary: str) -> None:
     function(cases[ordinary])  # imports and caches warmed once
     baseline = cpu_seconds(function, cases[ordinary])
@@ -153,6 +160,7 @@ def wall(function, *args) -> float:
 
 def main() -> None:
     report("Markdown at 20,000 characters", render_uncached, markdown_cases(), "ordinary prose")
+    report("Privacy guard on the same text", guard, markdown_cases(), "ordinary prose")
     report("GIFT at 512 KiB", check_gift, gift_cases(), "1,000 ordinary questions")
     pages()
 
