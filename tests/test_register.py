@@ -48,7 +48,11 @@ def selected(page: str, user) -> str:
     start = page.index(f'name="mark-{user.id}"')
     block = page[start : page.index("</select>", start)]
     marker = block.index(" selected")
-    return block[block.rindex('value="', 0, marker) + 7 : block.index('"', block.rindex('value="', 0, marker) + 7)]
+    return block[
+        block.rindex('value="', 0, marker) + 7 : block.index(
+            '"', block.rindex('value="', 0, marker) + 7
+        )
+    ]
 
 
 def test_mark_all_present_keeps_what_was_typed_and_saves_nothing_unseen(client, session, setup):

@@ -110,6 +110,7 @@ def test_two_trainers_saving_the_same_rows_at_once(app, committed, monkeypatch):
         committed.commit()
         saves = [{p.id: a_save(rng, start[p.id]) for p in people} for _ in range(2)]
         last_event = committed.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0
+        committed.commit()  # end the read: on SQLite it would keep its snapshot from before
         pages: list = [None, None]
 
         def trainer_saves(n, item_id=item.id, saves=saves, pages=pages):
@@ -140,6 +141,7 @@ def test_two_trainers_saving_the_same_rows_at_once(app, committed, monkeypatch):
             .where(AuditEvent.subject_type == "register", AuditEvent.id > last_event)
             .order_by(AuditEvent.id)
         ).all()
+        committed.commit()  # end the read, so that the next round's writes see a fresh snapshot
         for person in people:
             uid = person.id
             a, b = saves[0][uid], saves[1][uid]
@@ -165,5 +167,10 @@ def test_two_trainers_saving_the_same_rows_at_once(app, committed, monkeypatch):
     summary = (f"{rounds} rounds x {len(people)} rows: mixed {len(mixed)}, untold {len(untold)}, "
                f"told twice {len(told_twice)}, audit wrong {len(stale_before)}, other {len(other)}")  # fmt: skip
     assert not (mixed or untold or told_twice or stale_before or other), (
-        summary, mixed[:3], untold[:3], told_twice[:3], stale_before[:3], other[:3]
+        summary,
+        mixed[:3],
+        untold[:3],
+        told_twice[:3],
+        stale_before[:3],
+        other[:3],
     )
