@@ -1,8 +1,6 @@
 """The register page: *Mark all present* without losing what was typed, marks recorded before the
 session, the printable sign-in sheet, the check-in prompts."""
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 import sqlalchemy as sa
 

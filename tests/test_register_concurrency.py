@@ -60,6 +60,32 @@ def a_save(rng: random.Random, start: tuple | None) -> tuple:
             return values
 
 
+def as_audit(uid: int, values: tuple | None) -> dict:
+    """A row's values as the audit trail writes them."""
+    if values is None:
+        return {}
+    return {"user_id": uid, **dict(zip(("mark", "minutes", "note"), values, strict=True))}
+
+
+def check_row(uid, start, saves, pages, final, events) -> str | None:
+    """What is wrong with one row after a round, or None."""
+    a, b = saves[0][uid], saves[1][uid]
+    told = [f'id="conflict-{uid}"' in page or BUSY in page for page in pages]
+    row = final.get(uid)
+    if row not in (a, b):
+        return "mixed"  # neither trainer's save, whole
+    if a != b and told.count(True) != 1:
+        return "told twice" if all(told) else "untold"
+    if a != b and row != saves[told.index(False)][uid]:
+        return "the one told of a conflict was saved"
+    mine = [e for e in events if (e.after or {}).get("user_id") == uid]
+    if len(mine) != 1 or (mine[0].before or {}) != as_audit(uid, start[uid]):
+        return "audit before wrong"
+    if mine[0].after != as_audit(uid, row):
+        return "audit after wrong"
+    return None
+
+
 def form_of(page: str, people, saves: dict[int, tuple], shown: dict[int, tuple | None]) -> dict:
     versions = dict(re.findall(r'name="version-(\d+)" value="(\d*)"', page))
     data = {}
@@ -94,34 +120,33 @@ def test_two_trainers_saving_the_same_rows_at_once(app, committed, monkeypatch):
         return rows
 
     monkeypatch.setattr(services, "register_rows", rows_then_wait)
-    mixed, untold, told_twice, stale_before, other = [], [], [], [], []
+    problems = []
     for number in range(rounds):
         rng = random.Random(number)
         with app.test_request_context():
             item = make_session(committed, cohort, minutes=SESSION_MINUTES)
         # every row but the first starts marked, so both the insert and the update race
-        start = {}
-        for index, person in enumerate(people):
-            start[person.id] = None
-            if index:
-                start[person.id] = ("present", SESSION_MINUTES, "")
-                committed.add(AttendanceRecord(session_id=item.id, user_id=person.id,
-                                               mark="present", credited_minutes=SESSION_MINUTES))  # fmt: skip
+        start = {person.id: None for person in people}
+        for person in people[1:]:
+            start[person.id] = ("present", SESSION_MINUTES, "")
+            committed.add(
+                AttendanceRecord(session_id=item.id, user_id=person.id, mark="present",
+                                 credited_minutes=SESSION_MINUTES)
+            )  # fmt: skip
         committed.commit()
         saves = [{p.id: a_save(rng, start[p.id]) for p in people} for _ in range(2)]
         last_event = committed.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0
         committed.commit()  # end the read: on SQLite it would keep its snapshot from before
         pages: list = [None, None]
 
-        def trainer_saves(n, item_id=item.id, saves=saves, pages=pages):
+        def trainer_saves(n, item_id=item.id, saves=saves, pages=pages, start=start):
             waited.done = False
             client = app.test_client()
             login(client, trainers[n])
             url = f"/attendance/sessions/{item_id}"
             page = client.get(url).get_data(as_text=True)
-            response = client.post(url, data=form_of(page, people, saves[n], start),
-                                   follow_redirects=True)  # fmt: skip
-            pages[n] = response.get_data(as_text=True)
+            data = form_of(page, people, saves[n], start)
+            pages[n] = client.post(url, data=data, follow_redirects=True).get_data(as_text=True)
 
         threads = [threading.Thread(target=trainer_saves, args=(n,)) for n in range(2)]
         for thread in threads:
@@ -143,34 +168,8 @@ def test_two_trainers_saving_the_same_rows_at_once(app, committed, monkeypatch):
         ).all()
         committed.commit()  # end the read, so that the next round's writes see a fresh snapshot
         for person in people:
-            uid = person.id
-            a, b = saves[0][uid], saves[1][uid]
-            told = [f'id="conflict-{uid}"' in page or BUSY in page for page in pages]
-            row = final.get(uid)
-            if row not in (a, b):
-                mixed.append((number, uid, row, a, b))
-                continue
-            if a != b and told.count(True) != 1:
-                (untold if not any(told) else told_twice).append((number, uid, told))
-            elif a != b and row != saves[told.index(False)][uid]:
-                other.append((number, uid, "the one told of a conflict was saved", told))
-            mine = [e for e in events if (e.after or {}).get("user_id") == uid]
-            expected_before = {}
-            if start[uid]:
-                expected_before = {"user_id": uid, **dict(zip(("mark", "minutes", "note"),
-                                                              start[uid], strict=True))}  # fmt: skip
-            if len(mine) != 1 or (mine[0].before or {}) != expected_before:
-                stale_before.append((number, uid, [(e.before, e.after) for e in mine]))
-            elif mine[0].after != {"user_id": uid, **dict(zip(("mark", "minutes", "note"), row,
-                                                              strict=True))}:  # fmt: skip
-                other.append((number, uid, "audit after", mine[0].after, row))
-    summary = (f"{rounds} rounds x {len(people)} rows: mixed {len(mixed)}, untold {len(untold)}, "
-               f"told twice {len(told_twice)}, audit wrong {len(stale_before)}, other {len(other)}")  # fmt: skip
-    assert not (mixed or untold or told_twice or stale_before or other), (
-        summary,
-        mixed[:3],
-        untold[:3],
-        told_twice[:3],
-        stale_before[:3],
-        other[:3],
-    )
+            problem = check_row(person.id, start, saves, pages, final, events)
+            if problem:
+                problems.append((number, person.id, problem))
+    counts = {kind: [p[2] for p in problems].count(kind) for _, _, kind in problems}
+    assert not problems, (f"{rounds} rounds x {len(people)} rows", counts, problems[:5])
