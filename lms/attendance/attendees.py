@@ -84,13 +84,13 @@ def in_window(item: TrainingSession, now: datetime, early_minutes: int) -> bool:
     )
 
 
-def open_sessions_for(session: Session, user: User, now: datetime, early_minutes: int):
+def open_sessions_for(session: Session, user_id: int, now: datetime, early_minutes: int):
     """Sessions of the person's active cohorts whose check-in window is open now."""
     candidates = session.scalars(
         sa.select(TrainingSession)
         .join(Enrolment, Enrolment.cohort_id == TrainingSession.cohort_id)
         .where(
-            Enrolment.user_id == user.id,
+            Enrolment.user_id == user_id,
             Enrolment.status == EnrolmentStatus.ACTIVE,
             TrainingSession.cancelled_at.is_(None),
             TrainingSession.starts_at <= now + timedelta(minutes=early_minutes),
@@ -106,7 +106,7 @@ def check_in(
     """Check a trainee in with the code shown in the room; return the session it opened."""
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     step = int(now.timestamp()) // CODE_STEP_SECONDS
-    for item in open_sessions_for(session, user, now, early_minutes):
+    for item in open_sessions_for(session, user.id, now, early_minutes):
         valid = {check_in_code(secret, item.id, s) for s in (step, step - 1)}
         if any(hmac.compare_digest(code, candidate) for candidate in valid):
             exists = session.scalar(
@@ -161,16 +161,19 @@ class OpenSession:
     check_in: CheckIn | None
 
 
-def open_for(session: Session, user: User, now: datetime, early_minutes: int) -> list[OpenSession]:
-    """The person's sessions open for check-in now, each with their check-in (two statements)."""
-    items = open_sessions_for(session, user, now, early_minutes)
+def open_for(
+    session: Session, user_id: int, now: datetime, early_minutes: int
+) -> list[OpenSession]:
+    """The person's sessions open for check-in now, each with their check-in (one statement, and
+    one more while a session is open)."""
+    items = open_sessions_for(session, user_id, now, early_minutes)
     if not items:
         return []
     done = {
         check_in.session_id: check_in
         for check_in in session.scalars(
             sa.select(CheckIn).where(
-                CheckIn.user_id == user.id, CheckIn.session_id.in_([i.id for i in items])
+                CheckIn.user_id == user_id, CheckIn.session_id.in_([i.id for i in items])
             )
         )
     }
