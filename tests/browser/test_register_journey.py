@@ -4,7 +4,7 @@ and the same register on a phone."""
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from lms.attendance.models import AttendanceRecord
 from lms.auth.models import User
@@ -103,3 +103,43 @@ def test_mark_all_present_keeps_the_late_and_the_absent_typed(page: Page, live_s
         visible = page.get_by_text(name, exact=False).filter(visible=True)
         expect(visible).to_have_count(1)
     page.screenshot(path=str(artifacts / "register-phone.png"), full_page=True)
+
+
+def test_a_second_tab_is_told_of_the_change_it_did_not_see(
+    page: Page, browser: Browser, live_server, artifacts
+):
+    session_id, ids = make_register(live_server)
+    mari = ids["mari@demo.tugi.ee"]
+    url = f"{live_server.url}/attendance/sessions/{session_id}"
+    log_in(page, live_server, "trainer@demo.tugi.ee")
+    page.goto(url)
+    other = page.context.new_page()  # the same trainer's second tab, opened on the same state
+    other.goto(url)
+    page.locator(f"#mark-{mari}").select_option("late")
+    page.locator(f"#minutes-{mari}").fill("100")
+    page.get_by_role("button", name="Save the register").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    other.locator(f"#mark-{mari}").select_option("absent")
+    other.get_by_role("button", name="Save the register").click()
+    expect(other.locator(f"#conflict-{mari}")).to_contain_text("late · 100 min")
+    expect(other.locator(f"#mark-{mari}")).to_have_value("absent")  # what they typed is kept
+    assert saved(live_server, session_id)[mari] == ("late", 100, "")
+    other.set_viewport_size(DESKTOP)
+    other.screenshot(path=str(artifacts / "register-conflict-desktop.png"), full_page=True)
+    other.set_viewport_size(PHONE)
+    assert other.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    other.screenshot(path=str(artifacts / "register-conflict-phone.png"), full_page=True)
+    other.get_by_role("button", name="Save the register").click()  # having seen it: replace
+    expect(other.locator(".flash-success")).to_be_visible()
+    assert saved(live_server, session_id)[mari] == ("absent", 0, "")
+
+    # The trainee, on a phone, is offered Check in on their home page while the session is on.
+    trainee = browser.new_page(viewport=PHONE)
+    log_in(trainee, live_server, "trainee@demo.tugi.ee")
+    on_now = trainee.locator("section.on-now")
+    expect(on_now).to_contain_text("Boundaries in practice")
+    expect(on_now.get_by_role("link", name="Check in").first).to_be_visible()
+    assert trainee.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    trainee.screenshot(path=str(artifacts / "home-on-now-phone.png"))
+    trainee.set_viewport_size(DESKTOP)
+    trainee.screenshot(path=str(artifacts / "home-on-now-desktop.png"))
