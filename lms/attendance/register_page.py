@@ -16,11 +16,13 @@ from lms.forms import ConfirmForm
 
 
 def int_or_none(text: str | None) -> int | None:
+    """A whole number typed in a form, or None for anything else."""
     text = (text or "").strip()
     return int(text) if text.lstrip("-").isdigit() else None
 
 
 def changes_from(form, rows) -> list[services.MarkChange]:
+    """Each submitted row: what the trainer chose, and the values and version the page showed."""
     changes = []
     for row in rows:
         key = str(row.user.id)
@@ -64,7 +66,9 @@ def fill(item, rows, typed: dict):
     return page(item, rows, typed=typed, filled=filled)
 
 
-def page(item, rows, *, typed=None, errors=None, conflicts=None, filled=(), **flags):
+def page(
+    item, rows, *, typed=None, errors=None, conflicts=None, filled=(), based_on_database=False
+):
     """The register page. ``typed``: rows shown as the trainer typed them, with the values and
     version their page had been based on (or, with ``based_on_database``, the current ones)."""
     cohort = item.cohort
@@ -83,7 +87,7 @@ def page(item, rows, *, typed=None, errors=None, conflicts=None, filled=(), **fl
         marks=MARKS,
         partial_marks=PARTIAL_MARKS,
         typed=typed or {},
-        based_on_database=flags.get("based_on_database", False),
+        based_on_database=based_on_database,
         errors=errors or {},
         conflicts=conflicts or {},
         filled=filled,

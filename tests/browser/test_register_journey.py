@@ -19,8 +19,8 @@ DESKTOP = {"width": 1280, "height": 900}
 TRAINEES = ("trainee@demo.tugi.ee", "oksana@demo.tugi.ee", "mari@demo.tugi.ee")
 
 
-def make_register(live_server) -> tuple[int, dict[str, int]]:
-    """A cohort of three demo trainees with a session that started an hour ago."""
+def make_register(live_server, starts_in=timedelta(hours=-1)) -> tuple[int, dict[str, int]]:
+    """A cohort of three demo trainees with a session that started an hour ago (by default)."""
     with live_server.app.app_context():
         trainer = db.session.scalar(sa.select(User).filter_by(email="trainer@demo.tugi.ee"))
         trainer.language = "en"  # the demo trainer reads Estonian; this test reads English
@@ -38,7 +38,7 @@ def make_register(live_server) -> tuple[int, dict[str, int]]:
         db.session.flush()
         for person in people.values():
             db.session.add(Enrolment(cohort_id=cohort.id, user_id=person.id))
-        start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
+        start = datetime.now(UTC).replace(second=0, microsecond=0) + starts_in
         item = TrainingSession(
             cohort_id=cohort.id,
             title="Boundaries in practice",
@@ -92,7 +92,7 @@ def test_mark_all_present_keeps_the_late_and_the_absent_typed(page: Page, live_s
         oksana: ("absent", 0, ""),
         mari: ("present", 180, ""),
     }
-    page.screenshot(path=str(artifacts / "register-desktop.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "register-saved-desktop.png"), full_page=True)
 
     # On a phone: no sideways scroll, and each trainee's name is shown once.
     page.set_viewport_size(PHONE)
@@ -102,7 +102,7 @@ def test_mark_all_present_keeps_the_late_and_the_absent_typed(page: Page, live_s
     for name in ("Olena Kovalenko", "Oksana Shevchenko", "Mari Mets"):
         visible = page.get_by_text(name, exact=False).filter(visible=True)
         expect(visible).to_have_count(1)
-    page.screenshot(path=str(artifacts / "register-phone.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "register-saved-phone.png"), full_page=True)
 
 
 def test_a_second_tab_is_told_of_the_change_it_did_not_see(
@@ -143,3 +143,27 @@ def test_a_second_tab_is_told_of_the_change_it_did_not_see(
     trainee.screenshot(path=str(artifacts / "home-on-now-phone.png"))
     trainee.set_viewport_size(DESKTOP)
     trainee.screenshot(path=str(artifacts / "home-on-now-desktop.png"))
+
+
+def test_an_absence_announced_in_advance_is_recorded_before_the_session(
+    page: Page, live_server, artifacts
+):
+    session_id, ids = make_register(live_server, starts_in=timedelta(days=1))
+    oksana = ids["oksana@demo.tugi.ee"]
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, "trainer@demo.tugi.ee")
+    page.goto(f"{live_server.url}/attendance/sessions/{session_id}")
+    expect(page.get_by_role("button", name="Mark all present")).to_have_count(0)
+    options = page.locator(f"#mark-{oksana} option")
+    expect(options).to_have_text(["not marked", "excused"])
+    page.locator(f"#mark-{oksana}").select_option("excused")
+    page.locator(f"#note-{oksana}").fill("Doctor's appointment, told us on Monday")
+    page.get_by_role("button", name="Save the register").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    assert saved(live_server, session_id) == {
+        oksana: ("excused", 0, "Doctor's appointment, told us on Monday")
+    }
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(artifacts / "register-before-start-phone.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=str(artifacts / "register-before-start-desktop.png"), full_page=True)
