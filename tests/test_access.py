@@ -55,7 +55,7 @@ AUDIENCE = {
     "cohorts.my_calendar": LOGIN,
     "cohorts.reset_cohort_feed": {TRAINER, COORDINATOR},
     "attendance.register": {TRAINER, COORDINATOR},
-    "attendance.all_present": {TRAINER, COORDINATOR},
+    "attendance.sign_in_sheet": {TRAINER, COORDINATOR},
     "attendance.add_make_up": {TRAINER, COORDINATOR},
     "attendance.confirm_check_ins": {TRAINER, COORDINATOR},
     "attendance.check_in_code": {TRAINER, COORDINATOR},

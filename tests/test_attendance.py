@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from lms.attendance import services
+from lms.attendance import attendees, services
 from lms.attendance.ledger import build_matrix
 from lms.attendance.models import AttendanceRecord, CheckIn
 from lms.audit import AuditEvent
@@ -34,11 +34,11 @@ def setup(session):
     return trainer, other_trainer, ann, bert, cohort, item
 
 
-def mark(user, value, minutes="", note="", shown=("", "", "")):
+def mark(user, value, minutes="", note="", shown=("", "", ""), version=0):
     uid = user.id
     return {f"mark-{uid}": value, f"minutes-{uid}": str(minutes), f"note-{uid}": note,
             f"shown-mark-{uid}": shown[0], f"shown-minutes-{uid}": str(shown[1]),
-            f"shown-note-{uid}": shown[2]}  # fmt: skip
+            f"shown-note-{uid}": shown[2], f"version-{uid}": str(version)}  # fmt: skip
 
 
 def record_of(session, item, user):
@@ -124,11 +124,16 @@ def test_two_trainers_saving_at_once_lose_nothing(app, session, setup):
     second.post(url, data={**mark(ann, ""), **mark(bert, "late", 120)})
     assert record_of(session, item, ann).mark == "present"  # the second did not wipe it
     assert record_of(session, item, bert).credited_minutes == 120
-    # Both change Ann from the same page state: the later one wins, and history has both.
-    first.post(url, data=mark(ann, "late", 90, shown=("present", 180, "")))
-    response = second.post(url, data=mark(ann, "excused", shown=("present", 180, "")),
-                           follow_redirects=True)  # fmt: skip
-    assert "Someone else had changed these rows meanwhile" in response.get_data(as_text=True)
+    # Both change Ann from the same page state: the later one is told and shown the row as it
+    # is now; nothing of theirs is written until they save again, having seen it.
+    first.post(url, data=mark(ann, "late", 90, shown=("present", 180, ""), version=1))
+    response = second.post(url, data=mark(ann, "excused", shown=("present", 180, ""), version=1))
+    page = response.get_data(as_text=True)
+    assert f'id="conflict-{ann.id}"' in page
+    assert "Tiina Trainer saved this row" in page and "late · 90 min" in page
+    assert record_of(session, item, ann).mark == "late"
+    assert f'name="version-{ann.id}" value="2"' in page  # saving again replaces what they saw
+    second.post(url, data=mark(ann, "excused", shown=("late", 90, ""), version=2))
     assert record_of(session, item, ann).mark == "excused"
     count = session.scalar(sa.select(sa.func.count()).select_from(AttendanceRecord))
     assert count == 2  # one row per trainee and session
@@ -147,7 +152,8 @@ def test_two_trainers_saving_at_once_lose_nothing(app, session, setup):
 
 
 def test_concurrent_first_marks_end_in_one_row(session, setup):
-    """The insert path: a row that appeared after our look-up is updated, not duplicated."""
+    """The insert path: a first mark that appeared after the page was shown is not overwritten;
+    the later saver gets it back as a conflict."""
     trainer, other_trainer, ann, _, _, item = setup
     rows = services.register_rows(session, item)
     late_rows = services.register_rows(session, item)  # read before anyone saved
@@ -155,36 +161,30 @@ def test_concurrent_first_marks_end_in_one_row(session, setup):
                            trainer)  # fmt: skip
     session.commit()
     absent = [services.MarkChange(ann.id, "absent", None, "")]
-    services.save_register(session, item, late_rows, absent, other_trainer)
+    result = services.save_register(session, item, late_rows, absent, other_trainer)
     session.commit()
-    assert record_of(session, item, ann).mark == "absent"
+    assert result.saved == 0 and result.conflicts[ann.id].mark == "present"
+    assert record_of(session, item, ann).mark == "present"
     assert session.scalar(sa.select(sa.func.count()).select_from(AttendanceRecord)) == 1
 
 
-def test_the_register_opens_when_the_session_starts(client, session, setup):
-    trainer, _, ann, _, cohort, _ = setup
+def test_before_the_start_only_an_announced_absence_is_recorded(client, session, setup):
+    trainer, _, ann, bert, cohort, _ = setup
     future = make_session(session, cohort, starts_at=datetime.now(UTC) + timedelta(days=2))
     login(client, trainer)
-    response = client.post(f"/attendance/sessions/{future.id}", data=mark(ann, "present"),
-                           follow_redirects=True)  # fmt: skip
-    assert "The register opens when the session starts." in response.get_data(as_text=True)
+    url = f"/attendance/sessions/{future.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "absence announced in advance" in page and "Mark all present" not in page
+    assert 'value="present"' not in page  # only excused is offered before the start
+    response = client.post(url, data={**mark(ann, "present"), **mark(bert, "excused")})
+    assert "only an absence announced in advance" in response.get_data(as_text=True)
+    assert record_of(session, future, ann) is None and record_of(session, future, bert) is None
+    client.post(url, data=mark(bert, "excused", note="Hospital appointment, told us on Monday"))
+    record = record_of(session, future, bert)
+    assert (record.mark, record.credited_minutes) == ("excused", 0)
+    assert record.note.startswith("Hospital appointment")
+    assert client.post(f"{url}/check-ins").status_code == 302  # nothing else opens early
     assert record_of(session, future, ann) is None
-
-
-def test_mark_all_present_fills_only_unmarked_active_trainees(client, session, setup):
-    trainer, _, ann, bert, cohort, item = setup
-    carl = make_user(session)
-    make_cohort(session)  # an unrelated cohort
-    from lms.cohorts.models import Enrolment
-
-    session.add(Enrolment(cohort_id=cohort.id, user_id=carl.id, status=EnrolmentStatus.WITHDRAWN))
-    session.commit()
-    login(client, trainer)
-    client.post(f"/attendance/sessions/{item.id}", data=mark(ann, "absent"))
-    client.post(f"/attendance/sessions/{item.id}/all-present")
-    assert record_of(session, item, ann).mark == "absent"
-    assert record_of(session, item, bert).mark == "present"
-    assert record_of(session, item, carl) is None
 
 
 def test_self_check_in_works_only_for_the_open_session(session, setup):
@@ -193,25 +193,25 @@ def test_self_check_in_works_only_for_the_open_session(session, setup):
     current = make_session(session, cohort, starts_at=now - timedelta(minutes=20), minutes=120)
     upcoming = make_session(session, cohort, starts_at=now + timedelta(hours=3))
     elsewhere = make_session(session, make_cohort(session), starts_at=now - timedelta(minutes=5))
-    step = int(now.timestamp()) // services.CODE_STEP_SECONDS
+    step = int(now.timestamp()) // attendees.CODE_STEP_SECONDS
 
     def attempt(user, for_session, at=now):
-        code = services.check_in_code(SECRET, for_session.id, step)
-        return services.check_in(session, user, code, secret=SECRET, now=at, early_minutes=15)
+        code = attendees.check_in_code(SECRET, for_session.id, step)
+        return attendees.check_in(session, user, code, secret=SECRET, now=at, early_minutes=15)
 
     assert attempt(ann, current).id == current.id
     for wrong in (upcoming, elsewhere):  # a future session, another cohort's session
         with pytest.raises(services.RegisterError):
             attempt(bert, wrong)
     with pytest.raises(services.RegisterError):  # yesterday's code is no good today
-        services.check_in(session, bert, services.check_in_code(SECRET, current.id, step - 5),
+        attendees.check_in(session, bert, attendees.check_in_code(SECRET, current.id, step - 5),
                           secret=SECRET, now=now, early_minutes=15)  # fmt: skip
     attempt(ann, current)  # a second tap changes nothing
     session.commit()
     assert session.scalar(sa.select(sa.func.count()).select_from(CheckIn)) == 1
 
     rows = services.register_rows(session, current)
-    assert services.confirm_check_ins(session, current, rows, trainer) == 1
+    assert attendees.confirm_check_ins(session, current, rows, trainer) == 1
     session.commit()
     record = record_of(session, current, ann)
     assert record.mark == "late"  # checked in 20 minutes after the start
@@ -224,7 +224,7 @@ def test_check_in_page_and_code_screen(client, session, setup):
     login(client, trainer)
     screen = client.get(f"/attendance/sessions/{current.id}/code").get_data(as_text=True)
     assert "<svg" in screen and 'http-equiv="refresh"' in screen
-    code = services.current_code(client.application.config["SECRET_KEY"], current.id,
+    code = attendees.current_code(client.application.config["SECRET_KEY"], current.id,
                                  datetime.now(UTC))[0]  # fmt: skip
     login(client, ann)
     wrong = client.post(

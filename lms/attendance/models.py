@@ -56,6 +56,10 @@ class AttendanceRecord(db.Model):
     updated_by_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
+    #: Raised by one on every change. A register page carries the version it showed, and a save
+    #: updates the row only if it still has that version (compare and set), so a trainer never
+    #: overwrites, or half-overwrites, a change they have not seen.
+    version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
 
     def snapshot(self) -> dict:
         return {"mark": self.mark, "minutes": self.credited_minutes, "note": self.note}

@@ -4,18 +4,21 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import audit
 from lms.access import login_required, roles_required
-from lms.attendance import reports, services
-from lms.attendance.forms import CheckInForm, MakeUpForm
+from lms.attendance import attendees, reports, services, sheet
+from lms.attendance.forms import CheckInForm
 from lms.attendance.ledger import build_matrix
-from lms.attendance.models import MARK_LABELS, MARKS, PARTIAL_MARKS
+from lms.attendance.models import MARK_LABELS
+from lms.attendance.register_page import changes_from, fill, int_or_none, page
 from lms.auth.models import Role, User
 from lms.cohorts import services as cohorts
 from lms.cohorts.routes import get_cohort, managed_cohort, managed_session, programme_of
+from lms.exports import download_response
 from lms.extensions import db, limiter
 from lms.forms import ConfirmForm
 from lms.qr import qr_svg
@@ -24,91 +27,56 @@ bp = Blueprint("attendance", __name__)
 staff = roles_required(Role.TRAINER, Role.COORDINATOR)
 
 
-def _int_or_none(text: str | None) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.lstrip("-").isdigit() else None
-
-
-def _changes(form, rows) -> list[services.MarkChange]:
-    changes = []
-    for row in rows:
-        key = str(row.user.id)
-        if f"mark-{key}" not in form:
-            continue
-        changes.append(
-            services.MarkChange(
-                user_id=row.user.id,
-                mark=form.get(f"mark-{key}", ""),
-                minutes=_int_or_none(form.get(f"minutes-{key}")),
-                note=form.get(f"note-{key}", ""),
-                shown=(
-                    form.get(f"shown-mark-{key}", ""),
-                    _int_or_none(form.get(f"shown-minutes-{key}")),
-                    form.get(f"shown-note-{key}", ""),
-                ),
-            )
-        )
-    return changes
-
-
 @bp.route("/sessions/<int:session_id>", methods=["GET", "POST"])
 @staff
 def register(session_id: int):
-    """Mark each trainee; only the rows this trainer changed are saved."""
+    """Mark each trainee; only the rows this trainer changed are saved, each whole or, when
+    someone else changed it meanwhile, not at all and shown with its current value."""
     item = managed_session(session_id)
-    cohort = item.cohort
     rows = services.register_rows(db.session, item)
-    submitted, errors = {}, {}
-    if request.method == "POST":
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
-        changes = _changes(request.form, rows)
-        try:
-            result = services.save_register(db.session, item, rows, changes, current_user)
-        except services.RegisterError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return redirect(url_for("attendance.register", session_id=item.id))
-        if result.errors:
-            db.session.rollback()
-            errors = result.errors
-            submitted = {change.user_id: change for change in changes}
-            flash(_("Nothing was saved: please correct the marked rows."), "error")
-        else:
-            db.session.commit()
-            flash(_("The register is saved (%(n)d changed).", n=result.saved), "success")
-            if result.overwritten:
-                flash(
-                    _(
-                        "Someone else had changed these rows meanwhile; your values were saved "
-                        "and the history shows both: %(names)s.",
-                        names=", ".join(result.overwritten),
-                    ),
-                    "info",
-                )
-            return redirect(url_for("attendance.register", session_id=item.id))
-    make_up = MakeUpForm()
-    make_up.user_id.choices = [
-        (user.id, user.display_name)
-        for user in services.make_up_candidates(db.session, item, cohort)
-    ]
-    now = datetime.now(UTC)
-    return render_template(
-        "attendance/register.html",
-        item=item,
-        cohort=cohort,
-        programme=programme_of(cohort),
-        rows=rows,
-        marks=MARKS,
-        partial_marks=PARTIAL_MARKS,
-        submitted=submitted,
-        errors=errors,
-        form=ConfirmForm(),
-        make_up=make_up,
-        pending=[row for row in rows if row.check_in and not row.check_in.confirmed_at],
-        opened=now >= item.starts_at,
-        check_in_open=services.in_window(item, now, current_app.config["CHECK_IN_EARLY_MINUTES"]),
+    if request.method == "GET":
+        return page(item, rows)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    typed = {
+        change.user_id: change for change in changes_from(request.form, rows) if change.changed
+    }
+    if request.form.get("fill") == "present":
+        return fill(item, rows, typed)
+    try:
+        result = services.save_register(db.session, item, rows, list(typed.values()), current_user)
+    except services.RegisterError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return page(item, rows, typed=typed)
+    except sa.exc.OperationalError:  # SQLite: another trainer was writing at the same moment
+        db.session.rollback()
+        flash(_("Another change was being saved at the same moment. Please try again."), "error")
+        return page(item, services.register_rows(db.session, item), typed=typed)
+    if result.errors:
+        db.session.rollback()
+        flash(_("Nothing was saved: please correct the marked rows."), "error")
+        return page(item, rows, typed=typed, errors=result.errors)
+    db.session.commit()
+    if result.saved or not result.conflicts:
+        flash(_("The register is saved (%(n)d changed).", n=result.saved), "success")
+    if not result.conflicts:
+        return redirect(url_for("attendance.register", session_id=item.id))
+    flash(
+        ngettext(
+            "%(num)d row was changed by someone else while you were marking, so your value "
+            "was not saved. It is shown below with the value it has now.",
+            "%(num)d rows were changed by someone else while you were marking, so your values "
+            "were not saved. They are shown below with the values they have now.",
+            len(result.conflicts),
+        ),
+        "error",
     )
+    # Rows read again: the saved ones show their new values; each conflicting row keeps what
+    # this trainer typed, and now carries the current version, so saving again replaces it.
+    rows = services.register_rows(db.session, item)
+    kept = {uid: typed[uid] for uid in result.conflicts}
+    return page(item, rows, typed=kept, conflicts=result.conflicts, based_on_database=True)
 
 
 def _apply(item, change, success) -> None:
@@ -125,30 +93,16 @@ def _apply(item, change, success) -> None:
         flash(success(result), "success")
 
 
-@bp.route("/sessions/<int:session_id>/all-present", methods=["POST"])
-@staff
-def all_present(session_id: int):
-    item = managed_session(session_id)
-    _apply(
-        item,
-        lambda: services.mark_all_present(
-            db.session, item, services.register_rows(db.session, item), current_user
-        ),
-        lambda count: _("%(n)d trainees marked present.", n=count),
-    )
-    return redirect(url_for("attendance.register", session_id=item.id))
-
-
 @bp.route("/sessions/<int:session_id>/make-up", methods=["POST"])
 @staff
 def add_make_up(session_id: int):
     """Add a trainee of another cohort of the programme who makes up a missed session here."""
     item = managed_session(session_id)
-    user_id = _int_or_none(request.form.get("user_id"))
+    user_id = int_or_none(request.form.get("user_id"))
     if user_id is not None:
         _apply(
             item,
-            lambda: services.add_make_up(db.session, item, item.cohort, user_id, current_user),
+            lambda: attendees.add_make_up(db.session, item, item.cohort, user_id, current_user),
             lambda _none: _("The make-up attendee has been added as present."),
         )
     return redirect(url_for("attendance.register", session_id=item.id))
@@ -160,7 +114,7 @@ def confirm_check_ins(session_id: int):
     item = managed_session(session_id)
     _apply(
         item,
-        lambda: services.confirm_check_ins(
+        lambda: attendees.confirm_check_ins(
             db.session, item, services.register_rows(db.session, item), current_user
         ),
         lambda count: _("%(n)d check-ins confirmed.", n=count),
@@ -174,8 +128,8 @@ def check_in_code(session_id: int):
     """The rotating code and its QR code, to show on the room's screen."""
     item = managed_session(session_id)
     now = datetime.now(UTC)
-    is_open = services.in_window(item, now, current_app.config["CHECK_IN_EARLY_MINUTES"])
-    code, seconds_left = services.current_code(current_app.config["SECRET_KEY"], item.id, now)
+    is_open = attendees.in_window(item, now, current_app.config["CHECK_IN_EARLY_MINUTES"])
+    code, seconds_left = attendees.current_code(current_app.config["SECRET_KEY"], item.id, now)
     qr = None
     if is_open:
         url = url_for("attendance.check_in", code=code, _external=True)
@@ -199,7 +153,7 @@ def check_in():
         form.code.data = request.args["code"][:12]
     if form.validate_on_submit():
         try:
-            item = services.check_in(
+            item = attendees.check_in(
                 db.session,
                 current_user,
                 form.code.data,
@@ -220,6 +174,16 @@ def check_in():
             )
             return redirect(url_for("cohorts.show", cohort_id=item.cohort_id))
     return render_template("attendance/check_in.html", form=form)
+
+
+@bp.route("/sessions/<int:session_id>/sign-in-sheet.pdf")
+@staff
+def sign_in_sheet(session_id: int):
+    """A printable sign-in sheet, for rooms without devices."""
+    item = managed_session(session_id)
+    rows = services.register_rows(db.session, item)
+    body = sheet.sign_in_sheet(item, programme_of(item.cohort), rows, str(get_locale()))
+    return download_response(body, sheet.filename(item), "application/pdf")
 
 
 @bp.route("/sessions/<int:session_id>/history")

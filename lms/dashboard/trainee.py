@@ -13,6 +13,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from sqlalchemy.orm import Session
 
+from lms.attendance.attendees import OpenSession, open_for
 from lms.certificates.eligibility import Eligibility, cohort_eligibility
 from lms.certificates.models import Certificate
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus, TrainingSession
@@ -77,6 +78,7 @@ class FinishedCohort:
 class TraineeHome:
     active: list[ActiveCohort] = field(default_factory=list)
     finished: list[FinishedCohort] = field(default_factory=list)
+    on_now: list[OpenSession] = field(default_factory=list)  # sessions open for check-in now
 
     @property
     def enrolled(self) -> bool:
@@ -143,11 +145,13 @@ def trainee_home(
     *,
     now: datetime,
     today: date,
+    early_minutes: int = 15,
 ) -> TraineeHome:
     """The trainee's active cohorts in full and the completed ones briefly, newest first.
 
     ``completed`` is the person's completed lessons (``courses.services.completed_lessons``).
-    Call ``quizzes.finish_overdue`` first (and commit) so that overdue attempts count."""
+    Call ``quizzes.finish_overdue`` first (and commit) so that overdue attempts count.
+    ``early_minutes``: how long before a session starts its check-in opens."""
     enrolments = session.scalars(
         sa.select(Enrolment)
         .where(Enrolment.user_id == user_id, Enrolment.status != EnrolmentStatus.WITHDRAWN)
@@ -177,6 +181,7 @@ def trainee_home(
             item.certificate = held.get(item.enrolment.id)
     if home.active:
         _fill_active(session, home.active, catalog, completed, now)
+        home.on_now = open_for(session, user_id, now, early_minutes)
     return home
 
 

@@ -44,8 +44,9 @@ def home():
             db.session.commit()  # attempts past their deadline count, as on the quiz pages
         completed = completed_lessons(db.session, current_user.id)
         trainee = trainee_home(
-            db.session, current_user.id, programmes, catalog, completed, now=moment, today=day
-        )
+            db.session, current_user.id, programmes, catalog, completed, now=moment, today=day,
+            early_minutes=current_app.config["CHECK_IN_EARLY_MINUTES"],
+        )  # fmt: skip
     if current_user.has_role(Role.TRAINER):
         trainer = trainer_home(
             db.session, current_user, programmes, today=day, zone=current_app.config["TIMEZONE"]
