@@ -45,6 +45,11 @@ def get_quiz(slug: str):
     return services.get_quiz(db.session, slug) or abort(404)
 
 
+def quiz_of(attempt: QuizAttempt):
+    """The version of the quiz the attempt is taken and graded on."""
+    return services.attempt_quiz(db.session, attempt) or abort(404)
+
+
 def own_attempt(attempt_id: int) -> QuizAttempt:
     """The current person's attempt; anybody else's is a 404."""
     attempt = db.session.get(QuizAttempt, attempt_id)
@@ -87,7 +92,14 @@ def index():
 @login_required
 def show(slug: str):
     """A quiz's rules, the person's attempts and the button to start or go on."""
-    quiz = get_quiz(slug)
+    quiz = services.get_quiz(db.session, slug)
+    if quiz is None:  # the file broke or went: an attempt in progress goes on with its version
+        attempt = next(
+            (a for a in services.attempts_of(db.session, slug, current_user.id) if a.is_open), None
+        )
+        if attempt is None:
+            abort(404)
+        return redirect(url_for(".take", attempt_id=attempt.id))
     moment = now()
     services.finish_overdue(db.session, moment, slug=slug, user_id=current_user.id)
     db.session.commit()
@@ -97,6 +109,7 @@ def show(slug: str):
     open_attempt = next((a for a in attempts if a.is_open), None)
     reason = None if open_attempt else services.why_closed(quiz, window, len(attempts), moment)
     staff_view = current_user.has_role(Role.TRAINER, Role.COORDINATOR)
+    may_regrade = staff_view and services.can_regrade(db.session, current_user, quiz)
     return render_template(
         "quizzes/show.html",
         quiz=quiz,
@@ -105,7 +118,8 @@ def show(slug: str):
         window=window,
         reason=reason,
         staff_view=staff_view,
-        outdated=services.outdated_attempts(db.session, quiz) if staff_view else 0,
+        may_regrade=may_regrade,
+        outdated=services.outdated_attempts(db.session, quiz) if may_regrade else 0,
         lesson=_lesson_of(quiz),
         form=ConfirmForm(),
     )
@@ -146,14 +160,16 @@ def _closed_attempt(quiz, attempt: QuizAttempt) -> bool:
 def take(attempt_id: int):
     """The open attempt with every saved answer filled in."""
     attempt = own_attempt(attempt_id)
-    quiz = get_quiz(attempt.quiz_slug)
+    quiz = quiz_of(attempt)
     if _closed_attempt(quiz, attempt):
         return redirect(url_for(".result", attempt_id=attempt.id))
+    items = services.attempt_questions(quiz, attempt)
     return render_template(
         "quizzes/take.html",
         quiz=quiz,
         attempt=attempt,
-        items=services.attempt_questions(quiz, attempt),
+        items=items,
+        question_count=sum(1 for _, question in items if question.kind != "description"),
         options=grading.match_options,
         unanswered=_unanswered(quiz, attempt),
     )
@@ -188,7 +204,7 @@ def _key_at(attempt: QuizAttempt, position: str | None) -> str:
 def answer(attempt_id: int):
     """Save one answer as it is given (called by the page's script); answers in JSON."""
     attempt = own_attempt(attempt_id)
-    quiz = get_quiz(attempt.quiz_slug)
+    quiz = quiz_of(attempt)
     if _closed_attempt(quiz, attempt):
         return jsonify(error=_("This attempt is closed."), closed=True), 409
     try:
@@ -208,7 +224,7 @@ def answer(attempt_id: int):
 def save(attempt_id: int):
     """Save every answer on the page (the button that works without script)."""
     attempt = own_attempt(attempt_id)
-    quiz = get_quiz(attempt.quiz_slug)
+    quiz = quiz_of(attempt)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if _closed_attempt(quiz, attempt):
@@ -240,7 +256,7 @@ def save(attempt_id: int):
 def confirm_submit(attempt_id: int):
     """Ask before submitting: nothing can be changed afterwards."""
     attempt = own_attempt(attempt_id)
-    quiz = get_quiz(attempt.quiz_slug)
+    quiz = quiz_of(attempt)
     form = ConfirmForm()
     if attempt.submitted_at is not None and request.method == "POST":
         flash(_("This attempt was already submitted."), "info")
@@ -272,7 +288,7 @@ def result(attempt_id: int):
     attempt = db.session.get(QuizAttempt, attempt_id)
     if attempt is None or not services.can_review(db.session, current_user, attempt):
         abort(404)
-    quiz = get_quiz(attempt.quiz_slug)
+    quiz = quiz_of(attempt)
     if attempt.user_id == current_user.id and _closed_attempt(quiz, attempt) is False:
         return redirect(url_for(".take", attempt_id=attempt.id))
     if attempt.is_open:
@@ -330,6 +346,8 @@ def edit(slug: str):
 def regrade(slug: str):
     """Grade every submitted attempt again with the quiz's current answer key."""
     quiz = get_quiz(slug)
+    if not services.can_regrade(db.session, current_user, quiz):
+        abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
         attempts, changed = services.regrade(db.session, quiz, current_user)
@@ -370,7 +388,7 @@ def grade(response_id: int):
         abort(404)
     if attempt.user_id == current_user.id:
         abort(404)  # nobody grades their own answers
-    quiz = get_quiz(attempt.quiz_slug)
+    quiz = quiz_of(attempt)
     question = quiz.question(response.question_key)
     if question is None or question.kind != "essay":
         abort(404)
