@@ -205,8 +205,10 @@ def answer(attempt_id: int):
     """Save one answer as it is given (called by the page's script); answers in JSON."""
     attempt = own_attempt(attempt_id)
     quiz = quiz_of(attempt)
+    # "refused": the server will never take this answer, so the page drops it and says so;
+    # any other failure (session, form token, outage) leaves it waiting in the browser.
     if _closed_attempt(quiz, attempt):
-        return jsonify(error=_("This attempt is closed."), closed=True), 409
+        return jsonify(error=_("This attempt is closed."), closed=True, refused=True), 409
     try:
         position = request.form.get("position")
         key = _key_at(attempt, position)
@@ -214,7 +216,7 @@ def answer(attempt_id: int):
         services.save_answer(db.session, quiz, attempt, key, values, pairs, now=now())
     except services.QuizError as error:
         db.session.rollback()
-        return jsonify(error=str(error)), 400
+        return jsonify(error=str(error), refused=True), 400
     db.session.commit()
     return jsonify(saved=True, unanswered=_unanswered(quiz, attempt))
 
