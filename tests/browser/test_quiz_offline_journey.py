@@ -174,3 +174,30 @@ def test_an_outage_keeps_answers_and_a_closed_attempt_says_which_were_not_saved(
     assert len(saved(live_server, attempt_id)) == 2
     page.screenshot(path=str(artifacts / "quiz-answers-refused-phone.png"), full_page=True)
     context.close()
+
+
+def test_the_start_page_and_the_attempt_fit_a_phone_and_a_desktop(browser, live_server, artifacts):
+    for name, viewport in [("phone", PHONE), ("desktop", {"width": 1280, "height": 900})]:
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/login")
+        log_in_here(page)
+        page.wait_for_url(live_server.url + "/")
+        page.goto(f"{live_server.url}/quizzes/support-role-final")
+        facts = page.locator(".quiz-facts")
+        expect(facts).to_contain_text("12 questions")
+        expect(facts).to_contain_text("30 minutes")
+        page.screenshot(path=str(artifacts / f"quiz-start-{name}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        page.goto(f"{live_server.url}/quizzes/support-role-04")
+        start_or_continue = "form[action$='/start'] [type=submit], a.button[href*='/attempts/']"
+        page.locator(start_or_continue).first.click()
+        expect(page.locator("fieldset.question legend").first).to_have_text("Question 1 of 7")
+        save = page.locator("button[name=save]")
+        finish = page.locator("button[name=finish]")
+        assert save.evaluate("b => getComputedStyle(b).backgroundColor") != finish.evaluate(
+            "b => getComputedStyle(b).backgroundColor"
+        )  # "Save answers" looks secondary beside "Finish and submit"
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        page.screenshot(path=str(artifacts / f"quiz-attempt-{name}.png"), full_page=True)
+        context.close()
