@@ -76,6 +76,18 @@ def test_an_attempt_keeps_its_version_when_the_file_changes(content, session, ch
     assert "Question 2 of 2" in text  # counted in the attempt's version
 
 
+def test_a_broken_quizs_page_leads_to_the_attempt_in_progress(content, session):
+    app, path = content
+    client = app.test_client()
+    login(client, make_user(session))
+    attempt_id = _start(client)
+    path.write_text(BROKEN)
+    response = client.get("/quizzes/versioned")
+    assert response.headers["Location"].endswith(f"/quizzes/attempts/{attempt_id}")
+    assert client.post(f"/quizzes/attempts/{attempt_id}/submit").status_code == 302
+    assert client.get("/quizzes/versioned").status_code == 404  # nothing left to go on with
+
+
 def test_an_overdue_attempt_of_a_broken_quiz_is_still_finished(content, session):
     app, path = content
     path.write_text("// @time-limit: 5\n" + QUIZ)

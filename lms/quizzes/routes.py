@@ -231,10 +231,11 @@ def save(attempt_id: int):
         abort(400)
     if _closed_attempt(quiz, attempt):
         return redirect(url_for(".result", attempt_id=attempt.id))
-    errors = []
+    errors, number = [], 0
     for position, (item, question) in enumerate(services.attempt_questions(quiz, attempt)):
         if not question.graded:
             continue
+        number += 1  # as the page numbers them: descriptions carry no number
         values, pairs = _form_answer(position, question)
         try:
             with db.session.begin_nested():
@@ -242,7 +243,7 @@ def save(attempt_id: int):
                     db.session, quiz, attempt, item["key"], values, pairs, now=now()
                 )
         except services.QuizError as error:
-            errors.append(_("Question %(number)s: %(error)s", number=position + 1, error=error))
+            errors.append(_("Question %(number)s: %(error)s", number=number, error=error))
     db.session.commit()
     for error in errors:
         flash(error, "error")

@@ -116,6 +116,7 @@
       delay = 3000;
       freshTokenTried = false;
       troubleNotice.hidden = true;
+      loginNotice.hidden = true;
       if (drop(position, body)) show(position, form.dataset.textSaved, "saved");
       pump();
     } else if (reply.refused) {  // the server's answer about this very answer: final
