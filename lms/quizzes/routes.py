@@ -26,7 +26,7 @@ from lms.cohorts.services import local_datetime
 from lms.courses.services import get_catalog
 from lms.extensions import db
 from lms.forms import ConfirmForm
-from lms.quizzes import grading, services
+from lms.quizzes import grading, regrading, services
 from lms.quizzes.authoring import quiz_form_page
 from lms.quizzes.forms import GradeForm, QuizForm, WindowForm
 from lms.quizzes.gradebook import gradebook_page
@@ -109,7 +109,7 @@ def show(slug: str):
     open_attempt = next((a for a in attempts if a.is_open), None)
     reason = None if open_attempt else services.why_closed(quiz, window, len(attempts), moment)
     staff_view = current_user.has_role(Role.TRAINER, Role.COORDINATOR)
-    may_regrade = staff_view and services.can_regrade(db.session, current_user, quiz)
+    may_regrade = staff_view and regrading.can_regrade(db.session, current_user, quiz)
     return render_template(
         "quizzes/show.html",
         quiz=quiz,
@@ -119,7 +119,7 @@ def show(slug: str):
         reason=reason,
         staff_view=staff_view,
         may_regrade=may_regrade,
-        outdated=services.outdated_attempts(db.session, quiz) if may_regrade else 0,
+        outdated=regrading.outdated_attempts(db.session, quiz) if may_regrade else 0,
         lesson=_lesson_of(quiz),
         form=ConfirmForm(),
     )
@@ -349,11 +349,11 @@ def edit(slug: str):
 def regrade(slug: str):
     """Grade every submitted attempt again with the quiz's current answer key."""
     quiz = get_quiz(slug)
-    if not services.can_regrade(db.session, current_user, quiz):
+    if not regrading.can_regrade(db.session, current_user, quiz):
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        attempts, changed = services.regrade(db.session, quiz, current_user)
+        attempts, changed = regrading.regrade(db.session, quiz, current_user)
         db.session.commit()
         flash(
             _(
@@ -367,7 +367,7 @@ def regrade(slug: str):
     return render_template(
         "quizzes/regrade.html",
         quiz=quiz,
-        outdated=services.outdated_attempts(db.session, quiz),
+        outdated=regrading.outdated_attempts(db.session, quiz),
         form=form,
     )
 

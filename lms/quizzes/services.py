@@ -1,5 +1,5 @@
 """Quiz rules: which quizzes exist, starting, saving and submitting attempts, dates per cohort,
-time limits, grading essays, regrading and the gradebook. Plain functions over a session."""
+time limits, versions, grading essays and results. Plain functions over a session."""
 
 import functools
 import random
@@ -97,8 +97,8 @@ def attempt_quiz(session: Session, attempt: QuizAttempt) -> Quiz | None:
     return _read_uploaded(row.quiz_slug, row.source, row.origin)
 
 
-def _pin(session: Session, attempt: QuizAttempt, quiz: Quiz) -> None:
-    """Put the attempt on this version of the quiz."""
+def pin_version(session: Session, attempt: QuizAttempt, quiz: Quiz) -> None:
+    """Put the attempt on this version of the quiz (stored on first use)."""
     attempt.version = quiz.version
     attempt.quiz_version_id = stored_version(session, quiz).id
 
@@ -381,7 +381,8 @@ def totals(quiz: Quiz, attempt: QuizAttempt) -> tuple[float, bool]:
     return min(max(total / len(graded), 0.0), 1.0), waiting
 
 
-def _grade_responses(quiz: Quiz, attempt: QuizAttempt) -> None:
+def grade_responses(quiz: Quiz, attempt: QuizAttempt) -> None:
+    """Mark every saved answer with this version of the quiz; a trainer's essay grade stands."""
     for response in attempt.responses:
         question = quiz.question(response.question_key)
         if question is None or response.graded_at is not None:
@@ -399,8 +400,8 @@ def submit(
     overdue = is_overdue(attempt, now)
     attempt.submitted_at = attempt.deadline if overdue else now
     attempt.auto_submitted = auto or overdue
-    _pin(session, attempt, quiz)
-    _grade_responses(quiz, attempt)
+    pin_version(session, attempt, quiz)
+    grade_responses(quiz, attempt)
     attempt.score, attempt.awaiting_grading = totals(quiz, attempt)
     return attempt
 
@@ -432,7 +433,7 @@ def finish_overdue(
     return finished
 
 
-# --- trainers: access, essays, regrading -----------------------------------------------------
+# --- trainers: access and essays (regrading is in regrading.py) ---------------------------
 
 
 def trainer_cohort_ids(session: Session, user: User) -> set[int]:
@@ -523,87 +524,6 @@ def grade_essay(
         after={"fraction": fraction, "comment": response.comment, "score": attempt.score},
     )
     return attempt
-
-
-def outdated_attempts(session: Session, quiz: Quiz) -> int:
-    """Submitted attempts graded under another version of the quiz."""
-    return session.scalar(
-        sa.select(sa.func.count(QuizAttempt.id)).where(
-            QuizAttempt.quiz_slug == quiz.slug,
-            QuizAttempt.submitted_at.is_not(None),
-            QuizAttempt.version != quiz.version,
-        )
-    )
-
-
-def can_regrade(session: Session, user: User, quiz: Quiz) -> bool:
-    """Coordinators, and trainers of a cohort whose programme includes the quiz or one of
-    whose trainees has taken it: regrading changes scores in those cohorts."""
-    if user.has_role(Role.COORDINATOR):
-        return True
-    cohort_ids = trainer_cohort_ids(session, user)
-    if not user.has_role(Role.TRAINER) or not cohort_ids:
-        return False
-    taken = session.scalar(
-        sa.select(QuizAttempt.id)
-        .where(QuizAttempt.quiz_slug == quiz.slug, QuizAttempt.cohort_id.in_(cohort_ids))
-        .limit(1)
-    )
-    if taken is not None:
-        return True
-    cohorts = session.scalars(sa.select(Cohort).where(Cohort.id.in_(cohort_ids)))
-    return any(
-        (programme := get_programme(cohort.programme_slug)) is not None
-        and programme_quizzes(programme, [quiz])
-        for cohort in cohorts
-    )
-
-
-def _marks(attempt: QuizAttempt) -> dict[str, float | None]:
-    return {response.question_key: response.fraction for response in attempt.responses}
-
-
-def regrade(session: Session, quiz: Quiz, actor: User) -> tuple[int, int]:
-    """Grade every submitted attempt again with the current answer key (trainers' essay grades
-    stand) and put it on the current version. Each changed score goes to the audit trail; an
-    attempt whose score stays as it was leaves none. Returns (attempts, scores changed)."""
-    attempts = session.scalars(
-        sa.select(QuizAttempt)
-        .where(QuizAttempt.quiz_slug == quiz.slug, QuizAttempt.submitted_at.is_not(None))
-        .with_for_update()
-    ).all()
-    changed = 0
-    for attempt in attempts:
-        before = {
-            "score": attempt.score,
-            "awaiting_grading": attempt.awaiting_grading,
-            "version": attempt.version,
-        }
-        marks = _marks(attempt)
-        _grade_responses(quiz, attempt)
-        attempt.score, attempt.awaiting_grading = totals(quiz, attempt)
-        _pin(session, attempt, quiz)
-        unchanged = (attempt.score, attempt.awaiting_grading) == (
-            before["score"],
-            before["awaiting_grading"],
-        )
-        if unchanged and _marks(attempt) == marks:
-            continue
-        changed += 1
-        audit.record(
-            session,
-            actor_id=actor.id,
-            action="quiz.regraded",
-            subject_type="quiz_attempt",
-            subject_id=attempt.id,
-            before=before,
-            after={
-                "score": attempt.score,
-                "awaiting_grading": attempt.awaiting_grading,
-                "version": attempt.version,
-            },
-        )
-    return len(attempts), changed
 
 
 # --- results ---------------------------------------------------------------------------------

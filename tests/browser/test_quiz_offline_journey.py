@@ -135,8 +135,23 @@ def test_an_outage_keeps_answers_and_a_closed_attempt_says_which_were_not_saved(
     context, page = phone(browser)
     attempt_id = start(page, live_server, "support-role-03")
     questions = page.locator("fieldset.question")
+
+    # The form's token has expired (the session has not): the page fetches a fresh one and the
+    # answer goes through.
+    refusals = []
+
+    def expired_once(route):
+        if refusals:
+            route.continue_()
+        else:
+            refusals.append(route.request.post_data)
+            route.fulfill(status=400, json={"error": "The CSRF token has expired."})
+
+    page.route("**/answer", expired_once)
     answer(questions.nth(0))
     expect(questions.nth(0).locator(".question-state")).to_have_attribute("data-state", "saved")
+    assert len(refusals) == 1
+    page.unroute("**/answer")
 
     # The database is down: the server answers 503 with a JSON reason; the answer is kept.
     outage = {"error": "The database is not answering.", "reason": "database"}
