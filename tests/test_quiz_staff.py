@@ -284,3 +284,36 @@ def test_a_quiz_page_lists_attempts_and_closed_reasons(app, client, session):
     response = client.post("/quizzes/once/start", follow_redirects=True)
     assert "You have used all 1 attempts" in response.get_data(as_text=True)
     assert session.scalar(sa.select(sa.func.count(QuizAttempt.id))) == 1
+
+
+def test_only_staff_of_the_quizs_cohorts_may_regrade(app, client, session, people):
+    trainer, other_trainer, trainee, _ = people
+    submitted_essay(app, session, trainee, {"Choice": "1"})
+    outsider = make_user(session, Role.TRAINER)  # trains a programme without this quiz
+    make_cohort(session, "regional-thematic", trainers=(outsider,))
+    coordinator = make_user(session, Role.COORDINATOR)
+    for person, allowed in [
+        (outsider, False),
+        (make_user(session, Role.TRAINER), False),  # trains no cohort at all
+        (trainer, True),
+        (other_trainer, True),  # another cohort of a programme with this quiz
+        (coordinator, True),
+    ]:
+        login(client, person)
+        expected = 200 if allowed else 404
+        assert client.get("/quizzes/course-quiz/regrade").status_code == expected, person
+        assert client.post("/quizzes/course-quiz/regrade").status_code in (
+            (302,) if allowed else (404,)
+        )
+        page = client.get("/quizzes/course-quiz").get_data(as_text=True)
+        assert ("/quizzes/course-quiz/regrade" in page) is allowed
+
+
+def test_a_regrade_that_changes_nothing_writes_no_audit_event(app, client, session, people):
+    trainer, _, trainee, _ = people
+    _, attempt = submitted_essay(app, session, trainee, {"Choice": "1"})
+    login(client, trainer)
+    reply = client.post("/quizzes/course-quiz/regrade", follow_redirects=True)
+    assert "1 attempts regraded; 0 scores changed." in reply.get_data(as_text=True)
+    events = session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "quiz.regraded"))
+    assert list(events) == []

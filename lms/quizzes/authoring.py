@@ -10,7 +10,7 @@ from flask_login import current_user
 from lms.courses.content import Problem
 from lms.courses.services import get_catalog
 from lms.extensions import db
-from lms.quizzes import gift, services
+from lms.quizzes import gift, regrading, services
 from lms.quizzes.definitions import REVIEW_OPTIONS, Quiz, read_quiz, read_settings
 from lms.quizzes.forms import KIND_LABELS, MAX_GIFT_BYTES, QuizForm
 from lms.quizzes.models import UploadedQuiz
@@ -132,7 +132,11 @@ def quiz_form_page(form: QuizForm, row: UploadedQuiz | None):
                 saved = services.save_upload(db.session, form.slug.data, source, current_user)
                 db.session.commit()
                 flash(_("Quiz “%(title)s” saved.", title=form.title.data), "success")
-                if row is not None and services.outdated_attempts(db.session, quiz):
+                if (
+                    row is not None
+                    and regrading.outdated_attempts(db.session, quiz)
+                    and regrading.can_regrade(db.session, current_user, quiz)
+                ):
                     flash(
                         _("Attempts graded with the earlier version can now be regraded."), "info"
                     )

@@ -1,7 +1,9 @@
 """Uploaded quizzes, per-cohort quiz dates, attempts and their saved answers.
 
 Shipped quizzes live in ``quizzes/*.gift``; those uploaded in the browser are kept here as their
-GIFT source. Either way an attempt refers to its quiz by slug, and to its questions by key.
+GIFT source. Either way an attempt refers to its quiz by slug, and to its questions by key, and is
+taken and graded on the version of the quiz it started with (``quiz_versions``), so that a file
+edited or broken during an attempt changes nothing in it.
 """
 
 from datetime import datetime
@@ -26,6 +28,23 @@ class UploadedQuiz(db.Model):
     )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
+class QuizVersion(db.Model):
+    """A quiz's GIFT source as it was when an attempt started (or was regraded), stored once per
+    quiz and content hash. Attempts are taken and graded on it, whatever the file says now."""
+
+    __tablename__ = "quiz_versions"
+    __table_args__ = (sa.UniqueConstraint("quiz_slug", "version"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    quiz_slug: so.Mapped[str] = so.mapped_column(sa.String(80))
+    #: ``Quiz.version``: the first 16 hex digits of the source's SHA-256
+    version: so.Mapped[str] = so.mapped_column(sa.String(16))
+    #: "file" (shipped in ``quizzes/``) or "upload"
+    origin: so.Mapped[str] = so.mapped_column(sa.String(10))
+    source: so.Mapped[str] = so.mapped_column(sa.Text)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
 
 class QuizWindow(db.Model):
@@ -73,7 +92,12 @@ class QuizAttempt(db.Model):
         sa.ForeignKey("cohorts.id", ondelete="SET NULL"), index=True
     )
     number: so.Mapped[int] = so.mapped_column()
+    #: the hash of the quiz version the attempt is taken and graded on
     version: so.Mapped[str] = so.mapped_column(sa.String(16))
+    #: that version's stored source; NULL only for attempts started before versions were kept
+    quiz_version_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("quiz_versions.id"), index=True
+    )
     #: [{"key": question key, "order": [answer or option positions as shown]}, ...]
     layout: so.Mapped[list] = so.mapped_column(sa.JSON)
     started_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

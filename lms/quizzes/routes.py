@@ -26,7 +26,7 @@ from lms.cohorts.services import local_datetime
 from lms.courses.services import get_catalog
 from lms.extensions import db
 from lms.forms import ConfirmForm
-from lms.quizzes import grading, services
+from lms.quizzes import grading, regrading, services
 from lms.quizzes.authoring import quiz_form_page
 from lms.quizzes.forms import GradeForm, QuizForm, WindowForm
 from lms.quizzes.gradebook import gradebook_page
@@ -43,6 +43,11 @@ def now() -> datetime:
 
 def get_quiz(slug: str):
     return services.get_quiz(db.session, slug) or abort(404)
+
+
+def quiz_of(attempt: QuizAttempt):
+    """The version of the quiz the attempt is taken and graded on."""
+    return services.attempt_quiz(db.session, attempt) or abort(404)
 
 
 def own_attempt(attempt_id: int) -> QuizAttempt:
@@ -87,7 +92,14 @@ def index():
 @login_required
 def show(slug: str):
     """A quiz's rules, the person's attempts and the button to start or go on."""
-    quiz = get_quiz(slug)
+    quiz = services.get_quiz(db.session, slug)
+    if quiz is None:  # the file broke or went: an attempt in progress goes on with its version
+        attempt = next(
+            (a for a in services.attempts_of(db.session, slug, current_user.id) if a.is_open), None
+        )
+        if attempt is None:
+            abort(404)
+        return redirect(url_for(".take", attempt_id=attempt.id))
     moment = now()
     services.finish_overdue(db.session, moment, slug=slug, user_id=current_user.id)
     db.session.commit()
@@ -97,6 +109,7 @@ def show(slug: str):
     open_attempt = next((a for a in attempts if a.is_open), None)
     reason = None if open_attempt else services.why_closed(quiz, window, len(attempts), moment)
     staff_view = current_user.has_role(Role.TRAINER, Role.COORDINATOR)
+    may_regrade = staff_view and regrading.can_regrade(db.session, current_user, quiz)
     return render_template(
         "quizzes/show.html",
         quiz=quiz,
@@ -105,7 +118,8 @@ def show(slug: str):
         window=window,
         reason=reason,
         staff_view=staff_view,
-        outdated=services.outdated_attempts(db.session, quiz) if staff_view else 0,
+        may_regrade=may_regrade,
+        outdated=regrading.outdated_attempts(db.session, quiz) if may_regrade else 0,
         lesson=_lesson_of(quiz),
         form=ConfirmForm(),
     )
@@ -146,14 +160,16 @@ def _closed_attempt(quiz, attempt: QuizAttempt) -> bool:
 def take(attempt_id: int):
     """The open attempt with every saved answer filled in."""
     attempt = own_attempt(attempt_id)
-    quiz = get_quiz(attempt.quiz_slug)
+    quiz = quiz_of(attempt)
     if _closed_attempt(quiz, attempt):
         return redirect(url_for(".result", attempt_id=attempt.id))
+    items = services.attempt_questions(quiz, attempt)
     return render_template(
         "quizzes/take.html",
         quiz=quiz,
         attempt=attempt,
-        items=services.attempt_questions(quiz, attempt),
+        items=items,
+        question_count=sum(1 for _, question in items if question.kind != "description"),
         options=grading.match_options,
         unanswered=_unanswered(quiz, attempt),
     )
@@ -188,9 +204,11 @@ def _key_at(attempt: QuizAttempt, position: str | None) -> str:
 def answer(attempt_id: int):
     """Save one answer as it is given (called by the page's script); answers in JSON."""
     attempt = own_attempt(attempt_id)
-    quiz = get_quiz(attempt.quiz_slug)
+    quiz = quiz_of(attempt)
+    # "refused": the server will never take this answer, so the page drops it and says so;
+    # any other failure (session, form token, outage) leaves it waiting in the browser.
     if _closed_attempt(quiz, attempt):
-        return jsonify(error=_("This attempt is closed."), closed=True), 409
+        return jsonify(error=_("This attempt is closed."), closed=True, refused=True), 409
     try:
         position = request.form.get("position")
         key = _key_at(attempt, position)
@@ -198,7 +216,7 @@ def answer(attempt_id: int):
         services.save_answer(db.session, quiz, attempt, key, values, pairs, now=now())
     except services.QuizError as error:
         db.session.rollback()
-        return jsonify(error=str(error)), 400
+        return jsonify(error=str(error), refused=True), 400
     db.session.commit()
     return jsonify(saved=True, unanswered=_unanswered(quiz, attempt))
 
@@ -208,15 +226,16 @@ def answer(attempt_id: int):
 def save(attempt_id: int):
     """Save every answer on the page (the button that works without script)."""
     attempt = own_attempt(attempt_id)
-    quiz = get_quiz(attempt.quiz_slug)
+    quiz = quiz_of(attempt)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if _closed_attempt(quiz, attempt):
         return redirect(url_for(".result", attempt_id=attempt.id))
-    errors = []
+    errors, number = [], 0
     for position, (item, question) in enumerate(services.attempt_questions(quiz, attempt)):
         if not question.graded:
             continue
+        number += 1  # as the page numbers them: descriptions carry no number
         values, pairs = _form_answer(position, question)
         try:
             with db.session.begin_nested():
@@ -224,7 +243,7 @@ def save(attempt_id: int):
                     db.session, quiz, attempt, item["key"], values, pairs, now=now()
                 )
         except services.QuizError as error:
-            errors.append(_("Question %(number)s: %(error)s", number=position + 1, error=error))
+            errors.append(_("Question %(number)s: %(error)s", number=number, error=error))
     db.session.commit()
     for error in errors:
         flash(error, "error")
@@ -240,7 +259,7 @@ def save(attempt_id: int):
 def confirm_submit(attempt_id: int):
     """Ask before submitting: nothing can be changed afterwards."""
     attempt = own_attempt(attempt_id)
-    quiz = get_quiz(attempt.quiz_slug)
+    quiz = quiz_of(attempt)
     form = ConfirmForm()
     if attempt.submitted_at is not None and request.method == "POST":
         flash(_("This attempt was already submitted."), "info")
@@ -272,7 +291,7 @@ def result(attempt_id: int):
     attempt = db.session.get(QuizAttempt, attempt_id)
     if attempt is None or not services.can_review(db.session, current_user, attempt):
         abort(404)
-    quiz = get_quiz(attempt.quiz_slug)
+    quiz = quiz_of(attempt)
     if attempt.user_id == current_user.id and _closed_attempt(quiz, attempt) is False:
         return redirect(url_for(".take", attempt_id=attempt.id))
     if attempt.is_open:
@@ -330,9 +349,11 @@ def edit(slug: str):
 def regrade(slug: str):
     """Grade every submitted attempt again with the quiz's current answer key."""
     quiz = get_quiz(slug)
+    if not regrading.can_regrade(db.session, current_user, quiz):
+        abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        attempts, changed = services.regrade(db.session, quiz, current_user)
+        attempts, changed = regrading.regrade(db.session, quiz, current_user)
         db.session.commit()
         flash(
             _(
@@ -346,7 +367,7 @@ def regrade(slug: str):
     return render_template(
         "quizzes/regrade.html",
         quiz=quiz,
-        outdated=services.outdated_attempts(db.session, quiz),
+        outdated=regrading.outdated_attempts(db.session, quiz),
         form=form,
     )
 
@@ -370,7 +391,7 @@ def grade(response_id: int):
         abort(404)
     if attempt.user_id == current_user.id:
         abort(404)  # nobody grades their own answers
-    quiz = get_quiz(attempt.quiz_slug)
+    quiz = quiz_of(attempt)
     question = quiz.question(response.question_key)
     if question is None or question.kind != "essay":
         abort(404)

@@ -1,5 +1,5 @@
 """Quiz rules: which quizzes exist, starting, saving and submitting attempts, dates per cohort,
-time limits, grading essays, regrading and the gradebook. Plain functions over a session."""
+time limits, versions, grading essays and results. Plain functions over a session."""
 
 import functools
 import random
@@ -22,7 +22,7 @@ from lms.programmes.definitions import Programme
 from lms.programmes.services import get_programme
 from lms.quizzes import grading
 from lms.quizzes.definitions import Quiz, QuizSet, load_quizzes, read_quiz
-from lms.quizzes.models import QuizAttempt, QuizResponse, QuizWindow, UploadedQuiz
+from lms.quizzes.models import QuizAttempt, QuizResponse, QuizVersion, QuizWindow, UploadedQuiz
 
 _random = random.SystemRandom()
 
@@ -53,8 +53,8 @@ def shipped_quizzes() -> QuizSet:
 
 
 @functools.lru_cache(maxsize=256)
-def _read_uploaded(slug: str, source: str) -> Quiz | None:
-    quiz, _ = read_quiz(slug, source, f"{slug}.gift", origin="upload")
+def _read_uploaded(slug: str, source: str, origin: str = "upload") -> Quiz | None:
+    quiz, _ = read_quiz(slug, source, f"{slug}.gift", origin=origin)
     return quiz
 
 
@@ -65,6 +65,42 @@ def get_quiz(session: Session, slug: str) -> Quiz | None:
         return quiz
     source = session.scalar(sa.select(UploadedQuiz.source).where(UploadedQuiz.slug == slug))
     return _read_uploaded(slug, source) if source is not None else None
+
+
+def stored_version(session: Session, quiz: Quiz) -> QuizVersion:
+    """The stored copy of this version of the quiz, stored on first use."""
+    query = sa.select(QuizVersion).where(
+        QuizVersion.quiz_slug == quiz.slug, QuizVersion.version == quiz.version
+    )
+    row = session.scalar(query)
+    if row is None:
+        row = QuizVersion(
+            quiz_slug=quiz.slug, version=quiz.version, origin=quiz.origin, source=quiz.source
+        )
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except sa.exc.IntegrityError:  # another attempt stored it at the same moment
+            row = session.scalar(query)
+    return row
+
+
+def attempt_quiz(session: Session, attempt: QuizAttempt) -> Quiz | None:
+    """The quiz as the attempt is taken and graded: the version it started with (or was last
+    regraded with), whether the file has since been edited, broken or removed."""
+    current = get_quiz(session, attempt.quiz_slug)
+    if current is not None and current.version == attempt.version:
+        return current
+    if attempt.quiz_version_id is None:  # started before versions were kept
+        return current
+    row = session.get(QuizVersion, attempt.quiz_version_id)
+    return _read_uploaded(row.quiz_slug, row.source, row.origin)
+
+
+def pin_version(session: Session, attempt: QuizAttempt, quiz: Quiz) -> None:
+    """Put the attempt on this version of the quiz (stored on first use)."""
+    attempt.version = quiz.version
+    attempt.quiz_version_id = stored_version(session, quiz).id
 
 
 def all_quizzes(session: Session) -> list[Quiz]:
@@ -251,6 +287,7 @@ def start_attempt(session: Session, quiz: Quiz, user: User, now: datetime) -> Qu
         cohort_id=cohort.id if cohort else None,
         number=len(previous) + 1,
         version=quiz.version,
+        quiz_version_id=stored_version(session, quiz).id,
         layout=_layout(quiz),
         started_at=now,
         deadline=min(deadlines) if deadlines else None,
@@ -344,7 +381,8 @@ def totals(quiz: Quiz, attempt: QuizAttempt) -> tuple[float, bool]:
     return min(max(total / len(graded), 0.0), 1.0), waiting
 
 
-def _grade_responses(quiz: Quiz, attempt: QuizAttempt) -> None:
+def grade_responses(quiz: Quiz, attempt: QuizAttempt) -> None:
+    """Mark every saved answer with this version of the quiz; a trainer's essay grade stands."""
     for response in attempt.responses:
         question = quiz.question(response.question_key)
         if question is None or response.graded_at is not None:
@@ -362,8 +400,8 @@ def submit(
     overdue = is_overdue(attempt, now)
     attempt.submitted_at = attempt.deadline if overdue else now
     attempt.auto_submitted = auto or overdue
-    attempt.version = quiz.version
-    _grade_responses(quiz, attempt)
+    pin_version(session, attempt, quiz)
+    grade_responses(quiz, attempt)
     attempt.score, attempt.awaiting_grading = totals(quiz, attempt)
     return attempt
 
@@ -388,14 +426,14 @@ def finish_overdue(
         query = query.where(QuizAttempt.user_id.in_(user_ids))
     finished = 0
     for attempt in session.scalars(query).all():
-        quiz = get_quiz(session, attempt.quiz_slug)
+        quiz = attempt_quiz(session, attempt)
         if quiz is not None:
             submit(session, quiz, attempt, now=now, auto=True)
             finished += 1
     return finished
 
 
-# --- trainers: access, essays, regrading -----------------------------------------------------
+# --- trainers: access and essays (regrading is in regrading.py) ---------------------------
 
 
 def trainer_cohort_ids(session: Session, user: User) -> set[int]:
@@ -443,12 +481,13 @@ def grading_queue(session: Session, user: User) -> list[Waiting]:
                 sa.select(cohort_trainers.c.cohort_id).where(cohort_trainers.c.user_id == user.id)
             )
         )
-    quizzes: dict[str, Quiz | None] = {}
+    quizzes: dict[tuple[str, str], Quiz | None] = {}
     rows = []
     for response, attempt, trainee in session.execute(query):
-        if attempt.quiz_slug not in quizzes:
-            quizzes[attempt.quiz_slug] = get_quiz(session, attempt.quiz_slug)
-        rows.append(Waiting(response, attempt, trainee, quizzes[attempt.quiz_slug]))
+        version = (attempt.quiz_slug, attempt.version)
+        if version not in quizzes:
+            quizzes[version] = attempt_quiz(session, attempt)
+        rows.append(Waiting(response, attempt, trainee, quizzes[version]))
     return rows
 
 
@@ -485,45 +524,6 @@ def grade_essay(
         after={"fraction": fraction, "comment": response.comment, "score": attempt.score},
     )
     return attempt
-
-
-def outdated_attempts(session: Session, quiz: Quiz) -> int:
-    """Submitted attempts graded under another version of the quiz."""
-    return session.scalar(
-        sa.select(sa.func.count(QuizAttempt.id)).where(
-            QuizAttempt.quiz_slug == quiz.slug,
-            QuizAttempt.submitted_at.is_not(None),
-            QuizAttempt.version != quiz.version,
-        )
-    )
-
-
-def regrade(session: Session, quiz: Quiz, actor: User) -> tuple[int, int]:
-    """Grade every submitted attempt again with the current answer key (trainers' essay grades
-    stand); each changed score goes to the audit trail. Returns (attempts, scores changed)."""
-    attempts = session.scalars(
-        sa.select(QuizAttempt)
-        .where(QuizAttempt.quiz_slug == quiz.slug, QuizAttempt.submitted_at.is_not(None))
-        .with_for_update()
-    ).all()
-    changed = 0
-    for attempt in attempts:
-        before = {"score": attempt.score, "version": attempt.version}
-        _grade_responses(quiz, attempt)
-        attempt.score, attempt.awaiting_grading = totals(quiz, attempt)
-        attempt.version = quiz.version
-        if attempt.score != before["score"]:
-            changed += 1
-        audit.record(
-            session,
-            actor_id=actor.id,
-            action="quiz.regraded",
-            subject_type="quiz_attempt",
-            subject_id=attempt.id,
-            before=before,
-            after={"score": attempt.score, "version": attempt.version},
-        )
-    return len(attempts), changed
 
 
 # --- results ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from lms.demo import load_demo
@@ -23,6 +24,12 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+# Tests wait for states, never for times; on a loaded machine a state can take long to come, so
+# every wait is generous: a failing test waits longer, a passing one no longer than it needs.
+EXPECT_TIMEOUT_MS = 30_000  # expect(...) assertions (Playwright's default: 5 s)
+ACTION_TIMEOUT_MS = 60_000  # clicks, fills, navigations, wait_for_* (Playwright's default: 30 s)
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -45,6 +52,34 @@ def browser_type_launch_args(browser_type_launch_args, browser_name):
     if browser_name == "chromium":
         return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
     return browser_type_launch_args
+
+
+class PatientBrowser:
+    """The session's browser, whose new contexts and pages wait ``ACTION_TIMEOUT_MS``."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        context.set_default_navigation_timeout(ACTION_TIMEOUT_MS)
+        return context
+
+    def new_page(self, **options):
+        page = self._browser.new_page(**options)
+        page.set_default_timeout(ACTION_TIMEOUT_MS)
+        page.set_default_navigation_timeout(ACTION_TIMEOUT_MS)
+        return page
+
+
+@pytest.fixture(scope="session")
+def browser(browser):
+    """pytest-playwright's browser, patient with a slow machine (also for its ``page`` fixture)."""
+    return PatientBrowser(browser)
 
 
 @pytest.fixture(scope="session")
