@@ -41,6 +41,9 @@ def make_user(
 
 def login(client, user: User) -> None:
     """Log ``user`` in on ``client`` without going through the form (and its rate limit)."""
+    session = sa.orm.object_session(user)
+    accounts.start_login(session, user)
+    session.commit()
     with client.session_transaction() as flask_session:
         flask_session["_user_id"] = user.get_id()
         flask_session["_fresh"] = True
