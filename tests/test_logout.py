@@ -71,3 +71,12 @@ def test_a_password_change_keeps_this_session_and_ends_the_others(app, client, s
     client.post("/account/password", data={"current": PASSWORD, "password": new, "confirm": new})
     assert client.get("/").status_code == 200
     assert phone.get("/").status_code == 302
+
+
+def test_a_remembered_login_stays_remembered_after_a_password_change(app, client, session):
+    make_user(session, email="keep@example.org")
+    _log_in(client, "keep@example.org", remember="y")
+    new = "a brand new secret"
+    client.post("/account/password", data={"current": PASSWORD, "password": new, "confirm": new})
+    remember = client.get_cookie("remember_token").value
+    assert _replay(app, remember_token=remember).get("/").status_code == 200

@@ -7,6 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from lms.access import login_required, public
 from lms.auth import links, services
 from lms.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
+from lms.auth.models import LoginSession
 from lms.extensions import db, limiter
 from lms.forms import ConfirmForm
 from lms.mail import mail_configured
@@ -104,7 +105,9 @@ def change_password():
             form.current.errors.append(str(error))
         else:
             db.session.commit()
-            login_user(current_user._get_current_object())  # this login, with the new version
+            # This login goes on with the new version, remembered if it was.
+            login = db.session.get(LoginSession, current_user.login_session_id)
+            login_user(current_user._get_current_object(), remember=bool(login and login.remember))
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form)
