@@ -80,3 +80,22 @@ def test_a_remembered_login_stays_remembered_after_a_password_change(app, client
     client.post("/account/password", data={"current": PASSWORD, "password": new, "confirm": new})
     remember = client.get_cookie("remember_token").value
     assert _replay(app, remember_token=remember).get("/").status_code == 200
+
+
+def test_logins_that_can_no_longer_be_used_are_deleted(session):
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from lms.auth import logins
+    from lms.auth.models import LoginSession
+    from lms.db import utcnow
+
+    person = make_user(session)
+    old = logins.start_login(session, person)
+    old.created_at = utcnow() - timedelta(days=400)
+    recent = logins.start_login(session, person)
+    session.flush()
+    logins.start_login(session, person)
+    ids = set(session.scalars(sa.select(LoginSession.id).where(LoginSession.user_id == person.id)))
+    assert old.id not in ids and recent.id in ids and len(ids) == 2

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from lms.access import login_required, public
-from lms.auth import links, services
+from lms.auth import links, logins, services
 from lms.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 from lms.auth.models import LoginSession
 from lms.extensions import db, limiter
@@ -22,7 +22,7 @@ def _login_limit() -> str:
 
 def _log_in(user, remember: bool = False) -> None:
     """Start a login kept on the server, then give this browser its cookie."""
-    services.start_login(db.session, user, remember)
+    logins.start_login(db.session, user, remember)
     db.session.commit()
     login_user(user, remember=remember)
 
@@ -55,7 +55,7 @@ def logout():
 
     The login is revoked on the server, so a copy of this browser's cookies stops working too.
     """
-    services.end_login(db.session, current_user.login_session_id)
+    logins.end_login(db.session, current_user.login_session_id)
     db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
@@ -68,7 +68,7 @@ def account():
     """The person's account: details, where they are logged in, password, log out everywhere."""
     return render_template(
         "auth/account.html",
-        logins=services.open_logins(db.session, current_user),
+        logins=logins.open_logins(db.session, current_user),
         form=ConfirmForm(),
     )
 
@@ -78,7 +78,7 @@ def account():
 def logout_everywhere():
     """End every login of the person, on every device, this one included."""
     if ConfirmForm().validate_on_submit():
-        services.end_all_logins(db.session, current_user)
+        logins.end_all_logins(db.session, current_user)
         db.session.commit()
         logout_user()
         flash(_("You have logged out on every device."), "info")
@@ -132,7 +132,7 @@ def set_password(token: str):
             db.session.rollback()
             return render_template("auth/link_invalid.html", message=str(error)), 404
         if current_user.is_authenticated:  # somebody else was logged in on this browser
-            services.end_login(db.session, current_user.login_session_id)
+            logins.end_login(db.session, current_user.login_session_id)
             logout_user()
         _log_in(user)
         flash(_("Your password has been set. Welcome to Tugi."), "success")

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.auth import emails
-from lms.auth.models import LoginSession, PasswordLink, Role, User, UserRole
+from lms.auth.logins import end_all_logins
+from lms.auth.models import PasswordLink, Role, User, UserRole
 from lms.config import LANGUAGES
 from lms.db import utcnow
 
@@ -242,50 +243,3 @@ def redeem_password_link(session: Session, token: str, password: str, method: st
     end_all_logins(session, link.user)
     session.flush()
     return link.user
-
-
-# --- Logins: one row per login on a device --------------------------------------------------
-
-
-def start_login(session: Session, user: User, remember: bool = False) -> LoginSession:
-    """Record a new login of ``user``; its id goes into their session cookie."""
-    login = LoginSession(id=secrets.token_urlsafe(32), user_id=user.id, remember=remember)
-    session.add(login)
-    user.last_login_at = utcnow()
-    session.flush()
-    user.login_session_id = login.id
-    return login
-
-
-def end_login(session: Session, login_session_id: str | None) -> None:
-    """Revoke one login: its session and "remember me" cookies stop working, copies too."""
-    if login_session_id:
-        session.execute(
-            sa.update(LoginSession)
-            .where(LoginSession.id == login_session_id, LoginSession.revoked_at.is_(None))
-            .values(revoked_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-
-
-def end_all_logins(session: Session, user: User, keep: str | None = None) -> None:
-    """Revoke every login of ``user`` but ``keep`` (log out everywhere, or a new password)."""
-    statement = sa.update(LoginSession).where(
-        LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None)
-    )
-    if keep:
-        statement = statement.where(LoginSession.id != keep)
-    session.execute(
-        statement.values(revoked_at=utcnow()).execution_options(synchronize_session=False)
-    )
-
-
-def open_logins(session: Session, user: User) -> list[LoginSession]:
-    """The person's logins that still work, newest first."""
-    return list(
-        session.scalars(
-            sa.select(LoginSession)
-            .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
-            .order_by(LoginSession.created_at.desc())
-        )
-    )

@@ -79,7 +79,7 @@ def _read_row(line: int, row: dict[str, str]) -> PersonRow:
     if len(person.display_name) > 120 or len(municipality) > 120:
         person.problems.append(str(_l("Names and municipalities can have at most 120 characters.")))
     person.municipality = municipality or None
-    roles = [part.strip().lower() for part in (row.get("roles") or "").split(";")]
+    roles = [part.strip().lower() for part in (row.get("roles") or "").replace(",", ";").split(";")]
     person.roles = [role for role in roles if role]
     for role in person.roles:
         if role not in ROLE_VALUES:
