@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lms.auth import services as accounts
+from lms.auth.logins import start_login
 from lms.auth.models import Role, User
 from lms.cohorts.models import Cohort, Enrolment, TrainingSession
 
@@ -41,6 +42,9 @@ def make_user(
 
 def login(client, user: User) -> None:
     """Log ``user`` in on ``client`` without going through the form (and its rate limit)."""
+    session = sa.orm.object_session(user)
+    start_login(session, user)
+    session.commit()
     with client.session_transaction() as flask_session:
         flask_session["_user_id"] = user.get_id()
         flask_session["_fresh"] = True

@@ -152,7 +152,7 @@ def test_coordinator_makes_a_link_and_it_is_emailed_when_mail_is_set(
     sent = []
     monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
     monkeypatch.setattr(
-        "lms.users.routes.send_mail", lambda to, subject, body: sent.append((to, body)) or True
+        "lms.auth.links.send_mail", lambda to, subject, body: sent.append((to, body)) or True
     )
     login(client, make_user(session, Role.COORDINATOR))
     person = make_user(session, email="mail@example.org")
@@ -187,7 +187,7 @@ def test_mail_is_sent_after_the_link_is_committed(app, client, session, monkeypa
     monkeypatch.setattr(db.session, "commit", lambda: events.append("commit") or real_commit())
     monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
     monkeypatch.setattr(
-        "lms.users.routes.send_mail", lambda to, subject, body: events.append("mail") or True
+        "lms.auth.links.send_mail", lambda to, subject, body: events.append("mail") or True
     )
     login(client, make_user(session, Role.COORDINATOR))
     person = make_user(session)

@@ -45,3 +45,10 @@ class ChangePasswordForm(NewPasswordForm):
     """The current password, then a new one typed twice."""
 
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
+
+
+class ForgotPasswordForm(FlaskForm):
+    """The address to send a new password link to."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    submit = SubmitField(_l("Send me a link"))

@@ -8,6 +8,7 @@ import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 
+from lms.auth.emails import look_alike_key
 from lms.db import UTCDateTime, utcnow
 from lms.extensions import db
 
@@ -39,8 +40,11 @@ class User(UserMixin, db.Model):
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    #: Lower-cased login name; unique.
+    #: Login name, NFKC-normalised and in lower case; unique.
     email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
+    #: What the email looks like (``lms.auth.emails.look_alike_key``); unique, so no account
+    #: can pass for another by a Cyrillic letter in place of a Latin one. Set with the email.
+    email_key: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
     #: The name shown on pages and, later, printed on certificates.
     display_name: so.Mapped[str] = so.mapped_column(sa.String(120))
     #: A slow salted hash; None until the person sets a password through a one-time link.
@@ -64,6 +68,11 @@ class User(UserMixin, db.Model):
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
 
+    @so.validates("email")
+    def _keep_email_key(self, key: str, email: str) -> str:
+        self.email_key = look_alike_key(email)
+        return email
+
     @property
     def roles(self) -> frozenset[Role]:
         """The roles this person holds."""
@@ -77,9 +86,15 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # flask-login refuses inactive users
         return self.active
 
+    #: The server-side login this object was loaded for (set by the loader, not stored).
+    login_session_id = None  # a plain attribute, not a column
+
     def get_id(self) -> str:
-        """The session identity: id and session version, so a password change ends old sessions."""
-        return f"{self.id}:{self.session_version}"
+        """The session identity: id, session version and the server-side login.
+
+        A password change ends every session (the version), logout ends one (the login).
+        """
+        return f"{self.id}:{self.session_version}:{self.login_session_id or ''}"
 
 
 class UserRole(db.Model):
@@ -119,3 +134,21 @@ class PasswordLink(db.Model):
     used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     user: so.Mapped[User] = so.relationship(foreign_keys=[user_id])
+
+
+class LoginSession(db.Model):
+    """One login on one device: its session and "remember me" cookies name it, and they work
+    only while it is not revoked, so logging out ends a copied cookie too."""
+
+    __tablename__ = "login_sessions"
+
+    #: Random and unguessable; carried in the signed session and "remember me" cookies.
+    id: so.Mapped[str] = so.mapped_column(sa.String(43), primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    #: Whether the person ticked "remember me" on this device.
+    remember: so.Mapped[bool] = so.mapped_column(default=False)
+    #: Set by logout (this login) or "log out everywhere" (all of the person's).
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

@@ -1,14 +1,16 @@
-"""Log in, log out, change a password, set one through a one-time link."""
+"""Log in and out (here or everywhere), the account page, passwords and one-time links."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from lms.access import login_required, public
-from lms.auth import services
-from lms.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm
-from lms.db import utcnow
+from lms.auth import links, logins, services
+from lms.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
+from lms.auth.models import LoginSession
 from lms.extensions import db, limiter
+from lms.forms import ConfirmForm
+from lms.mail import mail_configured
 from lms.urls import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -16,6 +18,13 @@ bp = Blueprint("auth", __name__)
 
 def _login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
+
+
+def _log_in(user, remember: bool = False) -> None:
+    """Start a login kept on the server, then give this browser its cookie."""
+    logins.start_login(db.session, user, remember)
+    db.session.commit()
+    login_user(user, remember=remember)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -34,9 +43,7 @@ def login():
         elif not user.active:
             flash(_("This account has been deactivated. Ask your coordinator."), "error")
         else:
-            user.last_login_at = utcnow()
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
+            _log_in(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -44,10 +51,39 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Log out (a POST, so that no link or image can log anybody out)."""
+    """Log out (a POST, so that no link or image can log anybody out).
+
+    The login is revoked on the server, so a copy of this browser's cookies stops working too.
+    """
+    logins.end_login(db.session, current_user.login_session_id)
+    db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account")
+@login_required
+def account():
+    """The person's account: details, where they are logged in, password, log out everywhere."""
+    return render_template(
+        "auth/account.html",
+        logins=logins.open_logins(db.session, current_user),
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/account/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    """End every login of the person, on every device, this one included."""
+    if ConfirmForm().validate_on_submit():
+        logins.end_all_logins(db.session, current_user)
+        db.session.commit()
+        logout_user()
+        flash(_("You have logged out on every device."), "info")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -58,18 +94,22 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(
+                db.session,
                 current_user,
                 form.current.data,
                 form.password.data,
                 current_app.config["PASSWORD_HASH_METHOD"],
+                keep_login=current_user.login_session_id,
             )
         except services.AccountError as error:
             form.current.errors.append(str(error))
         else:
             db.session.commit()
-            login_user(current_user._get_current_object())  # keep this session alive
+            # This login goes on with the new version, remembered if it was.
+            login = db.session.get(LoginSession, current_user.login_session_id)
+            login_user(current_user._get_current_object(), remember=bool(login and login.remember))
             flash(_("Your password has been changed."), "success")
-            return redirect(url_for("main.home"))
+            return redirect(url_for("auth.account"))
     return render_template("auth/change_password.html", form=form)
 
 
@@ -77,7 +117,7 @@ def change_password():
 @public
 @limiter.limit(_login_limit, methods=["POST"])
 def set_password(token: str):
-    """Set a password through a one-time link made by a coordinator."""
+    """Set a password through a one-time link; the person is then logged in."""
     try:
         link = services.find_password_link(db.session, token)
     except services.AccountError as error:
@@ -85,14 +125,45 @@ def set_password(token: str):
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            services.redeem_password_link(
+            user = services.redeem_password_link(
                 db.session, token, form.password.data, current_app.config["PASSWORD_HASH_METHOD"]
             )
         except services.AccountError as error:  # used by a simultaneous request
             db.session.rollback()
             return render_template("auth/link_invalid.html", message=str(error)), 404
-        db.session.commit()
-        logout_user()
-        flash(_("Your password has been set. You can log in now."), "success")
-        return redirect(url_for("auth.login"))
+        if current_user.is_authenticated:  # somebody else was logged in on this browser
+            logins.end_login(db.session, current_user.login_session_id)
+            logout_user()
+        _log_in(user)
+        flash(_("Your password has been set. Welcome to Tugi."), "success")
+        return redirect(url_for("main.home"))
     return render_template("auth/set_password.html", form=form, person=link.user)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    """Email a new password link when mail is configured; otherwise say whom to ask.
+
+    The answer is the same whether or not the address has an account.
+    """
+    form = ForgotPasswordForm()
+    if mail_configured() and form.validate_on_submit():
+        user = services.find_user_by_email(db.session, form.email.data)
+        link = None
+        if user is not None and user.active:
+            link = links.make_link(user, None, retire_others=False)
+            db.session.commit()
+        if link is not None:
+            links.email_link(link)
+        flash(
+            _(
+                "If an account has this address, a link to set a new password has been sent to "
+                "it. It works once, for %(hours)d hours.",
+                hours=current_app.config["PASSWORD_RESET_HOURS"],
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form, mail=mail_configured())

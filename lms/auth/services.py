@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms.auth import emails
+from lms.auth.logins import end_all_logins
 from lms.auth.models import PasswordLink, Role, User, UserRole
 from lms.config import LANGUAGES
 from lms.db import utcnow
@@ -33,17 +34,49 @@ class AccountError(ValueError):
 
 
 def normalise_email(email: str) -> str:
-    """Validate an email address (syntax only, no DNS) and return it in lower case."""
+    """Validate an email address (syntax only, no DNS) and return it NFKC-normalised, in lower
+    case."""
     try:
-        result = validate_email(email.strip(), check_deliverability=False)
-    except EmailNotValidError:
+        return emails.normalise(email)
+    except emails.InvalidEmail:
         raise AccountError(_l("This is not a valid email address.")) from None
-    return result.normalized.lower()
 
 
 def find_user_by_email(session: Session, email: str) -> User | None:
-    """Return the user with this email, whatever its case, or None."""
-    return session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    """Return the user with this email, whatever its case or width, or None."""
+    return session.scalar(sa.select(User).where(User.email == emails.fold(email)))
+
+
+def find_look_alike(session: Session, email: str) -> User | None:
+    """The person whose address looks like ``email`` but is not it, or None."""
+    return session.scalar(
+        sa.select(User).where(
+            User.email_key == emails.look_alike_key(email), User.email != emails.fold(email)
+        )
+    )
+
+
+def look_alike_error(user: User) -> AccountError:
+    """The refusal of an address that passes for ``user``'s."""
+    return AccountError(
+        _l(
+            "This address looks like the address of %(name)s (%(email)s) but has different "
+            "letters in it. Type it again with plain letters.",
+            name=user.display_name,
+            email=user.email,
+        )
+    )
+
+
+def check_email_free(session: Session, email: str, user: User | None = None) -> None:
+    """Refuse an address that somebody else (not ``user``) has, or one that looks like theirs."""
+    own_id = user.id if user is not None else None
+    other = find_user_by_email(session, email)
+    if other is not None and other.id != own_id:
+        raise AccountError(_l("Somebody already has an account with this email address."))
+    twin = find_look_alike(session, email)
+    if twin is not None and twin.id != own_id:
+        raise look_alike_error(twin)
 
 
 def check_password_rules(password: str) -> None:
@@ -85,8 +118,7 @@ def create_user(
 ) -> User:
     """Create a person; without a password they set one through a one-time link."""
     email = normalise_email(email)
-    if find_user_by_email(session, email) is not None:
-        raise AccountError(_l("Somebody already has an account with this email address."))
+    check_email_free(session, email)
     check_person_fields(display_name, municipality)
     if language not in LANGUAGES:
         raise AccountError(_l("Unknown language: %(code)s.", code=language))
@@ -126,30 +158,46 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
-def change_password(user: User, current: str, new: str, method: str) -> None:
-    """Change a password after checking the current one."""
+def change_password(
+    session: Session, user: User, current: str, new: str, method: str, keep_login: str | None
+) -> None:
+    """Change a password after checking the current one; every login but ``keep_login`` ends."""
     if user.password_hash is None or not check_password_hash(user.password_hash, current):
         raise AccountError(_l("The current password is not right."))
     set_password(user, new, method)
+    end_all_logins(session, user, keep=keep_login)
 
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_password_link(
-    session: Session, user: User, created_by: User | None, valid_hours: int
-) -> str:
-    """Create a one-time password link for ``user`` and return its secret token.
-
-    Earlier unused links of the same person stop working: only the newest one counts.
-    """
-    now = utcnow()
+def _retire_links(session: Session, user: User, now: datetime) -> None:
     session.execute(
         sa.update(PasswordLink)
         .where(PasswordLink.user_id == user.id, PasswordLink.used_at.is_(None))
         .values(used_at=now)
+        .execution_options(synchronize_session=False)
     )
+
+
+def create_password_link(
+    session: Session,
+    user: User,
+    created_by: User | None,
+    valid_hours: int,
+    *,
+    retire_others: bool = True,
+) -> str:
+    """Create a one-time password link for ``user`` and return its secret token.
+
+    A coordinator's new link retires the person's earlier unused ones: only the newest counts.
+    A link asked for by email (``retire_others=False``) leaves them working, so that anybody
+    typing the person's address cannot kill the link their coordinator handed over.
+    """
+    now = utcnow()
+    if retire_others:
+        _retire_links(session, user, now)
     token = secrets.token_urlsafe(32)
     session.add(
         PasswordLink(
@@ -191,5 +239,7 @@ def redeem_password_link(session: Session, token: str, password: str, method: st
             _l("This link is not valid any more. Ask your coordinator for a new one.")
         )
     set_password(link.user, password, method)
+    _retire_links(session, link.user, utcnow())  # the person's other links are done with
+    end_all_logins(session, link.user)
     session.flush()
     return link.user

@@ -22,7 +22,6 @@ from flask_login import current_user
 
 from lms.access import login_required, public, roles_required
 from lms.attendance.ledger import build_matrix
-from lms.auth import services as accounts
 from lms.auth.models import Role, User
 from lms.cohorts import calendar, services
 from lms.cohorts.forms import CancelForm, CohortForm, EnrolForm, SessionForm, StatusForm
@@ -40,16 +39,9 @@ from lms.forms import ConfirmForm
 from lms.practice import queries as practice_queries
 from lms.programmes.services import get_programme, get_programmes
 from lms.quizzes import services as quizzes
-from lms.users.forms import ImportForm
-from lms.users.routes import email_password_link, make_password_link
 
 bp = Blueprint("cohorts", __name__)
 coordinators_only = roles_required(Role.COORDINATOR)
-SAMPLE_CSV = (
-    "email,display_name,language,municipality\n"
-    "maria.tamm@example.org,Maria Tamm,et,Võru\n"
-    "olena.k@example.org,Olena Kovalenko,uk,Põlva\n"
-)
 
 
 def get_cohort(cohort_id: int) -> Cohort:
@@ -196,28 +188,6 @@ def show(cohort_id: int):
     )
 
 
-@bp.route("/<int:cohort_id>/enrol", methods=["POST"])
-@coordinators_only
-def enrol(cohort_id: int):
-    cohort = get_cohort(cohort_id)
-    form = EnrolForm()
-    if form.validate_on_submit():
-        user = accounts.find_user_by_email(db.session, accounts.normalise_email(form.email.data))
-        try:
-            if user is None:
-                raise services.CohortError(_("Nobody has an account with this email address."))
-            services.enrol(db.session, cohort, programme_of(cohort), user, current_user)
-        except services.CohortError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("%(name)s has been enrolled.", name=user.display_name), "success")
-    else:
-        flash(_("Enter the trainee's email address."), "error")
-    return redirect(url_for("cohorts.show", cohort_id=cohort.id, _anchor="trainees"))
-
-
 @bp.route("/<int:cohort_id>/trainees/<int:user_id>/status", methods=["POST"])
 @coordinators_only
 def set_status(cohort_id: int, user_id: int):
@@ -229,50 +199,6 @@ def set_status(cohort_id: int, user_id: int):
         db.session.commit()
         flash(_("The status of %(name)s is saved.", name=enrolment.user.display_name), "success")
     return redirect(url_for("cohorts.show", cohort_id=cohort_id, _anchor="trainees"))
-
-
-@bp.route("/<int:cohort_id>/import", methods=["GET", "POST"])
-@coordinators_only
-def import_csv(cohort_id: int):
-    """Enrol trainees from CSV: all rows or none, with every bad row listed by line."""
-    cohort = get_cohort(cohort_id)
-    programme = programme_of(cohort)
-    form = ImportForm()
-    result = None
-    if form.validate_on_submit():
-        try:
-            text = form.file.data.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            form.file.errors.append(_("The file must be saved as UTF-8 text."))
-        else:
-            result = services.import_enrolments(
-                db.session,
-                cohort,
-                programme,
-                text,
-                password_method=current_app.config["PASSWORD_HASH_METHOD"],
-                actor=current_user,
-            )
-            if not result.problems:
-                new_people = [user for user in result.created if user.password_hash is None]
-                urls = [(user, make_password_link(user)) for user in new_people]
-                db.session.commit()
-                links = [(user, url, email_password_link(user, url)) for user, url in urls]
-                return render_template(
-                    "cohorts/imported.html", cohort=cohort, enrolled=result.created, links=links
-                )
-            db.session.rollback()
-    return render_template("cohorts/import.html", form=form, result=result, cohort=cohort)
-
-
-@bp.route("/import/sample.csv")
-@coordinators_only
-def sample_csv():
-    return Response(
-        SAMPLE_CSV,
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=tugi-enrolment-sample.csv"},
-    )
 
 
 # --- The schedule -----------------------------------------------------------------------------
@@ -474,3 +400,7 @@ def reset_cohort_feed(cohort_id: int):
         db.session.commit()
         flash(_("A new calendar address was made; the old one no longer works."), "success")
     return redirect(url_for("cohorts.show", cohort_id=cohort.id, _anchor="calendar"))
+
+
+# Enrolling many people (CSV, picking from a list) has its own module on this blueprint.
+from lms.cohorts import enrolment_routes  # noqa: E402, F401

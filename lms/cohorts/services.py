@@ -1,4 +1,5 @@
-"""Cohort rules: who may see and run a cohort, enrolment, CSV import, and the schedule."""
+"""Cohort rules: who may see and run a cohort, enrolment, and the schedule (enrolling many at
+once, from CSV or a list of people, is in ``lms.cohorts.enrolment``)."""
 
 import uuid
 from dataclasses import dataclass, field
@@ -10,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from lms import audit
-from lms.auth import services as accounts
 from lms.auth.models import Role, User, UserRole
 from lms.certificates.queries import current_certificate
 from lms.cohorts.models import (
@@ -21,14 +21,11 @@ from lms.cohorts.models import (
     TrainingSession,
     cohort_trainers,
 )
-from lms.config import LANGUAGES
 from lms.i18n import local_today
 from lms.programmes.definitions import Programme
-from lms.users.services import ImportResult, import_people
 
 MAX_SESSION_HOURS = 12
 MAX_REPEATS = 52
-IMPORT_COLUMNS = ("email", "display_name", "language", "municipality")
 
 
 class CohortError(ValueError):
@@ -217,48 +214,6 @@ def set_status(session: Session, enrolment: Enrolment, status: str, actor: User)
         after={"user_id": enrolment.user_id, "status": status},
     )
     enrolment.status = status
-
-
-def import_enrolments(
-    session: Session,
-    cohort: Cohort,
-    programme: Programme,
-    text: str,
-    *,
-    password_method: str,
-    actor: User,
-) -> ImportResult:
-    """Enrol people from CSV text, creating the accounts of new trainees; all rows or none.
-
-    Columns: email (required); display_name (required for a new person), language, municipality.
-    """
-
-    def add_person(row: dict[str, str], email: str) -> User:
-        user = accounts.find_user_by_email(session, email)
-        if user is None:
-            language = (row.get("language") or "en").strip().lower()
-            if language not in LANGUAGES:
-                raise CohortError(_l("Unknown language: %(code)s.", code=language))
-            user = accounts.create_user(
-                session,
-                email=email,
-                display_name=row.get("display_name") or "",
-                roles=[Role.TRAINEE.value],
-                language=language,
-                municipality=row.get("municipality"),
-                password_method=password_method,
-            )
-        enrol(session, cohort, programme, user, actor)
-        return user
-
-    return import_people(
-        session,
-        text,
-        required=IMPORT_COLUMNS[:1],
-        optional=IMPORT_COLUMNS[1:],
-        add_person=add_person,
-        refusals=(CohortError, accounts.AccountError),
-    )
 
 
 # --- The schedule -----------------------------------------------------------------------------

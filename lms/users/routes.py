@@ -16,12 +16,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.access import roles_required
+from lms.auth import links
 from lms.auth import services as accounts
 from lms.auth.models import Role, User, UserRole
 from lms.db import LIKE_ESCAPE, contains_pattern
 from lms.extensions import db
 from lms.forms import ConfirmForm
-from lms.mail import mail_configured, send_mail
 from lms.users import services
 from lms.users.forms import ImportForm, UserForm
 
@@ -62,35 +62,19 @@ def index():
     return render_template("users/index.html", page=page, q=query, role=role)
 
 
-def _link_url(token: str) -> str:
-    base = current_app.config["BASE_URL"].rstrip("/")
-    path = url_for("auth.set_password", token=token, _external=not base)
-    return base + path if base else path
+def hand_out(users: list[User]) -> list[links.HandedLink]:
+    """Commit new one-time links for ``users``, then email them where mail is configured."""
+    handed = [links.make_link(user, current_user) for user in users]
+    db.session.commit()
+    for link in handed:
+        links.email_link(link)
+    return handed
 
 
-def make_password_link(user: User) -> str:
-    """Create a one-time password link for ``user`` (not yet committed); return its address."""
-    token = accounts.create_password_link(
-        db.session, user, current_user, current_app.config["PASSWORD_RESET_HOURS"]
-    )
-    return _link_url(token)
-
-
-def email_password_link(user: User, url: str) -> bool:
-    """Email a committed link when mail is configured; return whether it was sent.
-
-    Called after the commit: a slow mail server never holds a transaction open, and nobody
-    gets a link that a failed commit made worthless.
-    """
-    return mail_configured() and send_mail(
-        user.email,
-        _("Your Tugi password link"),
-        _(
-            "Open this link to set your Tugi password. It works once, for %(hours)d hours:\n\n"
-            "%(url)s",
-            hours=current_app.config["PASSWORD_RESET_HOURS"],
-            url=url,
-        ),
+def links_page(template: str, handed: list[links.HandedLink], **context):
+    """A page of password links: shown once, with copy, download (CSV) and print."""
+    return render_template(
+        template, links=handed, csv_address=links.sheet_csv_address(handed), **context
     )
 
 
@@ -98,7 +82,7 @@ def email_password_link(user: User, url: str) -> bool:
 @coordinators_only
 def create():
     """Create a person; they set their password through a one-time link shown afterwards."""
-    form = UserForm(roles=[Role.TRAINEE.value])
+    form = UserForm()  # no role ticked: the coordinator decides, the form insists on one
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
@@ -112,11 +96,8 @@ def create():
         except accounts.AccountError as error:
             form.email.errors.append(str(error))
         else:
-            url = make_password_link(user)
-            db.session.commit()
-            emailed = email_password_link(user, url)
             flash(_("%(name)s has been added.", name=user.display_name), "success")
-            return render_template("users/link.html", person=user, url=url, emailed=emailed)
+            return links_page("users/link.html", hand_out([user]), person=user)
     return render_template("users/form.html", form=form, person=None)
 
 
@@ -188,10 +169,7 @@ def password_link(user_id: int):
     user = _get_user(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    url = make_password_link(user)
-    db.session.commit()
-    emailed = email_password_link(user, url)
-    return render_template("users/link.html", person=user, url=url, emailed=emailed)
+    return links_page("users/link.html", hand_out([user]), person=user)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -211,10 +189,7 @@ def import_csv():
                 db.session, text, current_app.config["PASSWORD_HASH_METHOD"]
             )
             if not result.problems:
-                urls = [(user, make_password_link(user)) for user in result.created]
-                db.session.commit()
-                links = [(user, url, email_password_link(user, url)) for user, url in urls]
-                return render_template("users/imported.html", links=links)
+                return links_page("users/imported.html", hand_out(result.created), result=result)
     return render_template("users/import.html", form=form, result=result)
 
 

@@ -1,0 +1,98 @@
+"""The one CSV format for people: importing them under People and enrolling them in a cohort."""
+
+import io
+import re
+
+import sqlalchemy as sa
+
+from lms.auth.models import PasswordLink, Role, User
+from lms.cohorts.models import Enrolment
+from lms.users import services
+from tests.factories import login, make_cohort, make_user
+
+METHOD = "pbkdf2:sha256:1000"
+PEOPLE = (
+    "email,display_name,roles,language,municipality\n"
+    "maria.tamm@example.org,Maria Tamm,trainee,et,Võru\n"
+    "olena.k@example.org,Olena Kovalenko,trainee,uk,Põlva\n"
+)
+
+
+def _upload(client, url: str, text: str) -> str:
+    data = {"file": (io.BytesIO(text.encode("utf-8")), "people.csv")}
+    return client.post(url, data=data, content_type="multipart/form-data").get_data(as_text=True)
+
+
+def _tokens(page: str) -> list[str]:
+    return re.findall(r"/password/([A-Za-z0-9_-]{20,})", page)
+
+
+def test_enrolling_people_who_have_accounts_keeps_their_links(client, session):
+    login(client, make_user(session, Role.COORDINATOR))
+    imported = _upload(client, "/users/import", PEOPLE)
+    handed_out = sorted(set(_tokens(imported)))
+    assert len(handed_out) == 2
+    cohort = make_cohort(session)
+
+    page = _upload(client, f"/cohorts/{cohort.id}/import", PEOPLE)
+
+    assert "2 trainees enrolled" in page
+    assert not _tokens(page) and "are new" not in page
+    assert "already had an account" in page
+    session.expire_all()
+    assert session.scalar(sa.select(sa.func.count()).select_from(PasswordLink)) == 2
+    for token in handed_out:  # the links already handed out still work
+        assert client.get(f"/password/{token}").status_code == 200
+
+
+def test_only_new_people_get_a_link_when_enrolled(client, session):
+    login(client, make_user(session, Role.COORDINATOR))
+    waiting = make_user(session, email="waiting@example.org", password=None)
+    cohort = make_cohort(session)
+    text = "email,display_name\nwaiting@example.org,Waiting\nfresh@example.org,Fresh Person\n"
+    page = _upload(client, f"/cohorts/{cohort.id}/import", text)
+    assert "2 trainees enrolled" in page and len(set(_tokens(page))) == 1
+    assert "Fresh Person" in page
+    session.expire_all()
+    assert waiting.display_name != "Waiting"  # an existing account is not touched
+
+
+def test_a_people_file_enrols_as_it_is_and_unknown_columns_are_a_warning(client, session):
+    login(client, make_user(session, Role.COORDINATOR))
+    cohort = make_cohort(session)
+    text = (
+        "email,display_name,roles,language,municipality,phone\n"
+        "peeter@example.org,Peeter Saar,trainer;coordinator,et,Tartu,555\n"
+        "olena@example.org,Olena K,trainee,uk,Põlva,556\n"
+    )
+    page = _upload(client, f"/cohorts/{cohort.id}/import", text)
+    assert "2 trainees enrolled" in page
+    assert "phone" in page and "ignored" in page
+    peeter = session.scalar(sa.select(User).where(User.email == "peeter@example.org"))
+    assert peeter.roles == {Role.TRAINEE, Role.TRAINER, Role.COORDINATOR}
+    assert session.scalar(sa.select(sa.func.count()).where(Enrolment.cohort_id == cohort.id)) == 2
+
+
+def test_people_import_warns_about_unknown_columns_and_goes_on(session):
+    result = services.import_users(
+        session, "email,display_name,phone\nz@example.org,Zoja,555\n", METHOD
+    )
+    assert not result.problems and [u.email for u in result.created] == ["z@example.org"]
+    assert any("phone" in warning for warning in result.warnings)
+
+
+def test_every_problem_of_a_row_is_listed_at_once(session):
+    text = f"email,display_name,roles,language,municipality\nnot-an-email,,boss,fi,{'x' * 121}\n"
+    result = services.import_users(session, text, METHOD)
+    messages = [problem.message for problem in result.problems if problem.line == 2]
+    assert len(messages) == 5, messages
+    joined = " ".join(messages)
+    for part in ("not a valid email", "name is required", "Unknown role", "fi", "120"):
+        assert part in joined
+
+
+def test_enrolment_lists_every_problem_of_a_row_too(client, session):
+    login(client, make_user(session, Role.COORDINATOR))
+    cohort = make_cohort(session)
+    page = _upload(client, f"/cohorts/{cohort.id}/import", "email,display_name,language\nbad,,fi\n")
+    assert "3 problems; nobody was enrolled" in page
