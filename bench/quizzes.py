@@ -60,12 +60,14 @@ def sqlite_app(folder: str):
 def bench_person(db, role):
     """A person with one role and no password, committed."""
     from lms.auth import services as accounts
+    from lms.auth.logins import start_login
 
     person = accounts.create_user(
         db.session, email=f"bench-{role}@example.org", display_name=f"Bench {role}",
         roles=[role], password=None, language="en", municipality=None,
         password_method="pbkdf2:sha256:1000",
     )  # fmt: skip
+    start_login(db.session, person)  # its get_id() names a login the server knows
     db.session.commit()
     return person
 

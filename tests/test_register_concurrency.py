@@ -138,11 +138,13 @@ def test_two_trainers_saving_the_same_rows_at_once(app, committed, monkeypatch):
         last_event = committed.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0
         committed.commit()  # end the read: on SQLite it would keep its snapshot from before
         pages: list = [None, None]
+        clients = [app.test_client() for _ in trainers]
+        for client, trainer in zip(clients, trainers, strict=True):
+            login(client, trainer)  # here: the committed session is not for threads
 
         def trainer_saves(n, item_id=item.id, saves=saves, pages=pages, start=start):
             waited.done = False
-            client = app.test_client()
-            login(client, trainers[n])
+            client = clients[n]
             url = f"/attendance/sessions/{item_id}"
             page = client.get(url).get_data(as_text=True)
             data = form_of(page, people, saves[n], start)
