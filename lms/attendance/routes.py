@@ -243,7 +243,7 @@ def matrix(cohort_id: int, kind: str | None = None):
     cohort = managed_cohort(cohort_id)
     programme = programme_of(cohort)
     sessions = cohorts.cohort_sessions(db.session, cohort.id)
-    table = build_matrix(db.session, cohort, programme, sessions)
+    table = build_matrix(db.session, cohort, programme, sessions, today=local_today())
     if kind:
         return reports.matrix_download(kind, cohort, programme, table, current_user.language)
     labels = {mark: str(label) for mark, label in MARK_LABELS.items()}  # once, not per cell
@@ -267,7 +267,9 @@ def trainee_report(cohort_id: int, user_id: int, kind: str | None = None):
         abort(404)
     programme = programme_of(cohort)
     sessions = cohorts.cohort_sessions(db.session, cohort.id)
-    table = build_matrix(db.session, cohort, programme, sessions, user_id=user_id)
+    table = build_matrix(
+        db.session, cohort, programme, sessions, user_id=user_id, today=local_today()
+    )
     if not table.ledgers:
         abort(404)
     if kind:

@@ -14,8 +14,9 @@ from wtforms import (
     TimeField,
     URLField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from lms.cohorts.services import link_problem
 from lms.users.forms import CheckboxesField
 
 
@@ -55,7 +56,7 @@ class SessionForm(FlaskForm):
     start = TimeField(_l("Starts at"), validators=[DataRequired()])
     end = TimeField(_l("Ends at"), validators=[DataRequired()])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
-    online_url = URLField(_l("Online meeting link"), validators=[Optional(), Length(max=500)])
+    online_url = URLField(_l("Online meeting link"), validators=[Optional()])
     lessons = SelectMultipleField(
         _l("Lessons covered"),
         description=_l("Hold Ctrl (or Cmd) to choose several."),
@@ -67,6 +68,12 @@ class SessionForm(FlaskForm):
         description=_l("1 schedules one session; 10 schedules ten, one each week."),
     )
     submit = SubmitField(_l("Save"))
+
+    def validate_online_url(self, field) -> None:
+        """The link goes into calendar feeds: one safe web address or nothing."""
+        url = (field.data or "").strip()
+        if url and (problem := link_problem(url)):
+            raise ValidationError(str(problem))
 
 
 class CancelForm(FlaskForm):

@@ -1,8 +1,10 @@
 """Cohort rules: who may see and run a cohort, enrolment, CSV import, and the schedule."""
 
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -28,6 +30,7 @@ from lms.users.services import ImportResult, import_people
 
 MAX_SESSION_HOURS = 12
 MAX_REPEATS = 52
+MAX_LINK_LENGTH = 500
 IMPORT_COLUMNS = ("email", "display_name", "language", "municipality")
 
 
@@ -279,6 +282,24 @@ class SessionPlan:
     repeat_weeks: int = 1
 
 
+def link_problem(url: str):
+    """Why ``url`` cannot be a session's online link, or None. Only one http(s) address with a
+    host is taken, without spaces or control characters: the link goes into calendar feeds,
+    where a line break would end the property and start another."""
+    if len(url) > MAX_LINK_LENGTH or any(
+        char.isspace() or unicodedata.category(char).startswith("C") for char in url
+    ):
+        return _l(
+            "The online link must be one web address of at most %(n)d characters, without "
+            "spaces or line breaks.",
+            n=MAX_LINK_LENGTH,
+        )
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return _l("The online link must start with https://.")
+    return None
+
+
 def local_datetime(day: date, clock: time, zone: str) -> datetime:
     """A wall-clock time in the app's time zone, as an aware UTC datetime."""
     return datetime.combine(day, clock, tzinfo=ZoneInfo(zone)).astimezone(UTC)
@@ -294,8 +315,8 @@ def _check_plan(plan: SessionPlan, programme: Programme, lesson_refs: set[str]) 
     if not 1 <= plan.repeat_weeks <= MAX_REPEATS:
         raise CohortError(_l("Repeat between 1 and %(n)d weeks.", n=MAX_REPEATS))
     url = plan.online_url.strip()
-    if url and not url.lower().startswith(("https://", "http://")):
-        raise CohortError(_l("The online link must start with https://."))
+    if url and (problem := link_problem(url)):
+        raise CohortError(problem)
     unknown = [ref for ref in plan.lessons if ref not in lesson_refs]
     if unknown:
         raise CohortError(_l("Unknown lesson: %(lesson)s.", lesson=unknown[0]))
