@@ -113,7 +113,11 @@ def coming_cohort(session):
 def test_a_trainee_of_a_coming_cohort_sees_no_alarm(client, coming_cohort):
     trainee, cohort = coming_cohort
     login(client, trainee)
-    for url in ("/", f"/cohorts/{cohort.id}/", f"/attendance/cohorts/{cohort.id}/trainees/{trainee.id}"):
+    for url in (
+        "/",
+        f"/cohorts/{cohort.id}/",
+        f"/attendance/cohorts/{cohort.id}/trainees/{trainee.id}",
+    ):
         page = client.get(url).get_data(as_text=True)
         assert "cannot be reached" not in page and "at risk" not in page.lower(), url
         assert "tag-risk" not in page, url
@@ -147,7 +151,11 @@ def test_an_at_risk_trainee_is_told_what_they_can_do(client, session):
     make_session(session, foreign, title="Another programme", category="addiction",
                  starts_at=now + timedelta(days=5))  # fmt: skip
     login(client, trainee)
-    for url in ("/", f"/cohorts/{cohort.id}/", f"/attendance/cohorts/{cohort.id}/trainees/{trainee.id}"):
+    for url in (
+        "/",
+        f"/cohorts/{cohort.id}/",
+        f"/attendance/cohorts/{cohort.id}/trainees/{trainee.id}",
+    ):
         page = client.get(url).get_data(as_text=True)
         assert "Make-up: roles" in page and "Group 2" in page, url
         for absent in ("Already held", "Called off", "Other part", "Another programme"):

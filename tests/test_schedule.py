@@ -1,7 +1,7 @@
 """The schedule: links that cannot break a calendar feed, hours scheduled against the syllabus,
 warnings that ask before saving, deleting unmarked sessions, and changing the rest of a series."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar

@@ -14,10 +14,12 @@ from lms.attendance.forms import CheckInForm, MakeUpForm
 from lms.attendance.ledger import build_matrix
 from lms.attendance.models import MARK_LABELS, MARKS, PARTIAL_MARKS
 from lms.auth.models import Role, User
+from lms.cohorts import schedule
 from lms.cohorts import services as cohorts
 from lms.cohorts.routes import get_cohort, managed_cohort, managed_session, programme_of
 from lms.extensions import db, limiter
 from lms.forms import ConfirmForm
+from lms.i18n import local_today
 from lms.qr import qr_svg
 
 bp = Blueprint("attendance", __name__)
@@ -274,8 +276,13 @@ def trainee_report(cohort_id: int, user_id: int, kind: str | None = None):
         abort(404)
     if kind:
         return reports.trainee_download(kind, cohort, programme, table, current_user.language)
+    ledger, help_ = table.ledgers[0], None
+    if ledger.at_risk and current_user.id == user_id:  # the advice speaks to the trainee
+        wanted = [line.category.slug for line in ledger.unreachable_lines]
+        help_ = schedule.risk_help(db.session, cohort, wanted, datetime.now(UTC))
     return render_template(
         "attendance/trainee.html",
+        risk_help=help_,
         cohort=cohort,
         programme=programme,
         matrix=table,

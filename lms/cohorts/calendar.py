@@ -32,7 +32,9 @@ def _event(cohort: Cohort, item: TrainingSession, stamp: datetime) -> icalendar.
     form's check) is left out and logged rather than written into the feed."""
     link = item.online_url
     if link and link_problem(link):
-        current_app.logger.warning("calendar feed: session %s has an unsafe online link; left out", item.id)
+        current_app.logger.warning(
+            "calendar feed: session %s has an unsafe online link; left out", item.id
+        )
         link = None
     event = icalendar.Event()
     event.add("uid", f"session-{item.id}@tugi")

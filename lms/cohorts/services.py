@@ -305,7 +305,8 @@ def local_datetime(day: date, clock: time, zone: str) -> datetime:
     return datetime.combine(day, clock, tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
-def _check_plan(plan: SessionPlan, programme: Programme, lesson_refs: set[str]) -> None:
+def check_plan(plan: SessionPlan, programme: Programme, lesson_refs: set[str]) -> None:
+    """Refuse a plan with a missing title, an unknown category or lesson, a bad link or times."""
     if not plan.title.strip() or len(plan.title) > 160:
         raise CohortError(_l("A session needs a title of at most 160 characters."))
     if programme.category(plan.category) is None:
@@ -322,7 +323,8 @@ def _check_plan(plan: SessionPlan, programme: Programme, lesson_refs: set[str]) 
         raise CohortError(_l("Unknown lesson: %(lesson)s.", lesson=unknown[0]))
 
 
-def _apply_plan(item: TrainingSession, plan: SessionPlan, day: date, zone: str) -> None:
+def apply_plan(item: TrainingSession, plan: SessionPlan, day: date, zone: str) -> None:
+    """Write the plan into ``item`` as a session on ``day`` (local date)."""
     item.title = plan.title.strip()
     item.category = plan.category
     item.starts_at = local_datetime(day, plan.start, zone)
@@ -345,12 +347,12 @@ def schedule(
     actor: User,
 ) -> list[TrainingSession]:
     """Add a session, or a series repeating weekly on the same weekday and time."""
-    _check_plan(plan, programme, lesson_refs)
+    check_plan(plan, programme, lesson_refs)
     series_key = uuid.uuid4().hex if plan.repeat_weeks > 1 else None
     created = []
     for week in range(plan.repeat_weeks):
         item = TrainingSession(cohort_id=cohort.id, series_key=series_key)
-        _apply_plan(item, plan, plan.day + timedelta(weeks=week), zone)
+        apply_plan(item, plan, plan.day + timedelta(weeks=week), zone)
         session.add(item)
         created.append(item)
     session.flush()
@@ -378,9 +380,23 @@ def update_session(
 ) -> None:
     """Change one session; credited minutes may not exceed its new length."""
     plan.repeat_weeks = 1
-    _check_plan(plan, programme, lesson_refs)
+    check_plan(plan, programme, lesson_refs)
     before = session_snapshot(item)
-    _apply_plan(item, plan, plan.day, zone)
+    apply_plan(item, plan, plan.day, zone)
+    check_credits_fit(session, item)
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="session.changed",
+        subject_type="session",
+        subject_id=item.id,
+        before=before,
+        after=session_snapshot(item),
+    )
+
+
+def check_credits_fit(session: Session, item: TrainingSession) -> None:
+    """Refuse a session made shorter than what somebody is already credited with for it."""
     from lms.attendance.models import AttendanceRecord
 
     longest = session.scalar(
@@ -395,15 +411,6 @@ def update_session(
                 n=longest,
             )
         )
-    audit.record(
-        session,
-        actor_id=actor.id,
-        action="session.changed",
-        subject_type="session",
-        subject_id=item.id,
-        before=before,
-        after=session_snapshot(item),
-    )
 
 
 def cancel_session(session: Session, item: TrainingSession, reason: str, actor: User) -> None:
