@@ -262,8 +262,10 @@ def cancel_session(session_id: int):
         else:
             db.session.commit()
             flash(
-                ngettext(
-                    "The session has been cancelled.",
+                _("The session has been cancelled.")
+                if len(chosen) == 1
+                else ngettext(
+                    "%(num)d session has been cancelled.",
                     "%(num)d sessions have been cancelled.",
                     len(chosen),
                 ),
