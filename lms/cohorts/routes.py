@@ -174,7 +174,7 @@ def show(cohort_id: int):
         marked=schedule.marked_sessions(db.session, [item.id for item in sessions])
         if manages
         else set(),
-        lesson_titles=dict(schedule_routes.lesson_choices(programme)),
+        lesson_titles=schedule_routes.lesson_titles(programme),
         required_quizzes=required,
         practice_progress=practice_progress,
         own_enrolment=enrolment,
