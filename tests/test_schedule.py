@@ -179,7 +179,7 @@ def test_more_hours_than_the_syllabus_ask_first(client, session, staffed):
 def test_a_session_without_marks_can_be_deleted_one_with_marks_only_cancelled(
     client, session, staffed
 ):
-    from lms.attendance.models import AttendanceRecord
+    from lms.attendance.models import AttendanceRecord, CheckIn
     from lms.audit import AuditEvent
 
     _, trainee, cohort = staffed
@@ -206,6 +206,12 @@ def test_a_session_without_marks_can_be_deleted_one_with_marks_only_cancelled(
     assert [item.title for item in sessions_of(session, cohort)] == ["Held one"]
     event = session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "session.deleted"))
     assert event.subject_id == empty_id and event.before["title"] == "Entered by mistake"
+    # A check-in is attendance too: that session can only be cancelled.
+    checked = make_session(session, cohort, title="Checked in")
+    session.add(CheckIn(session_id=checked.id, user_id=trainee.id))
+    session.commit()
+    client.post(f"/cohorts/sessions/{checked.id}/delete")
+    assert "Checked in" in [item.title for item in sessions_of(session, cohort)]
 
 
 def test_the_rest_of_a_series_is_changed_or_cancelled_in_one_step(client, session, staffed):

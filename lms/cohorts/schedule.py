@@ -69,7 +69,7 @@ class Planned:
 
 
 @dataclass(frozen=True)
-class Warning:
+class ScheduleWarning:
     """Something to confirm before saving: ``kind`` is ``dates`` (outside the cohort's dates),
     ``past`` or ``hours`` (more than the syllabus of ``category``, ``minutes`` in all)."""
 
@@ -107,7 +107,7 @@ def warnings_for(
     now: datetime,
     replacing: frozenset[int] = frozenset(),
     moved: bool = True,
-) -> list[Warning]:
+) -> list[ScheduleWarning]:
     """What to ask before saving ``planned`` in place of the sessions ``replacing``: sessions
     outside the cohort's dates or in the past (only when ``moved``, so that correcting a held
     session's title asks nothing), and a category given more hours than its syllabus holds
@@ -115,10 +115,10 @@ def warnings_for(
     found = []
     outside = sum(not cohort.starts_on <= item.day <= cohort.ends_on for item in planned)
     if moved and outside:
-        found.append(Warning("dates", outside))
+        found.append(ScheduleWarning("dates", outside))
     past = sum(item.starts_at < now for item in planned)
     if moved and past:
-        found.append(Warning("past", past))
+        found.append(ScheduleWarning("past", past))
     live = [item for item in existing if not item.cancelled]
     for category in programme.categories:
         slug = category.slug
@@ -126,11 +126,11 @@ def warnings_for(
         kept = sum(i.minutes for i in live if i.category == slug and i.id not in replacing)
         replaced = sum(i.minutes for i in live if i.category == slug and i.id in replacing)
         if adding > replaced and kept + adding > category.syllabus_minutes:
-            found.append(Warning("hours", category=category, minutes=kept + adding))
+            found.append(ScheduleWarning("hours", category=category, minutes=kept + adding))
     return found
 
 
-def fingerprint(warnings: list[Warning]) -> str:
+def fingerprint(warnings: list[ScheduleWarning]) -> str:
     """A digest of the warnings a form was shown: saving goes ahead only when the same ones are
     confirmed, so a changed field that raises a new warning asks again."""
     text = "|".join(sorted(warning.key for warning in warnings))
