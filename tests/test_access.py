@@ -54,6 +54,8 @@ AUDIENCE = {
     "cohorts.new_session": {TRAINER, COORDINATOR},
     "cohorts.edit_session": {TRAINER, COORDINATOR},
     "cohorts.cancel_session": {TRAINER, COORDINATOR},
+    "cohorts.edit_series": {TRAINER, COORDINATOR},
+    "cohorts.delete_session": {TRAINER, COORDINATOR},
     "cohorts.cohort_feed": PUBLIC,  # the secret address is the key
     "cohorts.personal_feed": PUBLIC,
     "cohorts.my_calendar": LOGIN,

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -264,20 +264,22 @@ def test_the_ledger_knows_what_is_still_possible(session, setup):
         AttendanceRecord(session_id=first.id, user_id=bert.id, mark="absent", credited_minutes=0),
     ])  # fmt: skip
     session.commit()
-    matrix = build_matrix(session, cohort, BASIC, [first, *future])
+    running = date(2026, 11, 1)  # the cohort runs from September to December
+    matrix = build_matrix(session, cohort, BASIC, [first, *future], today=running)
     ann_ledger, bert_ledger = matrix.ledgers
     part_one = ann_ledger.lines[0]
     assert (part_one.credited, part_one.required) == (180, 1200)
     assert part_one.remaining == 1020 and part_one.achievable == 1200
     assert part_one.possible and not part_one.met
-    # Nothing of part 2 is scheduled: both are at risk of never completing it.
-    assert "unreachable:care-practice" in ann_ledger.risks
+    # Nothing of part 2 is scheduled yet: a gap in the schedule, not a risk for anyone.
+    assert ann_ledger.lines[1].state == "unscheduled"
+    assert "unreachable:care-practice" not in ann_ledger.risks
     assert "attendance" in bert_ledger.risks and "attendance" not in ann_ledger.risks
     # Bert's part 1: 0 + 1200 achievable = 1200 required, still possible.
     assert bert_ledger.lines[0].possible
     future[0].cancelled_at = datetime.now(UTC)
     session.commit()
-    bert_ledger = build_matrix(session, cohort, BASIC, [first, *future]).ledgers[1]
+    bert_ledger = build_matrix(session, cohort, BASIC, [first, *future], today=running).ledgers[1]
     assert not bert_ledger.lines[0].possible  # a cancelled session cannot be attended
 
 

@@ -6,7 +6,7 @@ programme's other cohorts included), so a report's cost does not grow with its r
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -25,6 +25,8 @@ class CategoryLine:
     category: Category
     credited: int = 0
     achievable: int = 0  # minutes of the cohort's sessions not yet held or not yet marked
+    #: syllabus minutes the cohort's schedule does not hold yet, while it can still add them
+    unscheduled: int = 0
 
     @property
     def required(self) -> int:
@@ -40,7 +42,23 @@ class CategoryLine:
 
     @property
     def possible(self) -> bool:
+        """Whether the sessions already scheduled are enough."""
         return self.credited + self.achievable >= self.required
+
+    @property
+    def reachable_minutes(self) -> int:
+        """The most the trainee can still have: every session to come, scheduled or not yet."""
+        return self.credited + self.achievable + self.unscheduled
+
+    @property
+    def state(self) -> str:
+        """``met``; ``unreachable`` even if the whole syllabus were scheduled; ``unscheduled``
+        when only the sessions not yet in the schedule stand between; else ``on_track``."""
+        if self.met:
+            return "met"
+        if self.reachable_minutes < self.required:
+            return "unreachable"
+        return "on_track" if self.possible else "unscheduled"
 
     @property
     def percent(self) -> int:
@@ -66,6 +84,11 @@ class Ledger:
     @property
     def at_risk(self) -> bool:
         return bool(self.risks)
+
+    @property
+    def unreachable_lines(self) -> list[CategoryLine]:
+        """The categories that put the trainee at risk."""
+        return [line for line in self.lines if f"unreachable:{line.category.slug}" in self.risks]
 
     @property
     def complete(self) -> bool:
@@ -120,12 +143,15 @@ def build_matrix(
     user_id: int | None = None,
     now: datetime | None = None,
     since: dict[int, datetime] | None = None,
+    today: date | None = None,
 ) -> Matrix:
     """Ledgers and register cells for the cohort's trainees (or one of them).
 
     ``since`` (user id -> time) leaves out a person's marks in sessions that started before it:
-    someone taking the programme again starts from nothing."""
+    someone taking the programme again starts from nothing. ``today`` (the local date; by
+    default that of ``now``) decides whether the cohort has started and can still schedule."""
     now = now or datetime.now(UTC)
+    today = today or now.date()
     people = _people(session, cohort, user_id)
     enrolled = sa.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id)
     ids = [user_id] if user_id is not None else enrolled
@@ -147,11 +173,19 @@ def build_matrix(
             make_up[record.user_id] += record.credited_minutes
         credited[(record.user_id, item.category)] += record.credited_minutes
         held[record.user_id] += item.minutes
+    scheduled: dict[str, int] = defaultdict(int)
+    for item in sessions:
+        if not item.cancelled:
+            scheduled[item.category] += item.minutes
     ledgers = []
     for user, status in people:
         lines = []
         for category in programme.categories:
-            line = CategoryLine(category, credited[(user.id, category.slug)])
+            line = CategoryLine(
+                category,
+                credited[(user.id, category.slug)],
+                unscheduled=unscheduled_minutes(category, scheduled[category.slug], cohort, today),
+            )
             line.achievable = sum(
                 item.minutes
                 for item in sessions
@@ -168,16 +202,28 @@ def build_matrix(
             credited_minutes=sum(line.credited for line in lines),
             minimum_share=programme.attendance_minimum,
         )
-        ledger.risks = _risks(ledger, programme)
+        ledger.risks = risks(ledger, programme, cohort, today)
         ledgers.append(ledger)
     return Matrix(sessions, ledgers, cells, dict(make_up))
 
 
-def _risks(ledger: Ledger, programme: Programme) -> list[str]:
-    """Why a trainee may not finish: a category out of reach, or attendance below the minimum."""
-    if ledger.status != EnrolmentStatus.ACTIVE:
+def unscheduled_minutes(category: Category, scheduled: int, cohort: Cohort, today: date) -> int:
+    """Syllabus minutes of ``category`` not yet in the cohort's schedule (``scheduled`` minutes,
+    cancelled sessions left out). Once the cohort has ended nothing more will be scheduled."""
+    if today > cohort.ends_on:
+        return 0
+    return max(0, category.syllabus_minutes - scheduled)
+
+
+def risks(ledger: Ledger, programme: Programme, cohort: Cohort, today: date) -> list[str]:
+    """Why a trainee may not finish: a category out of reach even if the rest of the syllabus
+    were scheduled, or attendance below the minimum. Nobody is at risk before the cohort starts,
+    and hours merely not scheduled yet are the schedule's gap, not the trainee's risk."""
+    if ledger.status != EnrolmentStatus.ACTIVE or today < cohort.starts_on:
         return []
-    risks = [f"unreachable:{line.category.slug}" for line in ledger.lines if not line.possible]
+    found = [
+        f"unreachable:{line.category.slug}" for line in ledger.lines if line.state == "unreachable"
+    ]
     if ledger.share is not None and ledger.share < programme.attendance_minimum:
-        risks.append("attendance")
-    return risks
+        found.append("attendance")
+    return found

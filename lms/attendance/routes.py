@@ -16,11 +16,13 @@ from lms.attendance.ledger import build_matrix
 from lms.attendance.models import MARK_LABELS
 from lms.attendance.register_page import changes_from, fill, int_or_none, page
 from lms.auth.models import Role, User
+from lms.cohorts import schedule
 from lms.cohorts import services as cohorts
 from lms.cohorts.routes import get_cohort, managed_cohort, managed_session, programme_of
 from lms.exports import download_response
 from lms.extensions import db, limiter
 from lms.forms import ConfirmForm
+from lms.i18n import local_today
 from lms.qr import qr_svg
 
 bp = Blueprint("attendance", __name__)
@@ -207,7 +209,7 @@ def matrix(cohort_id: int, kind: str | None = None):
     cohort = managed_cohort(cohort_id)
     programme = programme_of(cohort)
     sessions = cohorts.cohort_sessions(db.session, cohort.id)
-    table = build_matrix(db.session, cohort, programme, sessions)
+    table = build_matrix(db.session, cohort, programme, sessions, today=local_today())
     if kind:
         return reports.matrix_download(kind, cohort, programme, table, current_user.language)
     labels = {mark: str(label) for mark, label in MARK_LABELS.items()}  # once, not per cell
@@ -231,13 +233,20 @@ def trainee_report(cohort_id: int, user_id: int, kind: str | None = None):
         abort(404)
     programme = programme_of(cohort)
     sessions = cohorts.cohort_sessions(db.session, cohort.id)
-    table = build_matrix(db.session, cohort, programme, sessions, user_id=user_id)
+    table = build_matrix(
+        db.session, cohort, programme, sessions, user_id=user_id, today=local_today()
+    )
     if not table.ledgers:
         abort(404)
     if kind:
         return reports.trainee_download(kind, cohort, programme, table, current_user.language)
+    ledger, help_ = table.ledgers[0], None
+    if ledger.at_risk and current_user.id == user_id:  # the advice speaks to the trainee
+        wanted = [line.category.slug for line in ledger.unreachable_lines]
+        help_ = schedule.risk_help(db.session, cohort, wanted, datetime.now(UTC))
     return render_template(
         "attendance/trainee.html",
+        risk_help=help_,
         cohort=cohort,
         programme=programme,
         matrix=table,

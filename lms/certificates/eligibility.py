@@ -171,6 +171,7 @@ def cohort_eligibility(
         user_id=user_id,
         now=now,
         since=since,
+        today=today,
     )
     ledgers = {ledger.user.id: ledger for ledger in matrix.ledgers}
 

@@ -5,7 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
+    HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -14,8 +16,10 @@ from wtforms import (
     TimeField,
     URLField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from lms.cohorts.services import link_problem
 from lms.users.forms import CheckboxesField
 
 
@@ -48,14 +52,28 @@ class StatusForm(FlaskForm):
     submit = SubmitField(_l("Change"))
 
 
-class SessionForm(FlaskForm):
+class SeriesForm(FlaskForm):
+    """What the rest of a series shares: each session keeps its own date and lessons."""
+
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
     category = SelectField(_l("Hour category"), validators=[DataRequired()])
-    day = DateField(_l("Date"), validators=[DataRequired()])
     start = TimeField(_l("Starts at"), validators=[DataRequired()])
     end = TimeField(_l("Ends at"), validators=[DataRequired()])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
-    online_url = URLField(_l("Online meeting link"), validators=[Optional(), Length(max=500)])
+    online_url = URLField(_l("Online meeting link"), validators=[Optional()])
+    #: the digest of the warnings shown and confirmed (``schedule.fingerprint``)
+    confirmed = HiddenField()
+    submit = SubmitField(_l("Save"))
+
+    def validate_online_url(self, field) -> None:
+        """The link goes into calendar feeds: one safe web address or nothing."""
+        url = (field.data or "").strip()
+        if url and (problem := link_problem(url)):
+            raise ValidationError(str(problem))
+
+
+class SessionForm(SeriesForm):
+    day = DateField(_l("Date"), validators=[DataRequired()])
     lessons = SelectMultipleField(
         _l("Lessons covered"),
         description=_l("Hold Ctrl (or Cmd) to choose several."),
@@ -66,9 +84,16 @@ class SessionForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=52)],
         description=_l("1 schedules one session; 10 schedules ten, one each week."),
     )
-    submit = SubmitField(_l("Save"))
 
 
 class CancelForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
+    scope = RadioField(
+        _l("Which sessions"),
+        choices=[
+            SelectChoice("one", _l("Only this session")),
+            SelectChoice("rest", _l("This and the following ones")),
+        ],
+        default="one",
+    )
     submit = SubmitField(_l("Cancel the session"))

@@ -1,15 +1,12 @@
-"""Cohort pages: list, create and edit, enrolment (one by one or CSV), schedule, calendar feeds."""
+"""Cohort pages: list, create and edit, enrolment (one by one or CSV), the cohort page with its
+schedule, calendar feeds. The schedule's own pages are in ``schedule_routes``."""
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask import (
-    Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -17,14 +14,26 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from lms.access import login_required, public, roles_required
 from lms.attendance.ledger import build_matrix
 from lms.auth.models import Role, User
-from lms.cohorts import calendar, services
-from lms.cohorts.forms import CancelForm, CohortForm, EnrolForm, SessionForm, StatusForm
+from lms.cohorts import (
+    calendar,
+    schedule,
+    schedule_routes,  # noqa: F401  (the schedule's pages join the blueprint)
+    services,
+)
+from lms.cohorts.blueprint import (  # noqa: F401  (other features import these from here)
+    bp,
+    get_cohort,
+    managed_cohort,
+    managed_session,
+    programme_of,
+    zone,
+)
+from lms.cohorts.forms import CohortForm, EnrolForm, StatusForm
 from lms.cohorts.models import (
     STATUS_LABELS,
     Cohort,
@@ -33,47 +42,14 @@ from lms.cohorts.models import (
     TrainingSession,
     new_calendar_token,
 )
-from lms.courses.services import get_catalog
 from lms.extensions import db
 from lms.forms import ConfirmForm
+from lms.i18n import local_today
 from lms.practice import queries as practice_queries
 from lms.programmes.services import get_programme, get_programmes
 from lms.quizzes import services as quizzes
 
-bp = Blueprint("cohorts", __name__)
 coordinators_only = roles_required(Role.COORDINATOR)
-
-
-def get_cohort(cohort_id: int) -> Cohort:
-    return db.session.get(Cohort, cohort_id) or abort(404)
-
-
-def managed_cohort(cohort_id: int) -> Cohort:
-    """The cohort, if the current person runs it; others get a 404, not a hint it exists."""
-    cohort = get_cohort(cohort_id)
-    if not services.can_manage(current_user, cohort):
-        abort(404)
-    return cohort
-
-
-def managed_session(session_id: int) -> TrainingSession:
-    item = db.session.get(
-        TrainingSession, session_id, options=[so.joinedload(TrainingSession.cohort)]
-    ) or abort(404)
-    managed_cohort(item.cohort_id)
-    return item
-
-
-def programme_of(cohort: Cohort):
-    """The cohort's programme; a missing or broken programme file is shown as an error page."""
-    programme = get_programme(cohort.programme_slug)
-    if programme is None:
-        abort(503)
-    return programme
-
-
-def zone() -> str:
-    return current_app.config["TIMEZONE"]
 
 
 @bp.route("/")
@@ -152,8 +128,15 @@ def show(cohort_id: int):
         abort(404)
     programme = programme_of(cohort)
     sessions = services.cohort_sessions(db.session, cohort.id)
+    now, today = datetime.now(UTC), local_today()
     matrix = build_matrix(
-        db.session, cohort, programme, sessions, user_id=None if manages else current_user.id
+        db.session,
+        cohort,
+        programme,
+        sessions,
+        user_id=None if manages else current_user.id,
+        now=now,
+        today=today,
     )
     status_form = StatusForm()
     status_form.status.choices = list(STATUS_LABELS.items())
@@ -170,8 +153,19 @@ def show(cohort_id: int):
         if quizzes.finish_overdue(db.session, datetime.now(UTC), user_id=current_user.id):
             db.session.commit()
         results = quizzes.results(db.session, [current_user.id], required)
+    help_ = None
+    if not manages and matrix.ledgers and matrix.ledgers[0].at_risk:
+        ledger = matrix.ledgers[0]
+        wanted = [line.category.slug for line in ledger.unreachable_lines]
+        help_ = schedule.risk_help(db.session, cohort, wanted, now)
     return render_template(
         "cohorts/show.html",
+        risk_help=help_,
+        scheduled=schedule.scheduled_hours(programme, sessions),
+        marked=schedule.marked_sessions(db.session, [item.id for item in sessions])
+        if manages
+        else set(),
+        lesson_titles=schedule_routes.lesson_titles(programme),
         required_quizzes=required,
         practice_progress=practice_progress,
         own_enrolment=enrolment,
@@ -181,7 +175,7 @@ def show(cohort_id: int):
         sessions=sessions,
         matrix=matrix,
         manages=manages,
-        now=datetime.now(UTC),
+        now=now,
         enrol_form=EnrolForm(),
         status_form=status_form,
         confirm=ConfirmForm(),
@@ -199,146 +193,6 @@ def set_status(cohort_id: int, user_id: int):
         db.session.commit()
         flash(_("The status of %(name)s is saved.", name=enrolment.user.display_name), "success")
     return redirect(url_for("cohorts.show", cohort_id=cohort_id, _anchor="trainees"))
-
-
-# --- The schedule -----------------------------------------------------------------------------
-
-
-def _lesson_choices(programme, item_lessons=()):
-    catalog = get_catalog()
-    courses = {slug for category in programme.categories for slug in category.courses}
-    choices = []
-    for course in catalog.courses:
-        if course.slug not in courses:
-            continue
-        for lesson in course.lessons:
-            title = lesson.text_for(current_user.language).title
-            choices.append(
-                (
-                    f"{course.slug}/{lesson.slug}",
-                    f"{course.title_for(current_user.language)}: {title}",
-                )
-            )
-    known = {value for value, _label in choices}
-    choices += [(ref, ref) for ref in item_lessons if ref not in known]
-    return choices
-
-
-def _session_form(programme, item: TrainingSession | None = None) -> SessionForm:
-    form = SessionForm()
-    form.category.choices = [
-        (category.slug, category.title_for(current_user.language))
-        for category in programme.categories
-    ]
-    form.lessons.choices = _lesson_choices(programme, item.lessons if item else ())
-    if item is not None and request.method == "GET":
-        local_start = item.starts_at.astimezone(ZoneInfo(zone()))
-        local_end = item.ends_at.astimezone(ZoneInfo(zone()))
-        form.title.data, form.category.data = item.title, item.category
-        form.day.data, form.start.data = local_start.date(), local_start.time()
-        form.end.data = local_end.time()
-        form.place.data, form.online_url.data = item.place, item.online_url
-        form.lessons.data = list(item.lessons or [])
-    return form
-
-
-def _plan(form: SessionForm) -> services.SessionPlan:
-    return services.SessionPlan(
-        title=form.title.data or "",
-        category=form.category.data,
-        day=form.day.data,
-        start=form.start.data,
-        end=form.end.data,
-        place=form.place.data or "",
-        online_url=form.online_url.data or "",
-        lessons=form.lessons.data or [],
-        repeat_weeks=(form.repeat_weeks.data or 1) if form.repeat_weeks else 1,
-    )
-
-
-@bp.route("/<int:cohort_id>/sessions/new", methods=["GET", "POST"])
-@roles_required(Role.TRAINER, Role.COORDINATOR)
-def new_session(cohort_id: int):
-    """Schedule a session, or a weekly series of them in one step."""
-    cohort = managed_cohort(cohort_id)
-    programme = programme_of(cohort)
-    form = _session_form(programme)
-    if form.validate_on_submit():
-        try:
-            created = services.schedule(
-                db.session,
-                cohort,
-                programme,
-                _plan(form),
-                zone=zone(),
-                lesson_refs={value for value, _label in form.lessons.choices},
-                actor=current_user,
-            )
-        except services.CohortError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            message = ngettext(
-                "%(num)d session scheduled.", "%(num)d sessions scheduled.", len(created)
-            )
-            flash(message, "success")
-            return redirect(url_for("cohorts.show", cohort_id=cohort.id, _anchor="schedule"))
-    return render_template("cohorts/session_form.html", form=form, cohort=cohort, item=None)
-
-
-@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
-@roles_required(Role.TRAINER, Role.COORDINATOR)
-def edit_session(session_id: int):
-    item = managed_session(session_id)
-    cohort = item.cohort
-    programme = programme_of(cohort)
-    form = _session_form(programme, item)
-    del form.repeat_weeks
-    if item.cancelled:
-        flash(_("A cancelled session cannot be changed."), "error")
-        return redirect(url_for("cohorts.show", cohort_id=cohort.id, _anchor="schedule"))
-    if form.validate_on_submit():
-        try:
-            services.update_session(
-                db.session,
-                item,
-                programme,
-                _plan(form),
-                zone=zone(),
-                lesson_refs={value for value, _label in form.lessons.choices},
-                actor=current_user,
-            )
-        except services.CohortError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The session has been saved."), "success")
-            return redirect(url_for("cohorts.show", cohort_id=cohort.id, _anchor="schedule"))
-    return render_template("cohorts/session_form.html", form=form, cohort=cohort, item=item)
-
-
-@bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
-@roles_required(Role.TRAINER, Role.COORDINATOR)
-def cancel_session(session_id: int):
-    """Ask for a reason, then cancel; the session and its register stay in the history."""
-    item = managed_session(session_id)
-    form = CancelForm()
-    if form.validate_on_submit():
-        try:
-            services.cancel_session(db.session, item, form.reason.data, current_user)
-        except services.CohortError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The session has been cancelled."), "success")
-            return redirect(url_for("cohorts.show", cohort_id=item.cohort_id, _anchor="schedule"))
-    return render_template("cohorts/cancel.html", form=form, item=item)
-
-
-# --- Calendar feeds ---------------------------------------------------------------------------
 
 
 def _ics(body: bytes, name: str) -> Response:

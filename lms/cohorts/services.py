@@ -1,9 +1,11 @@
 """Cohort rules: who may see and run a cohort, enrolment, and the schedule (enrolling many at
 once, from CSV or a list of people, is in ``lms.cohorts.enrolment``)."""
 
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -26,6 +28,7 @@ from lms.programmes.definitions import Programme
 
 MAX_SESSION_HOURS = 12
 MAX_REPEATS = 52
+MAX_LINK_LENGTH = 500
 
 
 class CohortError(ValueError):
@@ -234,12 +237,31 @@ class SessionPlan:
     repeat_weeks: int = 1
 
 
+def link_problem(url: str):
+    """Why ``url`` cannot be a session's online link, or None. Only one http(s) address with a
+    host is taken, without spaces or control characters: the link goes into calendar feeds,
+    where a line break would end the property and start another."""
+    if len(url) > MAX_LINK_LENGTH or any(
+        char.isspace() or unicodedata.category(char).startswith("C") for char in url
+    ):
+        return _l(
+            "The online link must be one web address of at most %(n)d characters, without "
+            "spaces or line breaks.",
+            n=MAX_LINK_LENGTH,
+        )
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return _l("The online link must start with https://.")
+    return None
+
+
 def local_datetime(day: date, clock: time, zone: str) -> datetime:
     """A wall-clock time in the app's time zone, as an aware UTC datetime."""
     return datetime.combine(day, clock, tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
-def _check_plan(plan: SessionPlan, programme: Programme, lesson_refs: set[str]) -> None:
+def check_plan(plan: SessionPlan, programme: Programme, lesson_refs: set[str]) -> None:
+    """Refuse a plan with a missing title, an unknown category or lesson, a bad link or times."""
     if not plan.title.strip() or len(plan.title) > 160:
         raise CohortError(_l("A session needs a title of at most 160 characters."))
     if programme.category(plan.category) is None:
@@ -249,14 +271,15 @@ def _check_plan(plan: SessionPlan, programme: Programme, lesson_refs: set[str]) 
     if not 1 <= plan.repeat_weeks <= MAX_REPEATS:
         raise CohortError(_l("Repeat between 1 and %(n)d weeks.", n=MAX_REPEATS))
     url = plan.online_url.strip()
-    if url and not url.lower().startswith(("https://", "http://")):
-        raise CohortError(_l("The online link must start with https://."))
+    if url and (problem := link_problem(url)):
+        raise CohortError(problem)
     unknown = [ref for ref in plan.lessons if ref not in lesson_refs]
     if unknown:
         raise CohortError(_l("Unknown lesson: %(lesson)s.", lesson=unknown[0]))
 
 
-def _apply_plan(item: TrainingSession, plan: SessionPlan, day: date, zone: str) -> None:
+def apply_plan(item: TrainingSession, plan: SessionPlan, day: date, zone: str) -> None:
+    """Write the plan into ``item`` as a session on ``day`` (local date)."""
     item.title = plan.title.strip()
     item.category = plan.category
     item.starts_at = local_datetime(day, plan.start, zone)
@@ -279,12 +302,12 @@ def schedule(
     actor: User,
 ) -> list[TrainingSession]:
     """Add a session, or a series repeating weekly on the same weekday and time."""
-    _check_plan(plan, programme, lesson_refs)
+    check_plan(plan, programme, lesson_refs)
     series_key = uuid.uuid4().hex if plan.repeat_weeks > 1 else None
     created = []
     for week in range(plan.repeat_weeks):
         item = TrainingSession(cohort_id=cohort.id, series_key=series_key)
-        _apply_plan(item, plan, plan.day + timedelta(weeks=week), zone)
+        apply_plan(item, plan, plan.day + timedelta(weeks=week), zone)
         session.add(item)
         created.append(item)
     session.flush()
@@ -312,9 +335,23 @@ def update_session(
 ) -> None:
     """Change one session; credited minutes may not exceed its new length."""
     plan.repeat_weeks = 1
-    _check_plan(plan, programme, lesson_refs)
+    check_plan(plan, programme, lesson_refs)
     before = session_snapshot(item)
-    _apply_plan(item, plan, plan.day, zone)
+    apply_plan(item, plan, plan.day, zone)
+    check_credits_fit(session, item)
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="session.changed",
+        subject_type="session",
+        subject_id=item.id,
+        before=before,
+        after=session_snapshot(item),
+    )
+
+
+def check_credits_fit(session: Session, item: TrainingSession) -> None:
+    """Refuse a session made shorter than what somebody is already credited with for it."""
     from lms.attendance.models import AttendanceRecord
 
     longest = session.scalar(
@@ -329,15 +366,6 @@ def update_session(
                 n=longest,
             )
         )
-    audit.record(
-        session,
-        actor_id=actor.id,
-        action="session.changed",
-        subject_type="session",
-        subject_id=item.id,
-        before=before,
-        after=session_snapshot(item),
-    )
 
 
 def cancel_session(session: Session, item: TrainingSession, reason: str, actor: User) -> None:

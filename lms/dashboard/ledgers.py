@@ -2,19 +2,21 @@
 
 The same figures and at-risk rules as ``lms.attendance.ledger.build_matrix`` (make-up sessions in
 the programme's other cohorts count, cancelled sessions do not, a category out of reach or
-attendance below the minimum puts an active trainee at risk), but three statements serve every
+attendance below the minimum puts an active trainee at risk once the cohort has started; hours
+not yet scheduled are not out of reach), but three statements serve every
 listed cohort, however many trainees, sessions and marks they have. Like the register pages, it
 counts every mark of the programme (``since``, the retake rule of the certificate checklist, is
 the checklist's own).
 """
 
 from collections import defaultdict
+from datetime import date
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from sqlalchemy.orm import Session
 
-from lms.attendance.ledger import CategoryLine, Ledger, _risks
+from lms.attendance.ledger import CategoryLine, Ledger, risks, unscheduled_minutes
 from lms.attendance.models import AttendanceRecord
 from lms.auth.models import User
 from lms.cohorts.models import Cohort, Enrolment, TrainingSession
@@ -79,10 +81,10 @@ def _scheduled(session: Session, cohort_ids: list[int]) -> dict[tuple[int, str],
 
 
 def cohort_ledgers(
-    session: Session, cohorts: list[tuple[Cohort, Programme]]
+    session: Session, cohorts: list[tuple[Cohort, Programme]], *, today: date
 ) -> dict[int, list[Ledger]]:
     """cohort id -> the ledger of each enrolled person (withdrawn ones too, as the register
-    shows them), by name; in three statements for all the cohorts."""
+    shows them), by name; in three statements for all the cohorts. ``today`` is the local date."""
     programmes = {cohort.id: programme for cohort, programme in cohorts}
     ids = list(programmes)
     if not ids:
@@ -106,14 +108,18 @@ def cohort_ledgers(
             marked[(cohort_id, user_id, category)] += round(length)
     scheduled = _scheduled(session, ids)
     table: dict[int, list[Ledger]] = {cohort_id: [] for cohort_id in ids}
+    by_id = {cohort.id: cohort for cohort, _ in cohorts}
     for cohort_id, status, user in people:
-        programme = programmes[cohort_id]
+        programme, cohort = programmes[cohort_id], by_id[cohort_id]
         lines = [
             CategoryLine(
                 category,
                 credited[(cohort_id, user.id, category.slug)],
                 scheduled.get((cohort_id, category.slug), 0)
                 - marked[(cohort_id, user.id, category.slug)],
+                unscheduled_minutes(
+                    category, scheduled.get((cohort_id, category.slug), 0), cohort, today
+                ),
             )
             for category in programme.categories
         ]
@@ -125,6 +131,6 @@ def cohort_ledgers(
             credited_minutes=sum(line.credited for line in lines),
             minimum_share=programme.attendance_minimum,
         )
-        ledger.risks = _risks(ledger, programme)
+        ledger.risks = risks(ledger, programme, cohort, today)
         table[cohort_id].append(ledger)
     return table

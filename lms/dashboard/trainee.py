@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from lms.attendance.attendees import OpenSession, open_for
 from lms.certificates.eligibility import Eligibility, cohort_eligibility
 from lms.certificates.models import Certificate
+from lms.cohorts import schedule
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus, TrainingSession
 from lms.courses.content import Catalog, Course, Lesson
 from lms.practice import queries as practice_log
@@ -59,6 +60,8 @@ class ActiveCohort:
     more_lessons: int = 0
     quizzes: list[OpenQuiz] = field(default_factory=list)
     practice: practice_log.Progress | None = None
+    #: make-up sessions and whom to ask, when the trainee is at risk
+    help: schedule.RiskHelp | None = None
 
     @property
     def cohort(self) -> Cohort:
@@ -217,3 +220,7 @@ def _fill_active(session: Session, active: list[ActiveCohort], catalog, complete
         if item.programme.practice_logged:
             line = item.check.practice or practice.get((item.cohort.id, user_id))
             item.practice = practice_log.progress(item.programme, line or practice_log.Totals())
+        ledger = item.check.ledger
+        if ledger.at_risk:  # two statements, only for a cohort the trainee is at risk in
+            wanted = [line.category.slug for line in ledger.unreachable_lines]
+            item.help = schedule.risk_help(session, item.cohort, wanted, now)

@@ -139,7 +139,7 @@ def trainer_home(
         if cohort.starts_on <= today <= cohort.ends_on
         and (programme := programmes.get(cohort.programme_slug)) is not None
     ]
-    ledgers = cohort_ledgers(session, running)
+    ledgers = cohort_ledgers(session, running, today=today)
     home.at_risk = [
         AtRisk(cohort, programme, ledger)
         for cohort, programme in running

@@ -27,6 +27,10 @@ def fill_session(page: Page, title: str, category: str, day, start: str, end: st
     page.locator("#place").fill("Põlva community centre")
     page.locator("#repeat_weeks").fill(repeat)
     page.locator("form[method=post] [type=submit]").last.click()
+    # Sessions in the past are asked about first; what was typed is kept for *Save anyway*.
+    expect(page.locator("#warnings")).to_be_visible()
+    expect(page.locator("#title")).to_have_value(title)
+    page.locator("form[method=post] [type=submit]").last.click()
 
 
 def test_a_trainer_runs_a_cohort_from_schedule_to_final_ledger(
