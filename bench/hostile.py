@@ -50,6 +50,25 @@ def gift_cases(size: int = MAX_GIFT_BYTES) -> dict[str, str]:
     return cases
 
 
+def people_csv(rows: int, size: int | None = None) -> str:
+    """A people file of ``rows`` rows, or of as many as fit in ``size`` characters."""
+    header = "email,display_name,roles,language,municipality\n"
+    row = "person{n}@example.org,Person Number {n},trainee,et,Võru\n"
+    if size is not None:
+        rows = (size - len(header)) // len(row.format(n=10_000))
+    return header + "".join(row.format(n=n) for n in range(rows))
+
+
+def csv_cases(size: int = CSV_LIMIT) -> dict[str, str]:
+    """A people file at the upload limit (about 80,000 rows) and one of the most a file holds."""
+    from lms.users.people_csv import MAX_ROWS
+
+    return {
+        f"{size:,} characters": people_csv(0, size),
+        f"{MAX_ROWS} people": people_csv(MAX_ROWS),
+    }
+
+
 def cpu_seconds(function, *args) -> float:
     """CPU time of one call: what a busy machine's other processes do not change much."""
     started = time.process_time()
@@ -158,10 +177,35 @@ def wall(function, *args) -> float:
     return time.perf_counter() - started
 
 
+def import_csv_once(text: str) -> tuple[float, str]:
+    """Import a people file on a fresh database, as *People → Import* does."""
+    import tempfile
+
+    from bench.quizzes import sqlite_app
+    from lms.extensions import db
+    from lms.users.services import import_users
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = sqlite_app(folder)
+        with app.app_context():
+            started = time.process_time()
+            result = import_users(db.session, text, "pbkdf2:sha256:1000")
+            seconds = time.process_time() - started
+            db.session.rollback()
+            db.session.remove()
+            db.engine.dispose()
+    outcome = f"{len(result.created)} created" if result.created else result.problems[0].message
+    return seconds, outcome
+
+
 def main() -> None:
     report("Markdown at 20,000 characters", render_uncached, markdown_cases(), "ordinary prose")
     report("Privacy guard on the same text", guard, markdown_cases(), "ordinary prose")
     report("GIFT at 512 KiB", check_gift, gift_cases(), "1,000 ordinary questions")
+    print("\nPeople CSV import (CPU time of the import itself)")
+    for name, text in csv_cases().items():
+        seconds, outcome = import_csv_once(text)
+        print(f"  {name:<24} {seconds * 1000:>7.0f} ms  {outcome}")
     pages()
 
 

@@ -14,6 +14,7 @@ from bench.hostile import (
     MARKDOWN_LIMIT,
     check_gift,
     cpu_seconds,
+    csv_cases,
     gift_cases,
     markdown_cases,
     render_uncached,
@@ -22,6 +23,8 @@ from lms.auth.models import Role
 from lms.practice.privacy import reflection_problem
 from lms.quizzes import gift
 from lms.rendering import render_text
+from lms.users.people_csv import MAX_ROWS
+from lms.users.services import import_users
 from tests.factories import login, make_user
 
 #: How many times ordinary text's time a hostile input may take; quadratic cases took 140 and up.
@@ -119,3 +122,22 @@ def test_a_quiz_bank_stops_at_its_limit_with_a_problem_naming_the_line():
     assert len(parsed.questions) == gift.MAX_QUESTIONS
     assert parsed.problems[-1].line == 2 * gift.MAX_QUESTIONS + 1
     assert "at most 1000 questions" in parsed.problems[-1].message
+
+
+def test_a_people_file_at_the_upload_limit_is_refused_sooner_than_a_full_import(session):
+    huge, most = csv_cases().values()
+
+    def import_text(text):
+        with session.begin_nested() as savepoint:
+            result = import_users(session, text, "pbkdf2:sha256:1000")
+            savepoint.rollback()
+        return result
+
+    full = baseline(import_text, most, runs=1)
+    seconds = cpu_seconds(import_text, huge)
+    assert seconds <= full, (seconds, full)
+    result = import_text(huge)
+    assert not result.created
+    assert [(p.line, p.message) for p in result.problems] == [
+        (MAX_ROWS + 2, f"A file holds at most {MAX_ROWS} people: split the rest into another file.")
+    ]

@@ -142,7 +142,9 @@ def test_two_trainers_saving_the_same_rows_at_once(app, committed, monkeypatch):
         for client, trainer in zip(clients, trainers, strict=True):
             login(client, trainer)  # here: the committed session is not for threads
 
-        def trainer_saves(n, item_id=item.id, saves=saves, pages=pages, start=start):
+        def trainer_saves(
+            n, item_id=item.id, saves=saves, pages=pages, start=start, clients=clients
+        ):
             waited.done = False
             client = clients[n]
             url = f"/attendance/sessions/{item_id}"

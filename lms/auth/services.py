@@ -130,9 +130,9 @@ def create_user(
     )
     if password is not None:
         set_password(user, password, password_method)
+    user.role_rows = [UserRole(role=role.value) for role in {Role(role) for role in roles}]
     session.add(user)
-    session.flush()
-    set_roles(session, user, roles)
+    session.flush()  # once, with the roles: imports create hundreds of people in one request
     return user
 
 

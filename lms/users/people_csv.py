@@ -19,6 +19,9 @@ from lms.auth.models import ROLE_VALUES, User
 from lms.config import LANGUAGES
 
 COLUMNS = ("email", "display_name", "roles", "language", "municipality")
+#: People one file may hold: a cohort takes at most 500, and an import of more would keep a
+#: worker busy for seconds (each row is checked against the database).
+MAX_ROWS = 500
 
 
 @dataclass
@@ -122,6 +125,13 @@ def read_people(text: str, required: tuple[str, ...]) -> tuple[list[PersonRow], 
         extra = row.pop(None, None)  # values beyond the header's columns
         if not any((value or "").strip() for value in row.values()) and not any(extra or []):
             continue  # blank line
+        if len(rows) == MAX_ROWS:
+            message = _l(
+                "A file holds at most %(count)d people: split the rest into another file.",
+                count=MAX_ROWS,
+            )
+            result.problems.append(ImportProblem(reader.line_num, str(message)))
+            return [], result
         person = _read_row(reader.line_num, row)
         if extra and any(value.strip() for value in extra):
             person.problems.append(str(_l("The row has more values than the header.")))

@@ -52,22 +52,26 @@ def import_users(session: Session, text: str, password_method: str) -> ImportRes
     def add_person(row: PersonRow) -> tuple[User, bool] | None:
         if not row.display_name:
             row.problems.append(str(_l("A name is required.")))
-        if row.email:
-            try:
-                accounts.check_email_free(session, row.email)
-            except accounts.AccountError as error:
-                row.problems.append(str(error))
         if row.problems:
+            if row.email:  # so that a taken address is listed with the row's other problems
+                try:
+                    accounts.check_email_free(session, row.email)
+                except accounts.AccountError as error:
+                    row.problems.append(str(error))
             return None
-        user = accounts.create_user(
-            session,
-            email=row.email,
-            display_name=row.display_name,
-            roles=row.roles or [Role.TRAINEE.value],
-            language=row.language,
-            municipality=row.municipality,
-            password_method=password_method,
-        )
+        try:  # create_user checks the address itself: once per row, not twice
+            user = accounts.create_user(
+                session,
+                email=row.email,
+                display_name=row.display_name,
+                roles=row.roles or [Role.TRAINEE.value],
+                language=row.language,
+                municipality=row.municipality,
+                password_method=password_method,
+            )
+        except accounts.AccountError as error:
+            row.problems.append(str(error))
+            return None
         return user, True
 
     return import_people(session, text, required=("email", "display_name"), add_person=add_person)
