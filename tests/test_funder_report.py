@@ -4,6 +4,8 @@ import csv
 import io
 import re
 from datetime import date
+from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import openpyxl
 import pytest
@@ -306,3 +308,90 @@ def test_filters_that_cannot_be_read_are_refused_not_dropped(client, world):
     # a cohort of another programme than the one chosen
     other = f"programme=trainer-of-trainers&cohort={world['a'].id}"
     assert client.get(f"/reports/funder/summary.csv?{other}").status_code == 400
+
+
+class _FilterForm(HTMLParser):
+    """The report's filter form as a browser sees it: each field and the values it offers."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: dict[str, list[tuple[str, str]]] = {}
+        self._select = None
+        self._option = None
+        self._in_form = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("role") == "search":
+            self._in_form = True
+        elif self._in_form and tag == "select":
+            self._select = attrs["name"]
+            self.fields[self._select] = []
+        elif self._in_form and tag == "input" and attrs.get("name"):
+            self.fields[attrs["name"]] = [(attrs.get("value") or "", "")]
+        elif self._select and tag == "option":
+            # A browser sends the option's text when it has no value attribute.
+            self._option = [attrs.get("value"), ""]
+
+    def handle_data(self, data):
+        if self._option is not None:
+            self._option[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "option" and self._option is not None:
+            value, text = self._option
+            self.fields[self._select].append((text.strip() if value is None else value, text))
+            self._option = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form":
+            self._in_form = False
+
+
+def _submit(client, chosen: dict) -> tuple[int, str]:
+    """Fill the form rendered by the page with the options labelled ``chosen``, and send it."""
+    form = _FilterForm()
+    form.feed(client.get("/reports/funder").get_data(as_text=True))
+    query = {}
+    for name, options in form.fields.items():
+        if name in chosen and name.startswith("date"):
+            query[name] = chosen[name]
+        elif name in chosen:
+            query[name] = next(value for value, text in options if text.strip() == chosen[name])
+        else:
+            query[name] = options[0][0]  # what the page selects first
+    response = client.get("/reports/funder?" + urlencode(query))
+    return response.status_code, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        {},
+        {"programme": "Support-person training"},
+        {"cohort": "Group B"},
+        {"region": "Harjumaa"},
+        {"date_from": "2026-09-01", "date_to": "2026-09-30"},
+        {"date_from": "2026-09-01"},
+        {"cohort": "Group A", "date_from": "2026-06-01", "date_to": "2026-10-31"},
+        {
+            "programme": "Support-person training",
+            "cohort": "Group A",
+            "region": "Kagu-Eesti",
+            "date_from": "2026-06-01",
+            "date_to": "2026-10-31",
+        },
+    ],
+    ids=["nothing", "programme", "cohort", "region", "period", "from", "cohort+period", "all"],
+)
+def test_every_combination_picked_in_the_form_gives_the_report(client, world, chosen):
+    login(client, world["coordinator"])
+    status, page = _submit(client, chosen)
+    assert "Not a valid choice" not in page
+    assert status == 200
+    assert "Summary of" in page
+    if "cohort" in chosen:
+        assert (
+            f'<option selected value="{world["a" if chosen["cohort"] == "Group A" else "b"].id}"'
+            in page
+        )
