@@ -264,7 +264,8 @@ def test_charts_escape_labels_scale_bars_and_fit_long_names():
         )
     )
     assert "<script>" not in svg and "&lt;script&gt;" in svg
-    widths = [float(width) for width in re.findall(r'<rect x="0" y="[\d.]+" width="([\d.]+)"', svg)]
+    bars = re.findall(r'<rect x="0" y="[\d.]+" width="([\d.]+)%"', svg)
+    widths = [float(width) for width in bars]
     assert widths[0] == 2 * widths[1] and widths[2] == 0
     assert "…" in svg and "cannot fit one line" not in svg
 
