@@ -6,6 +6,7 @@ axe-core is the npm package (`npm install --no-save axe-core@4` at the repositor
 in the page through the DevTools protocol, which the page's CSP does not govern.
 """
 
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -276,7 +277,10 @@ AXE_SOURCE: list[str] = []
 def axe_source():
     """The axe-core script, or a clear failure saying how to get it."""
     if not AXE.exists():
-        pytest.fail("axe-core is missing: run `npm install --no-save axe-core@4` (make test does)")
+        reason = "axe-core is missing: `npm install --no-save axe-core@4` (make test does)"
+        if os.environ.get("LMS_REQUIRE_BROWSER"):
+            pytest.fail(reason)  # in CI a missing tool fails instead of skipping
+        pytest.skip(reason)
     AXE_SOURCE[:] = [AXE.read_text()]
     return AXE_SOURCE[0]
 
