@@ -59,10 +59,12 @@ def _filters():
         # A list of thousands helps nobody: narrow by programme or region first.
         form.cohort.description = _l("Choose a programme or a region to pick one of their cohorts.")
         cohorts = [row for row in cohorts if row.id == chosen_id]
-        if chosen_id and not cohorts:
-            cohorts = db.session.execute(
-                sa.select(Cohort.id, Cohort.name).where(Cohort.id == chosen_id)
-            ).all()
+    if chosen_id and chosen_id not in {row.id for row in cohorts}:
+        # A cohort picked together with another programme or region is a real question whose
+        # answer is "no cohort matches"; only a cohort that does not exist is refused.
+        cohorts += db.session.execute(
+            sa.select(Cohort.id, Cohort.name).where(Cohort.id == chosen_id)
+        ).all()
     form.cohort.choices = [SelectChoice(ALL, _l("All cohorts"))] + [
         SelectChoice(cohort_id, name) for cohort_id, name in cohorts
     ]
