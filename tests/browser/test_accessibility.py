@@ -227,24 +227,19 @@ def _endpoint_methods(app) -> set[str]:
     return names
 
 
-def test_every_page_type_is_walked(live_server):
-    pages = {name.split(":")[0] for name in _pages_of(live_server)}
+@pytest.fixture(scope="module")
+def pages(live_server) -> dict[str, tuple[str, str]]:
+    """The page types to walk, on this module's demo data."""
+    return _pages(live_server.app)
+
+
+def test_every_page_type_is_walked(live_server, pages):
+    walked = {name.split(":")[0] for name in pages}
     get_routes = _endpoint_methods(live_server.app)
-    missing = get_routes - NOT_PAGES - pages
+    missing = get_routes - NOT_PAGES - walked
     assert not missing, f"add these page types to the accessibility walk: {sorted(missing)}"
     assert not NOT_PAGES - get_routes, "NOT_PAGES names routes that do not exist"
-    assert not pages - set(AUDIENCE) - {"main.not_found"}, "the walk names unknown routes"
-
-
-_PAGES_CACHE: dict = {}
-
-
-def _pages_of(live_server) -> dict[str, tuple[str, str]]:
-    key = id(live_server)
-    if key not in _PAGES_CACHE:
-        _PAGES_CACHE.clear()
-        _PAGES_CACHE[key] = _pages(live_server.app)
-    return _PAGES_CACHE[key]
+    assert not walked - set(AUDIENCE) - {"main.not_found"}, "the walk names unknown routes"
 
 
 #: pages whose layout this walk also keeps screenshots of, at both widths, for people to look at
@@ -265,24 +260,21 @@ RUN_AXE = """async () => {
 }"""
 
 
-def _axe(page) -> list[dict]:
-    page.evaluate(AXE_SOURCE[0])
+def _axe(page, source: str) -> list[dict]:
+    """axe-core's violations on the page as it is now."""
+    page.evaluate(source)
     return page.evaluate(RUN_AXE)
 
 
-AXE_SOURCE: list[str] = []
-
-
 @pytest.fixture(scope="module")
-def axe_source():
-    """The axe-core script, or a clear failure saying how to get it."""
+def axe_source() -> str:
+    """The axe-core script; without it the test is skipped, or fails in CI."""
     if not AXE.exists():
         reason = "axe-core is missing: `npm install --no-save axe-core@4` (make test does)"
         if os.environ.get("LMS_REQUIRE_BROWSER"):
             pytest.fail(reason)  # in CI a missing tool fails instead of skipping
         pytest.skip(reason)
-    AXE_SOURCE[:] = [AXE.read_text()]
-    return AXE_SOURCE[0]
+    return AXE.read_text()
 
 
 def _shoot(page, artifacts, name, size):
@@ -293,9 +285,8 @@ def _shoot(page, artifacts, name, size):
 
 
 def test_no_page_type_has_an_accessibility_violation_or_scrolls_sideways(
-    browser: Browser, live_server, axe_source, artifacts
+    browser: Browser, live_server, pages, axe_source, artifacts
 ):
-    pages = _pages_of(live_server)
     found: dict[tuple[str, str], list[str]] = {}
     for who in PEOPLE:
         context = browser.new_context(viewport=PHONE)
@@ -310,12 +301,12 @@ def test_no_page_type_has_an_accessibility_violation_or_scrolls_sideways(
             assert response.status == (404 if name == "main.not_found" else 200), name
             if page.evaluate(TOO_WIDE):
                 found[(name, SIDEWAYS)] = ["html"]
-            for violation in _axe(page):
+            for violation in _axe(page, axe_source):
                 found.setdefault((name, violation["rule"]), []).extend(violation["targets"])
             _shoot(page, artifacts, name, "phone")
             page.set_viewport_size(DESKTOP)
             _shoot(page, artifacts, name, "desktop")
-            for violation in _axe(page):
+            for violation in _axe(page, axe_source):
                 found.setdefault((name, violation["rule"]), []).extend(violation["targets"])
         context.close()
     unexpected = {key: targets for key, targets in found.items() if key not in ALLOWED}
