@@ -120,7 +120,8 @@ def _pages(app) -> dict[str, tuple[str, str]]:
         series = [
             TrainingSession(
                 cohort_id=tot.id, title="Series", category=_category(tot), series_key="a11y",
-                starts_at=now + timedelta(days=7 * week), ends_at=now + timedelta(days=7 * week, hours=2),
+                starts_at=now + timedelta(weeks=week),
+                ends_at=now + timedelta(weeks=week, hours=2),
             )
             for week in (20, 21)
         ]  # fmt: skip
