@@ -79,24 +79,46 @@ def _form_for(programme, cohort: Cohort, form: EntryForm | None = None) -> Entry
 
 
 def _data(form: EntryForm) -> services.EntryData:
+    """What the form says; a value the form itself refused is None, so it is not checked twice."""
+
+    def value(name, empty=None):
+        item = getattr(form, name)
+        return None if item.errors else (item.data if item.data is not None else empty)
+
     return services.EntryData(
-        practised_on=form.practised_on.data,
-        minutes=form.minutes.data,
-        client_code=form.client_code.data or "",
-        client_group=form.client_group.data,
-        activity=form.activity.data,
-        core_acts=form.core_acts.data or [],
-        reflection=form.reflection.data or "",
-        debrief_session_id=form.debrief_session_id.data,
+        practised_on=value("practised_on"),
+        minutes=value("minutes"),
+        client_code=value("client_code", ""),
+        client_group=value("client_group"),
+        activity=value("activity"),
+        core_acts=value("core_acts", []) or [],
+        reflection=value("reflection", ""),
+        debrief_session_id=value("debrief_session_id"),
     )
 
 
+def _validated(form: EntryForm, cohort: Cohort, programme, user_id: int, entry_id=None) -> bool:
+    """The form's own checks and the practice rules in one pass, so that a refused entry shows
+    every problem at once instead of one per submission."""
+    if not form.is_submitted():
+        return False
+    valid = form.validate()
+    found = services.problems(
+        db.session, _data(form), user_id=user_id, cohort=cohort, programme=programme,
+        today=today(), entry_id=entry_id,
+    )  # fmt: skip
+    for problem in found:
+        _show_error(form, problem)
+    return valid and not found
+
+
 def _show_error(form: EntryForm, error: services.PracticeError) -> None:
-    target = getattr(form, error.field or "", None)
-    if target is not None:
-        target.errors = [*target.errors, str(error)]
-    else:
-        flash(str(error), "error")
+    for problem in getattr(error, "problems", [error]):
+        target = getattr(form, problem.field or "", None)
+        if target is not None:
+            target.errors = [*target.errors, str(problem)]
+        else:
+            flash(str(problem), "error")
 
 
 @bp.route("/")
@@ -151,7 +173,7 @@ def new(cohort_id: int):
     form = _form_for(programme, cohort)
     if request.method == "GET":
         form.practised_on.data = today()
-    if form.validate_on_submit():
+    if _validated(form, cohort, programme, current_user.id):
         try:
             entry = services.create_entry(
                 db.session, current_user, cohort, programme, _data(form),
@@ -208,7 +230,7 @@ def edit(entry_id: int):
         abort(404)
     programme = programme_of(item.cohort)
     form = _form_for(programme, item.cohort, EntryForm(obj=revision))
-    if form.validate_on_submit():
+    if _validated(form, item.cohort, programme, item.user_id, item.id):
         try:
             services.update_revision(
                 db.session, revision, current_user, programme, _data(form),
@@ -333,16 +355,19 @@ def approve_many():
         .where(PracticeRevision.id.in_(ids))
         .options(so.joinedload(PracticeRevision.entry).joinedload(PracticeEntry.cohort))
     ).all()
+    problems = []
     if (
         not ids
         or len(revisions) != len(set(ids))
         or not all(services.can_view(current_user, r.entry) for r in revisions)
     ):
-        flash(_("Choose the entries to sign off."), "error")
-        return redirect(back)
+        problems.append(("entries-title", _("Choose the entries to sign off.")))
     if not form.attest.data:
-        flash(_("Confirm the attestation to sign off."), "error")
-        return redirect(back)
+        form.attest.errors = [_("Confirm the attestation to sign off.")]
+    if problems or form.attest.errors:
+        # The page comes back with every entry still ticked, so nothing has to be chosen again.
+        chosen = {r.id for r in revisions if services.can_view(current_user, r.entry)}
+        return queue_page(form, selected=chosen, problems=problems), 400
     try:
         count = services.approve(db.session, revisions, current_user, str(ATTESTATION), now())
     except services.PracticeError as error:

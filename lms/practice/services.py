@@ -44,15 +44,15 @@ class PracticeError(ValueError):
 
 @dataclass
 class EntryData:
-    """What a trainee writes about one piece of client work."""
+    """What a trainee writes about one piece of client work (None: a value the form refused)."""
 
-    practised_on: date
-    minutes: int
-    client_code: str
-    client_group: str
-    activity: str
+    practised_on: date | None
+    minutes: int | None
+    client_code: str | None
+    client_group: str | None
+    activity: str | None
     core_acts: list[str] = field(default_factory=list)
-    reflection: str = ""
+    reflection: str | None = ""
     debrief_session_id: int | None = None
 
 
@@ -87,8 +87,12 @@ def logging_enrolments(session: Session, user: User, programmes) -> list[Enrolme
     return result
 
 
-def _refuse(message, field_name: str):
-    raise PracticeError(message, field_name)
+class EntryRefused(PracticeError):
+    """An entry breaks one rule or more; ``problems`` holds one error per field at fault."""
+
+    def __init__(self, problems: list[PracticeError]):
+        super().__init__(str(problems[0]), problems[0].field)
+        self.problems = problems
 
 
 def _day_minutes(session: Session, user_id: int, day: date, except_entry: int | None) -> int:
@@ -113,7 +117,7 @@ def _day_minutes(session: Session, user_id: int, day: date, except_entry: int | 
     return session.scalar(statement)
 
 
-def check(
+def problems(
     session: Session,
     data: EntryData,
     *,
@@ -122,45 +126,64 @@ def check(
     programme: Programme,
     today: date,
     entry_id: int | None = None,
-) -> None:
-    """Refuse an entry that breaks a rule, naming the field and why."""
-    if data.practised_on > today:
-        _refuse(_l("The date cannot be in the future."), "practised_on")
-    if data.practised_on < cohort.starts_on:
-        _refuse(_l("The date cannot be before the cohort started."), "practised_on")
-    if not 0 < data.minutes <= MAX_ENTRY_MINUTES:
-        _refuse(
+) -> list[PracticeError]:
+    """Every rule the entry breaks, at most one per field, in the form's order.
+
+    A value that is None (the form already refused it) is not checked again, so a form can show
+    its own problems and these together.
+    """
+    found: dict[str, PracticeError] = {}
+
+    def refuse(message, field_name: str) -> None:
+        found.setdefault(field_name, PracticeError(message, field_name))
+
+    day, minutes = data.practised_on, data.minutes
+    if day is not None:
+        if day > today:
+            refuse(_l("The date cannot be in the future."), "practised_on")
+        elif day < cohort.starts_on:
+            refuse(_l("The date cannot be before the cohort started."), "practised_on")
+    if minutes is not None and not 0 < minutes <= MAX_ENTRY_MINUTES:
+        refuse(
             _l("An entry lasts from 1 minute to %(hours)s hours.", hours=MAX_ENTRY_MINUTES // 60),
             "minutes",
         )
-    logged = _day_minutes(session, user_id, data.practised_on, entry_id)
-    if logged + data.minutes > DAY_MINUTES:
-        _refuse(
-            _l(
-                "This day already has %(logged)s minutes of practice; a day cannot hold more "
-                "than 24 hours.",
-                logged=logged,
-            ),
-            "minutes",
-        )
-    problem = privacy.client_code_problem(data.client_code)
-    if problem:
-        _refuse(problem, "client_code")
-    if programme.client_group(data.client_group) is None:
-        _refuse(_l("Choose a client group of this programme."), "client_group")
-    if programme.activity(data.activity) is None:
-        _refuse(_l("Choose an activity of this programme."), "activity")
-    if any(act not in CORE_ACTS for act in data.core_acts):
-        _refuse(_l("Choose core acts from the list."), "core_acts")
-    if len(data.reflection) > MAX_REFLECTION:
-        _refuse(_l("The reflection is too long."), "reflection")
-    problem = privacy.reflection_problem(data.reflection)
-    if problem:
-        _refuse(problem, "reflection")
+    if day is not None and minutes is not None and "minutes" not in found:
+        logged = _day_minutes(session, user_id, day, entry_id)
+        if logged + minutes > DAY_MINUTES:
+            refuse(
+                _l(
+                    "This day already has %(logged)s minutes of practice; a day cannot hold "
+                    "more than 24 hours.",
+                    logged=logged,
+                ),
+                "minutes",
+            )
+    if data.client_code is not None and (problem := privacy.client_code_problem(data.client_code)):
+        refuse(problem, "client_code")
+    if data.client_group is not None and programme.client_group(data.client_group) is None:
+        refuse(_l("Choose a client group of this programme."), "client_group")
+    if data.activity is not None and programme.activity(data.activity) is None:
+        refuse(_l("Choose an activity of this programme."), "activity")
+    if any(act not in CORE_ACTS for act in data.core_acts or []):
+        refuse(_l("Choose core acts from the list."), "core_acts")
+    if data.reflection is not None:
+        if len(data.reflection) > MAX_REFLECTION:
+            refuse(_l("The reflection is too long."), "reflection")
+        elif problem := privacy.reflection_problem(data.reflection):
+            refuse(problem, "reflection")
     if data.debrief_session_id is not None:
         item = session.get(TrainingSession, data.debrief_session_id)
         if item is None or item.cohort_id != cohort.id or item.cancelled:
-            _refuse(_l("Choose a session of your cohort."), "debrief_session_id")
+            refuse(_l("Choose a session of your cohort."), "debrief_session_id")
+    return list(found.values())
+
+
+def check(session: Session, data: EntryData, **context) -> None:
+    """Refuse an entry that breaks a rule, naming every field at fault and why."""
+    found = problems(session, data, **context)
+    if found:
+        raise EntryRefused(found)
 
 
 def _fill(revision: PracticeRevision, data: EntryData) -> None:
