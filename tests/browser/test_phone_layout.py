@@ -166,3 +166,27 @@ def test_the_menu_is_open_without_the_button_on_a_desktop(browser: Browser, live
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
     expect(page.locator("nav.main-nav").get_by_role("link", name="Courses")).to_be_visible()
     context.close()
+
+
+def test_a_refused_form_lists_every_problem_at_the_top(
+    browser: Browser, live_server, artifacts, ids
+):
+    context = browser.new_context(viewport=SIZES["phone"], is_mobile=True, has_touch=True)
+    page = context.new_page()
+    log_in(page, live_server, "oksana@demo.tugi.ee")
+    page.goto(live_server.url + f"/practice/cohorts/{ids['group']}/new")
+    page.locator("#practised_on").fill("2099-01-01")
+    page.locator("#minutes").fill("0")
+    page.locator("#client_code").fill("Olena Shevchenko")
+    page.locator("form.panel [name=send]").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    links = summary.locator("a")
+    expect(links).to_have_count(3)
+    for target in ("#practised_on", "#minutes", "#client_code"):
+        expect(summary.locator(f"a[href='{target}']")).to_have_count(1)
+    page.screenshot(path=artifacts / "form-error-summary-phone.png", full_page=True)
+    summary.locator("a[href='#client_code']").click()
+    expect(page.locator("#client_code")).to_be_focused()
+    expect(page.locator("#client_code")).to_have_value("Olena Shevchenko")
+    context.close()
