@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from lms.demo import load_demo
@@ -63,6 +64,14 @@ def log_in(page, live_server, email: str) -> None:
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(live_server.url + "/")
+
+
+def open_menu(page) -> None:
+    """Open the main menu where it is folded behind the Menu button (narrow screens)."""
+    button = page.locator(".menu-button")
+    if button.is_visible():
+        button.click()
+        expect(page.locator("nav.main-nav")).to_be_visible()
 
 
 class LiveServer:
