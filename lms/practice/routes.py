@@ -5,10 +5,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
 from lms.access import login_required, roles_required
 from lms.auth.models import Role, User
@@ -18,7 +17,7 @@ from lms.cohorts.routes import programme_of
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import local_today as today
-from lms.practice import display, logbook, queries, services
+from lms.practice import display, entry_form, logbook, queries, services
 from lms.practice.forms import ATTESTATION, BulkApproveForm, EntryForm, ReviewForm
 from lms.practice.models import (
     AWAITING,
@@ -60,65 +59,6 @@ def logbook_owner(cohort_id: int, user_id: int) -> tuple[Cohort, Enrolment]:
     if user_id != current_user.id and not cohorts.can_manage(current_user, cohort):
         abort(404)
     return cohort, enrolment
-
-
-def _form_for(programme, cohort: Cohort, form: EntryForm | None = None) -> EntryForm:
-    form = form or EntryForm()
-    language = str(get_locale())
-    form.client_group.choices = [
-        SelectChoice(g.slug, g.title_for(language)) for g in programme.client_groups
-    ]
-    form.activity.choices = [
-        SelectChoice(a.slug, a.title_for(language)) for a in programme.activities
-    ]
-    sessions = [s for s in cohorts.cohort_sessions(db.session, cohort.id) if not s.cancelled]
-    form.debrief_session_id.choices = [SelectChoice(None, _("Not discussed at a session yet"))] + [
-        SelectChoice(s.id, f"{format_date(s.starts_at, 'short')} · {s.title}") for s in sessions
-    ]
-    return form
-
-
-def _data(form: EntryForm) -> services.EntryData:
-    """What the form says; a value the form itself refused is None, so it is not checked twice."""
-
-    def value(name, empty=None):
-        item = getattr(form, name)
-        return None if item.errors else (item.data if item.data is not None else empty)
-
-    return services.EntryData(
-        practised_on=value("practised_on"),
-        minutes=value("minutes"),
-        client_code=value("client_code", ""),
-        client_group=value("client_group"),
-        activity=value("activity"),
-        core_acts=value("core_acts", []) or [],
-        reflection=value("reflection", ""),
-        debrief_session_id=value("debrief_session_id"),
-    )
-
-
-def _validated(form: EntryForm, cohort: Cohort, programme, user_id: int, entry_id=None) -> bool:
-    """The form's own checks and the practice rules in one pass, so that a refused entry shows
-    every problem at once instead of one per submission."""
-    if not form.is_submitted():
-        return False
-    valid = form.validate()
-    found = services.problems(
-        db.session, _data(form), user_id=user_id, cohort=cohort, programme=programme,
-        today=today(), entry_id=entry_id,
-    )  # fmt: skip
-    for problem in found:
-        _show_error(form, problem)
-    return valid and not found
-
-
-def _show_error(form: EntryForm, error: services.PracticeError) -> None:
-    for problem in getattr(error, "problems", [error]):
-        target = getattr(form, problem.field or "", None)
-        if target is not None:
-            target.errors = [*target.errors, str(problem)]
-        else:
-            flash(str(problem), "error")
 
 
 @bp.route("/")
@@ -170,17 +110,17 @@ def new(cohort_id: int):
     programme = programme_of(cohort)
     if not programme.practice_logged or enrolment.status != EnrolmentStatus.ACTIVE:
         abort(404)
-    form = _form_for(programme, cohort)
+    form = entry_form.form_for(programme, cohort)
     if request.method == "GET":
         form.practised_on.data = today()
-    if _validated(form, cohort, programme, current_user.id):
+    if entry_form.validated(form, cohort, programme, current_user.id):
         try:
             entry = services.create_entry(
-                db.session, current_user, cohort, programme, _data(form),
+                db.session, current_user, cohort, programme, entry_form.data(form),
                 today=today(), now=now(), submit=form.send.data,
             )  # fmt: skip
         except services.PracticeError as error:
-            _show_error(form, error)
+            entry_form.show_error(form, error)
         else:
             db.session.commit()
             flash(_("Submitted for sign-off.") if form.send.data else _("Saved as a draft."))
@@ -229,16 +169,16 @@ def edit(entry_id: int):
     if item.user_id != current_user.id or revision.locked:
         abort(404)
     programme = programme_of(item.cohort)
-    form = _form_for(programme, item.cohort, EntryForm(obj=revision))
-    if _validated(form, item.cohort, programme, item.user_id, item.id):
+    form = entry_form.form_for(programme, item.cohort, EntryForm(obj=revision))
+    if entry_form.validated(form, item.cohort, programme, item.user_id, item.id):
         try:
             services.update_revision(
-                db.session, revision, current_user, programme, _data(form),
+                db.session, revision, current_user, programme, entry_form.data(form),
                 today=today(), submit=form.send.data, now=now(),
             )  # fmt: skip
         except services.PracticeError as error:
             db.session.rollback()
-            _show_error(form, error)
+            entry_form.show_error(form, error)
         else:
             db.session.commit()
             flash(_("Submitted for sign-off.") if form.send.data else _("Saved as a draft."))
