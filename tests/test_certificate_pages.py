@@ -85,7 +85,7 @@ def test_sign_off_issues_and_the_holder_downloads_the_pdf_and_credential(
     enrolment = people["enrolment"]
     login(client, people["trainer"])
     refused = client.post(f"/certificates/enrolments/{enrolment.id}/sign-off", data={})
-    assert refused.status_code == 302
+    assert refused.status_code == 400 and b'<a href="#attest">Tick the statement' in refused.data
     assert session.scalar(sa.select(sa.func.count(Certificate.id))) == 0
     client.post(f"/certificates/enrolments/{enrolment.id}/sign-off", data={"attest": "y"})
     certificate = session.scalars(sa.select(Certificate)).one()

@@ -18,9 +18,11 @@ from lms.certificates.models import Certificate, FinalSignOff, Status
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from lms.cohorts.services import cohort_sessions
 from lms.courses.models import LessonCompletion
+from lms.courses.services import lesson_title
 from lms.practice import queries as practice_log
 from lms.practice.queries import Totals
 from lms.programmes.definitions import Programme
+from lms.programmes.services import programme_title
 from lms.quizzes import services as quizzes
 
 
@@ -224,7 +226,7 @@ def cohort_eligibility(
                     len(required_lessons) - len(unread),
                     len(required_lessons),
                     "count",
-                    ", ".join(unread),
+                    ", ".join(lesson_title(ref, _language()) for ref in unread),
                 )
             )
         for slug in programme.quizzes:
@@ -284,7 +286,14 @@ def cohort_eligibility(
             )
             if result.certificate is not None and programme.renews:
                 current = result.certificate.renews  # renewed already: the old one is superseded
-            items.append(Requirement("prerequisite", label, current is not None, detail=needed))
+            items.append(
+                Requirement(
+                    "prerequisite",
+                    label,
+                    current is not None,
+                    detail=programme_title(needed, _language()),
+                )
+            )
         if programme.final_sign_off:
             result.sign_off = sign_offs.get(enrolment.id)
             items.append(

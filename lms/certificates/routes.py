@@ -206,7 +206,10 @@ def export(kind: str):
 @login_required
 def checklist(enrolment_id: int):
     """Every requirement of the programme, met or not, with what remains."""
-    enrolment = get_enrolment(enrolment_id)
+    return _checklist_page(get_enrolment(enrolment_id), SignOffForm())
+
+
+def _checklist_page(enrolment: Enrolment, sign_off_form: SignOffForm):
     programme = programme_of(enrolment.cohort)
     _settle_overdue_quizzes([enrolment.user_id])
     check = eligibility(db.session, enrolment, programme, now=now(), today=today())
@@ -220,7 +223,7 @@ def checklist(enrolment_id: int):
         own=enrolment.user_id == current_user.id,
         can_sign_off=services.can_sign_off(current_user, enrolment),
         can_issue=current_user.has_role(Role.COORDINATOR),
-        sign_off_form=SignOffForm(),
+        sign_off_form=sign_off_form,
         confirm_form=ConfirmForm(),
     )
 
@@ -232,8 +235,7 @@ def sign_off(enrolment_id: int):
     programme = programme_of(enrolment.cohort)
     form = SignOffForm()
     if not form.validate_on_submit():
-        flash(_("Tick the statement to sign off."), "error")
-        return redirect(url_for(".checklist", enrolment_id=enrolment.id))
+        return _checklist_page(enrolment, form), 400
     try:
         certificate = services.sign_off(
             db.session, enrolment, programme, get_programmes(), current_user,

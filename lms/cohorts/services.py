@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,7 @@ from lms.cohorts.models import (
 )
 from lms.i18n import local_today
 from lms.programmes.definitions import Programme
+from lms.programmes.services import programme_title
 
 MAX_SESSION_HOURS = 12
 MAX_REPEATS = 52
@@ -170,7 +172,7 @@ def check_prerequisite(
                 "%(name)s holds no valid certificate of the programme this one requires "
                 "(%(needed)s).",
                 name=user.display_name,
-                needed=needed,
+                needed=programme_title(needed, str(get_locale())),
             )
         )
 

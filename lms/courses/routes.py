@@ -28,6 +28,12 @@ def _language() -> str:
     return str(get_locale())
 
 
+@bp.app_context_processor
+def course_helpers():
+    """``lesson_title(ref)`` for any page that names a lesson by its ``course/lesson``."""
+    return {"lesson_title": lambda ref: services.lesson_title(ref, _language())}
+
+
 def _course_or_404(course_slug: str):
     return services.get_catalog().course(course_slug) or abort(404)
 

@@ -28,6 +28,15 @@ def get_catalog() -> Catalog:
     return current_app.extensions["tugi_catalog"].get()
 
 
+def lesson_title(ref: str, language: str) -> str:
+    """The title of the lesson ``course/lesson`` in ``language``; the reference itself only when
+    no such lesson is served (its file was removed or has a problem)."""
+    course_slug, _, lesson_slug = ref.partition("/")
+    course = get_catalog().course(course_slug)
+    lesson = course.lesson(lesson_slug) if course else None
+    return lesson.text_for(language).title if lesson else ref
+
+
 def completed_lessons(session: Session, user_id: int) -> set[tuple[str, str]]:
     """(course slug, lesson slug) of every lesson the person has completed."""
     rows = session.execute(

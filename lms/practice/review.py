@@ -25,8 +25,9 @@ def _trainees(cohort_ids) -> list[Enrolment]:
     )
 
 
-def queue_page(bulk_form):
-    """Render the queue for the current trainer or coordinator."""
+def queue_page(bulk_form, selected=frozenset(), problems=()):
+    """Render the queue for the current trainer or coordinator; ``selected`` revisions are ticked
+    and ``problems`` (field id, message) join the bulk form's in the error summary."""
     programmes = get_programmes()
     cohorts = [
         cohort
@@ -74,6 +75,8 @@ def queue_page(bulk_form):
         "practice/queue.html",
         form=form,
         bulk_form=bulk_form,
+        selected=selected,
+        problems=problems,
         revisions=revisions,
         count=count,
         page=page,

@@ -5,10 +5,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
 from lms.access import login_required, roles_required
 from lms.auth.models import Role, User
@@ -18,7 +17,7 @@ from lms.cohorts.routes import programme_of
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import local_today as today
-from lms.practice import display, logbook, queries, services
+from lms.practice import display, entry_form, logbook, queries, services
 from lms.practice.forms import ATTESTATION, BulkApproveForm, EntryForm, ReviewForm
 from lms.practice.models import (
     AWAITING,
@@ -60,43 +59,6 @@ def logbook_owner(cohort_id: int, user_id: int) -> tuple[Cohort, Enrolment]:
     if user_id != current_user.id and not cohorts.can_manage(current_user, cohort):
         abort(404)
     return cohort, enrolment
-
-
-def _form_for(programme, cohort: Cohort, form: EntryForm | None = None) -> EntryForm:
-    form = form or EntryForm()
-    language = str(get_locale())
-    form.client_group.choices = [
-        SelectChoice(g.slug, g.title_for(language)) for g in programme.client_groups
-    ]
-    form.activity.choices = [
-        SelectChoice(a.slug, a.title_for(language)) for a in programme.activities
-    ]
-    sessions = [s for s in cohorts.cohort_sessions(db.session, cohort.id) if not s.cancelled]
-    form.debrief_session_id.choices = [SelectChoice(None, _("Not discussed at a session yet"))] + [
-        SelectChoice(s.id, f"{format_date(s.starts_at, 'short')} · {s.title}") for s in sessions
-    ]
-    return form
-
-
-def _data(form: EntryForm) -> services.EntryData:
-    return services.EntryData(
-        practised_on=form.practised_on.data,
-        minutes=form.minutes.data,
-        client_code=form.client_code.data or "",
-        client_group=form.client_group.data,
-        activity=form.activity.data,
-        core_acts=form.core_acts.data or [],
-        reflection=form.reflection.data or "",
-        debrief_session_id=form.debrief_session_id.data,
-    )
-
-
-def _show_error(form: EntryForm, error: services.PracticeError) -> None:
-    target = getattr(form, error.field or "", None)
-    if target is not None:
-        target.errors = [*target.errors, str(error)]
-    else:
-        flash(str(error), "error")
 
 
 @bp.route("/")
@@ -148,17 +110,17 @@ def new(cohort_id: int):
     programme = programme_of(cohort)
     if not programme.practice_logged or enrolment.status != EnrolmentStatus.ACTIVE:
         abort(404)
-    form = _form_for(programme, cohort)
+    form = entry_form.form_for(programme, cohort)
     if request.method == "GET":
         form.practised_on.data = today()
-    if form.validate_on_submit():
+    if entry_form.validated(form, cohort, programme, current_user.id):
         try:
             entry = services.create_entry(
-                db.session, current_user, cohort, programme, _data(form),
+                db.session, current_user, cohort, programme, entry_form.data(form),
                 today=today(), now=now(), submit=form.send.data,
             )  # fmt: skip
         except services.PracticeError as error:
-            _show_error(form, error)
+            entry_form.show_error(form, error)
         else:
             db.session.commit()
             flash(_("Submitted for sign-off.") if form.send.data else _("Saved as a draft."))
@@ -207,16 +169,16 @@ def edit(entry_id: int):
     if item.user_id != current_user.id or revision.locked:
         abort(404)
     programme = programme_of(item.cohort)
-    form = _form_for(programme, item.cohort, EntryForm(obj=revision))
-    if form.validate_on_submit():
+    form = entry_form.form_for(programme, item.cohort, EntryForm(obj=revision))
+    if entry_form.validated(form, item.cohort, programme, item.user_id, item.id):
         try:
             services.update_revision(
-                db.session, revision, current_user, programme, _data(form),
+                db.session, revision, current_user, programme, entry_form.data(form),
                 today=today(), submit=form.send.data, now=now(),
             )  # fmt: skip
         except services.PracticeError as error:
             db.session.rollback()
-            _show_error(form, error)
+            entry_form.show_error(form, error)
         else:
             db.session.commit()
             flash(_("Submitted for sign-off.") if form.send.data else _("Saved as a draft."))
@@ -333,16 +295,19 @@ def approve_many():
         .where(PracticeRevision.id.in_(ids))
         .options(so.joinedload(PracticeRevision.entry).joinedload(PracticeEntry.cohort))
     ).all()
+    problems = []
     if (
         not ids
         or len(revisions) != len(set(ids))
         or not all(services.can_view(current_user, r.entry) for r in revisions)
     ):
-        flash(_("Choose the entries to sign off."), "error")
-        return redirect(back)
+        problems.append(("entries-title", _("Choose the entries to sign off.")))
     if not form.attest.data:
-        flash(_("Confirm the attestation to sign off."), "error")
-        return redirect(back)
+        form.attest.errors = [_("Confirm the attestation to sign off.")]
+    if problems or form.attest.errors:
+        # The page comes back with every entry still ticked, so nothing has to be chosen again.
+        chosen = {r.id for r in revisions if services.can_view(current_user, r.entry)}
+        return queue_page(form, selected=chosen, problems=problems), 400
     try:
         count = services.approve(db.session, revisions, current_user, str(ATTESTATION), now())
     except services.PracticeError as error:

@@ -1,11 +1,11 @@
-"""Practice rules: who may see and sign off an entry, what an entry may say, and its workflow.
+"""Practice workflow: who may see and sign off an entry, and each step (what an entry may say is
+checked in ``rules.py``, whose names this module also offers).
 
 draft -> submitted -> approved, or -> returned -> resubmitted -> approved. A signed-off revision
 is locked; a correction starts a new revision, and signing that one off supersedes the old one.
 Every step is written to the audit trail, which is the entry's visible history.
 """
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -15,45 +15,26 @@ from sqlalchemy.orm import Session
 
 from lms import audit
 from lms.auth.models import Role, User
-from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus, TrainingSession
+from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from lms.cohorts.services import can_manage
 from lms.practice import privacy
 from lms.practice.models import (
     AWAITING,
     CORE_ACTS,
-    DAY_MINUTES,
     EDITABLE,
-    MAX_ENTRY_MINUTES,
     PracticeEntry,
     PracticeRevision,
     Status,
 )
+from lms.practice.rules import (  # noqa: F401  (offered here too)
+    EntryData,
+    PracticeError,
+    check,
+    problems,
+)
 from lms.programmes.definitions import Programme
 
 SUBJECT = "practice_entry"
-MAX_REFLECTION = 20_000
-
-
-class PracticeError(ValueError):
-    """A practice change was refused; ``field`` names the form field at fault, if one is."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-@dataclass
-class EntryData:
-    """What a trainee writes about one piece of client work."""
-
-    practised_on: date
-    minutes: int
-    client_code: str
-    client_group: str
-    activity: str
-    core_acts: list[str] = field(default_factory=list)
-    reflection: str = ""
-    debrief_session_id: int | None = None
 
 
 def can_view(user: User, entry: PracticeEntry) -> bool:
@@ -85,82 +66,6 @@ def logging_enrolments(session: Session, user: User, programmes) -> list[Enrolme
         if programme is not None and programme.practice_logged:
             result.append(enrolment)
     return result
-
-
-def _refuse(message, field_name: str):
-    raise PracticeError(message, field_name)
-
-
-def _day_minutes(session: Session, user_id: int, day: date, except_entry: int | None) -> int:
-    """Minutes already logged on a day, counting each other entry's newest revision."""
-    later = so.aliased(PracticeRevision)
-    newest = (
-        sa.select(sa.func.max(later.number))
-        .where(later.entry_id == PracticeRevision.entry_id)
-        .scalar_subquery()
-    )
-    statement = (
-        sa.select(sa.func.coalesce(sa.func.sum(PracticeRevision.minutes), 0))
-        .join(PracticeEntry, PracticeEntry.id == PracticeRevision.entry_id)
-        .where(
-            PracticeEntry.user_id == user_id,
-            PracticeRevision.practised_on == day,
-            PracticeRevision.number == newest,
-        )
-    )
-    if except_entry is not None:
-        statement = statement.where(PracticeEntry.id != except_entry)
-    return session.scalar(statement)
-
-
-def check(
-    session: Session,
-    data: EntryData,
-    *,
-    user_id: int,
-    cohort: Cohort,
-    programme: Programme,
-    today: date,
-    entry_id: int | None = None,
-) -> None:
-    """Refuse an entry that breaks a rule, naming the field and why."""
-    if data.practised_on > today:
-        _refuse(_l("The date cannot be in the future."), "practised_on")
-    if data.practised_on < cohort.starts_on:
-        _refuse(_l("The date cannot be before the cohort started."), "practised_on")
-    if not 0 < data.minutes <= MAX_ENTRY_MINUTES:
-        _refuse(
-            _l("An entry lasts from 1 minute to %(hours)s hours.", hours=MAX_ENTRY_MINUTES // 60),
-            "minutes",
-        )
-    logged = _day_minutes(session, user_id, data.practised_on, entry_id)
-    if logged + data.minutes > DAY_MINUTES:
-        _refuse(
-            _l(
-                "This day already has %(logged)s minutes of practice; a day cannot hold more "
-                "than 24 hours.",
-                logged=logged,
-            ),
-            "minutes",
-        )
-    problem = privacy.client_code_problem(data.client_code)
-    if problem:
-        _refuse(problem, "client_code")
-    if programme.client_group(data.client_group) is None:
-        _refuse(_l("Choose a client group of this programme."), "client_group")
-    if programme.activity(data.activity) is None:
-        _refuse(_l("Choose an activity of this programme."), "activity")
-    if any(act not in CORE_ACTS for act in data.core_acts):
-        _refuse(_l("Choose core acts from the list."), "core_acts")
-    if len(data.reflection) > MAX_REFLECTION:
-        _refuse(_l("The reflection is too long."), "reflection")
-    problem = privacy.reflection_problem(data.reflection)
-    if problem:
-        _refuse(problem, "reflection")
-    if data.debrief_session_id is not None:
-        item = session.get(TrainingSession, data.debrief_session_id)
-        if item is None or item.cohort_id != cohort.id or item.cancelled:
-            _refuse(_l("Choose a session of your cohort."), "debrief_session_id")
 
 
 def _fill(revision: PracticeRevision, data: EntryData) -> None:

@@ -22,6 +22,12 @@ def get_programmes() -> ProgrammeSet:
     return current_app.extensions["tugi_programmes"].get()
 
 
+def programme_title(slug: str, language: str) -> str:
+    """The programme's title in ``language``; the slug only when its file is missing or broken."""
+    programme = get_programme(slug)
+    return programme.title_for(language) if programme else slug
+
+
 def get_programme(slug: str) -> Programme | None:
     """The programme with ``slug``, or None when it is unknown or its file is broken."""
     return get_programmes().get(slug)

@@ -100,6 +100,14 @@ def log_in(page, live_server, email: str) -> None:
     page.wait_for_url(live_server.url + "/")
 
 
+def open_menu(page) -> None:
+    """Open the main menu where it is folded behind the Menu button (narrow screens)."""
+    button = page.locator(".menu-button")
+    if button.is_visible():
+        button.click()
+        expect(page.locator("nav.main-nav")).to_be_visible()
+
+
 class LiveServer:
     """The app with the demo data, served by werkzeug in a thread."""
 

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, expect
 from lms.auth.models import User
 from lms.cohorts.models import Cohort, Enrolment
 from lms.extensions import db
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, open_menu
 from tests.factories import complete_programme
 
 # These journeys build their own cohorts for the demo people, so they start from none.
@@ -66,6 +66,7 @@ def test_a_certificate_is_earned_downloaded_verified_and_revoked(
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = phone.new_page()
     log_in(page, live_server, "trainee@demo.tugi.ee")
+    open_menu(page)
     page.locator("nav.main-nav a[href='/certificates/']").click()
     expect(page.locator("h1")).to_have_text("Certificates")
     page.screenshot(path=str(artifacts / "certificate-list-phone.png"), full_page=True)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, open_menu
 
 # These journeys build their own cohorts for the demo people, so they start from none.
 DEMO_STORY = False
@@ -39,6 +39,7 @@ def test_a_trainer_runs_a_cohort_from_schedule_to_final_ledger(
     today = datetime.now(TALLINN).date()
     # The coordinator sets up the cohort, its trainer and its trainees.
     log_in(page, live_server, "coordinator@demo.tugi.ee")
+    open_menu(page)
     page.locator("nav.main-nav a[href='/cohorts/']").click()
     page.locator("a[href='/cohorts/new']").click()
     page.locator("#programme").select_option("support-person")

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, open_menu
 
 # These journeys build their own cohorts for the demo people, so they start from none.
 DEMO_STORY = False
@@ -19,6 +19,7 @@ def test_trainee_reads_a_lesson_and_marks_it_completed(
     page.set_viewport_size(viewport)
     email = "trainee@demo.tugi.ee" if form_factor == "phone" else "mari@demo.tugi.ee"
     log_in(page, live_server, email)
+    open_menu(page)
     page.locator("nav.main-nav a[href='/courses/']").click()
     page.screenshot(path=str(artifacts / f"courses-{form_factor}.png"), full_page=True)
     if form_factor == "desktop":  # Mari reads in Estonian: the course title is translated

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lms.demo import DEMO_PASSWORD
+from tests.browser.conftest import open_menu
 
 # These journeys build their own cohorts for the demo people, so they start from none.
 DEMO_STORY = False
@@ -21,6 +22,7 @@ def test_trainee_logs_in_and_sees_home(page: Page, live_server, artifacts, form_
     page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Olena Kovalenko")
+    open_menu(page)
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     page.screenshot(path=str(artifacts / f"trainee-home-{form_factor}.png"), full_page=True)

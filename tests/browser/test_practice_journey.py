@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import log_in, make_cohort_with_demo_people
+from tests.browser.conftest import log_in, make_cohort_with_demo_people, open_menu
 
 # These journeys build their own cohorts for the demo people, so they start from none.
 DEMO_STORY = False
@@ -21,6 +21,7 @@ def test_a_trainee_logs_practice_and_the_trainer_signs_it_off(
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = phone.new_page()
     log_in(page, live_server, "trainee@demo.tugi.ee")
+    open_menu(page)
     page.locator("nav.main-nav a[href='/practice/']").click()
     expect(page.locator("h1")).to_have_text("My practice logbook")
     page.screenshot(path=str(artifacts / "practice-empty-phone.png"), full_page=True)

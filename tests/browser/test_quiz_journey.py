@@ -3,7 +3,7 @@ answer, submits and sees the result; the trainer grades the essay and the score 
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import log_in, make_cohort_with_demo_people
+from tests.browser.conftest import log_in, make_cohort_with_demo_people, open_menu
 
 # These journeys build their own cohorts for the demo people, so they start from none.
 DEMO_STORY = False
@@ -42,6 +42,7 @@ def test_a_trainee_takes_a_quiz_reloads_and_a_trainer_grades_the_essay(
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = phone.new_page()
     log_in(page, live_server, "trainee@demo.tugi.ee")
+    open_menu(page)
     page.locator("nav.main-nav a[href='/quizzes/']").click()
     page.screenshot(path=str(artifacts / "quizzes-phone.png"), full_page=True)
     page.locator("a[href='/quizzes/support-role-final']").click()
