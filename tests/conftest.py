@@ -30,6 +30,8 @@ TEST_CONFIG = {
     "RATELIMIT_ENABLED": False,
     "WTF_CSRF_ENABLED": False,
     "SERVER_NAME": None,
+    # Credentials and PDFs name the site by its configured address, never the request's Host.
+    "BASE_URL": "http://localhost",
 }
 
 

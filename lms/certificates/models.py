@@ -151,3 +151,25 @@ class FinalSignOff(db.Model):
     statement: so.Mapped[str] = so.mapped_column(sa.Text)
 
     trainer = so.relationship("User")
+
+
+class IssuerKey(db.Model):
+    """A key the issuer signs Open Badges credentials with. The private half is encrypted with
+    a key derived from the secret key, so every host that shares ``LMS_SECRET_KEY`` signs with
+    it and nothing needs copying; the public half stays readable so that older credentials are
+    checked against it after a rotation."""
+
+    __tablename__ = "issuer_keys"
+    __table_args__ = (sa.CheckConstraint("active = 1", name="active_is_one"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: RFC 7638 thumbprint of the public key: the last part of the address that serves it
+    kid: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    public_pem: so.Mapped[str] = so.mapped_column(sa.Text)
+    #: the PKCS#8 private key, Fernet-encrypted with a key derived from the secret key
+    private_key: so.Mapped[str] = so.mapped_column(sa.Text)
+    #: 1 for the key that signs, NULL for retired ones. A unique column allows any number of
+    #: NULLs, so the database keeps one active key even when two hosts make one at once.
+    active: so.Mapped[int | None] = so.mapped_column(unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    retired_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

@@ -15,14 +15,14 @@ from flask import (
 )
 
 from lms.access import public
-from lms.certificates import credential
+from lms.certificates import credential, keys
 from lms.certificates.forms import VerifyForm
 from lms.certificates.models import Certificate, Status, normalise_code
 from lms.certificates.queries import by_code
 from lms.extensions import db, limiter
 from lms.i18n import local_today as today
 from lms.programmes.services import get_programme
-from lms.urls import absolute_url
+from lms.urls import PublicAddressMissing, public_url
 
 bp = Blueprint("verify", __name__)
 
@@ -67,20 +67,25 @@ def show(code: str):
     )
 
 
+@bp.errorhandler(PublicAddressMissing)
+def no_public_address(error: PublicAddressMissing):
+    """Without ``LMS_BASE_URL`` the issuer has no address to publish (never the request's)."""
+    return jsonify(error=str(error)), 503
+
+
 @bp.route("/issuer")
 @public
 @limiter.limit(_limit)
 def issuer():
     """The issuer's Open Badges profile."""
-    issuer_id = absolute_url(".issuer")
     return jsonify(
         {
             "@context": credential.CONTEXT,
-            "id": issuer_id,
+            "id": public_url(".issuer"),
             "type": ["Profile"],
             "name": current_app.config["ISSUER_NAME"],
-            "url": absolute_url("verify.form"),
-            "publicKey": absolute_url(".jwks"),
+            "url": public_url("verify.form"),
+            "publicKey": public_url(".jwks"),
         }
     )
 
@@ -89,8 +94,12 @@ def issuer():
 @public
 @limiter.limit(_limit)
 def jwks():
-    """The public key that checks every credential's signature."""
-    return _cached(jsonify({"keys": [published_key()]}))
+    """Every public key the issuer has signed with: the active one and those rotated out, so
+    that older credentials still verify."""
+    public_url(".jwks")  # refused without LMS_BASE_URL, even before the first key exists
+    return _cached(
+        jsonify({"keys": [published_key(kid, key) for kid, key in keys.public_keys(db.session)]})
+    )
 
 
 @bp.route("/issuer/keys/<thumbprint>")
@@ -98,16 +107,16 @@ def jwks():
 @limiter.limit(_limit)
 def key(thumbprint: str):
     """One public key, at the address a credential's ``kid`` names."""
-    jwk = published_key()
-    if credential.public_jwk(credential.issuer_key())["kid"] != thumbprint:
+    found = dict(keys.public_keys(db.session)).get(thumbprint)
+    if found is None:
         abort(404)
-    return _cached(jsonify(jwk))
+    return _cached(jsonify(published_key(thumbprint, found)))
 
 
-def published_key() -> dict:
+def published_key(thumbprint: str, key) -> dict:
+    """A public key as published, its ``kid`` the configured address that serves it."""
     return credential.published_jwk(
-        credential.issuer_key(),
-        lambda thumbprint: absolute_url("verify.key", thumbprint=thumbprint),
+        key, lambda _kid: public_url("verify.key", thumbprint=thumbprint)
     )
 
 
@@ -125,7 +134,7 @@ def revocations():
     revoked = db.session.scalars(
         sa.select(Certificate).where(Certificate.status == Status.REVOKED).order_by(Certificate.id)
     ).all()
-    return jsonify(credential.revocation_list(absolute_url(".issuer"), revoked))
+    return jsonify(credential.revocation_list(public_url(".issuer"), revoked))
 
 
 @bp.route("/issuer/achievements/<slug>")
@@ -139,7 +148,7 @@ def achievement(slug: str):
     return jsonify(
         {
             "@context": credential.CONTEXT,
-            "id": absolute_url(".achievement", slug=slug),
+            "id": public_url(".achievement", slug=slug),
             "type": ["Achievement"],
             "achievementType": "Certificate",
             "name": programme.title_for("en"),
