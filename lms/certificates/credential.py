@@ -2,8 +2,8 @@
 signed as a VC-JWT with the issuer's RSA key.
 
 The keys live in the database (``keys.py``), so every host signs with the same one. Every key
-ever used is published as a JSON Web Key Set at ``/issuer/jwks.json``; a revoked certificate is listed at
-``/issuer/revocations.json`` (the 1EdTech revocation list the credential points to).
+ever used is published as a JSON Web Key Set at ``/issuer/jwks.json``; a revoked certificate is
+listed at ``/issuer/revocations.json`` (the 1EdTech revocation list the credential points to).
 """
 
 from datetime import UTC, datetime, time

@@ -17,8 +17,8 @@ from lms.auth.models import Role, User
 from lms.certificates import credential, document, services
 from lms.certificates.eligibility import cohort_eligibility, eligibility
 from lms.certificates.forms import SIGN_OFF_STATEMENT, RevokeForm, SignOffForm
-from lms.certificates.models import STATUS_LABELS, Certificate, Status
 from lms.certificates.keys import IssuerKeyError
+from lms.certificates.models import STATUS_LABELS, Certificate, Status
 from lms.certificates.queries import expiring
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort, Enrolment
