@@ -2,20 +2,84 @@
 
 Noto Sans covers the Latin, Cyrillic and Greek letters of every language Tugi is used in, so
 Estonian, Ukrainian and Hungarian names print as written. fpdf2 embeds only the glyphs a document
-uses. The package ships a variable font whose default instance is the regular weight; making a
-bold instance takes seconds, so headings are drawn with a stroked outline instead.
+uses. The package ships a variable font; its regular and bold weights are static instances made
+with fontTools. That takes seconds, so they are made once and kept as files in the instance
+folder, which later processes reuse.
 """
 
+import os
+import tempfile
+import threading
 from contextlib import contextmanager
+from importlib.metadata import version
+from pathlib import Path
 
+from flask import current_app, has_app_context
 from fontpkg_noto_sans import ROOT as FONT_ROOT
 from fpdf import FPDF
-from fpdf.enums import TextMode
 from fpdf.fonts import FontFace
 
 FONT = "Noto"
 FONT_FILE = FONT_ROOT / "files" / "NotoSans[wdth,wght].ttf"
 MARGIN = 18
+
+#: (regular, bold) font files found or made in this process, by folder
+_font_files: dict[Path, tuple[Path, Path]] = {}
+_font_lock = threading.Lock()
+#: fpdf2 draws each glyph by its advance width without shaping, so the layout tables would
+#: only be subset and embedded unused (and subsetting them is most of a PDF's time)
+UNUSED_TABLES = ("GSUB", "GPOS", "GDEF", "STAT", "MVAR", "HVAR", "avar", "fvar", "gvar")
+
+
+def _make_static(target: Path, weight: int, style: str) -> None:
+    """Write the ``weight`` instance of the variable font to ``target`` (atomically, so a
+    process reading it never sees half a file)."""
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
+    font = instancer.instantiateVariableFont(
+        TTFont(FONT_FILE), {"wght": weight, "wdth": 100}, static=True
+    )
+    for tag in UNUSED_TABLES:
+        if tag in font:
+            del font[tag]
+    names = font["name"]
+    for record_id, text in ((1, "Noto Sans"), (2, style), (4, f"Noto Sans {style}"),
+                            (6, f"NotoSans-{style}")):  # fmt: skip
+        names.setName(text, record_id, 3, 1, 0x409)
+    font["OS/2"].usWeightClass = weight
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, scratch = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    os.close(handle)
+    try:
+        font.save(scratch)
+        os.replace(scratch, target)
+    finally:
+        if os.path.exists(scratch):
+            os.unlink(scratch)
+
+
+def font_files() -> tuple[Path, Path]:
+    """Static regular and bold Noto Sans, made from the variable font on first use and kept in
+    the instance folder's ``fonts/`` (named after the font package's version, so an upgrade
+    makes new ones). Making them takes seconds; loading them, milliseconds."""
+    folder = Path(current_app.instance_path if has_app_context() else tempfile.gettempdir())
+    folder = folder / "fonts"
+    if folder not in _font_files:
+        with _font_lock:
+            made = []
+            for weight, style in ((400, "Regular"), (700, "Bold")):
+                target = folder / f"NotoSans-{style}-{version('fontpkg-noto-sans')}.ttf"
+                if not target.exists():
+                    _make_static(target, weight, style)
+                made.append(target)
+            _font_files[folder] = (made[0], made[1])
+    return _font_files[folder]
+
+
+def bold_font_file() -> Path:
+    """The bold Noto Sans (see ``font_files``)."""
+    return font_files()[1]
 
 
 class MissingGlyphError(ValueError):
@@ -29,7 +93,9 @@ class Document(FPDF):
         super().__init__(format="A4")
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN)
-        self.add_font(FONT, "", FONT_FILE)
+        regular, bold = font_files()
+        self.add_font(FONT, "", regular)
+        self.add_font(FONT, "B", bold)
         self.set_title(title)
         self.set_creator("Tugi")
         self.footer_text = footer
@@ -45,17 +111,15 @@ class Document(FPDF):
         self.set_text_color(0)
 
     @contextmanager
-    def outlined(self, size: float):
-        """Heavier, larger text: the regular glyphs filled and outlined, in a saved graphics
-        state so that the outline ends with the block."""
-        self.set_font(FONT, size=size)
-        with self.local_context(text_mode=TextMode.FILL_STROKE, line_width=size * 0.025):
-            yield
+    def bold(self, size: float):
+        """Text in the bold face at ``size``; the regular 10 pt afterwards."""
+        self.set_font(FONT, "B", size=size)
+        yield
         self.set_font(FONT, size=10)
 
     def heading(self, text: str, size: float = 13) -> None:
         self.ln(2)
-        with self.outlined(size):
+        with self.bold(size):
             self.multi_cell(0, size * 0.55, text, new_x="LMARGIN", new_y="NEXT", align="L")
         self.ln(1.5)
 

@@ -90,14 +90,14 @@ def build(
     programme: Programme,
     earned_in: Programme,
     *,
-    issuer_id: str,
-    issuer_name: str,
+    issuer: dict,
     verify_url: str,
     achievement_url: str,
     revocations_url: str,
     timezone: str,
 ) -> dict:
-    """The OpenBadgeCredential of a certificate, as a JSON-LD document. It is valid from the
+    """The OpenBadgeCredential of a certificate, as a JSON-LD document; ``issuer`` is the
+    issuer's profile (id, type, name and, when set, url and image). It is valid from the
     moment it was issued until the start of its expiry date in the issuer's time zone, the
     moment the verification page starts saying "expired"."""
     hours = certificate.hour_minutes
@@ -125,7 +125,7 @@ def build(
         "id": certificate.credential_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": f"{programme.title_for('en')}: {certificate.holder_name}",
-        "issuer": {"id": issuer_id, "type": ["Profile"], "name": issuer_name},
+        "issuer": issuer,
         "validFrom": _timestamp(certificate.issued_at),
         "validUntil": _timestamp(
             datetime.combine(certificate.expires_on, time(), tzinfo=ZoneInfo(timezone))

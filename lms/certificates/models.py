@@ -132,7 +132,21 @@ class Certificate(db.Model):
 
     @property
     def total_minutes(self) -> int:
+        """Minutes attended, over every hour category."""
         return sum(line["minutes"] for line in self.hours)
+
+    def certified_minutes(self, line: dict, earned_in=None) -> int:
+        """The minutes an hour line certifies: the category's syllabus length, as recorded at
+        issue. A certificate issued before that was recorded takes it from the programme it
+        was earned in (``earned_in``), or failing that the minutes attended."""
+        if "certified" in line:
+            return line["certified"]
+        category = earned_in.category(line["slug"]) if earned_in is not None else None
+        return category.syllabus_minutes if category is not None else line["minutes"]
+
+    def certified_total(self, earned_in=None) -> int:
+        """The programme's hours as certified, in minutes: its syllabus, not the attendance."""
+        return sum(self.certified_minutes(line, earned_in) for line in self.hours)
 
 
 class FinalSignOff(db.Model):

@@ -21,6 +21,8 @@ from lms.certificates.models import Certificate, Status, normalise_code
 from lms.certificates.queries import by_code
 from lms.extensions import db, limiter
 from lms.i18n import local_today as today
+from lms.organisation.routes import current_issuer, logo_url
+from lms.organisation.services import Issuer
 from lms.programmes.services import get_programme
 from lms.urls import PublicAddressMissing, public_url
 
@@ -61,9 +63,12 @@ def show(code: str):
         "certificates/verify.html",
         certificate=certificate,
         programme=get_programme(certificate.programme_slug),
+        earned_in=get_programme(certificate.earned_in),
         status=certificate.status_on(today()),
         successor=successor,
         Status=Status,
+        issuer=(issuer := current_issuer()),
+        logo_url=logo_url(issuer),
     )
 
 
@@ -78,16 +83,24 @@ def no_public_address(error: PublicAddressMissing):
 @limiter.limit(_limit)
 def issuer():
     """The issuer's Open Badges profile."""
-    return jsonify(
-        {
-            "@context": credential.CONTEXT,
-            "id": public_url(".issuer"),
-            "type": ["Profile"],
-            "name": current_app.config["ISSUER_NAME"],
-            "url": public_url("verify.form"),
-            "publicKey": public_url(".jwks"),
+    profile = issuer_profile(current_issuer())
+    profile.setdefault("url", public_url("verify.form"))
+    return jsonify({"@context": credential.CONTEXT, **profile, "publicKey": public_url(".jwks")})
+
+
+def issuer_profile(issuer: Issuer) -> dict:
+    """The issuer as Open Badges names it: its id (the profile's address), name and, when a
+    coordinator set them, website and logo."""
+    profile = {"id": public_url("verify.issuer"), "type": ["Profile"], "name": issuer.name}
+    if issuer.website:
+        profile["url"] = issuer.website
+    if issuer.logo:
+        profile["image"] = {
+            "id": logo_url(issuer, external=public_url),
+            "type": "Image",
+            "caption": issuer.name,
         }
-    )
+    return profile
 
 
 @bp.route("/issuer/jwks.json")

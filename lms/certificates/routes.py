@@ -19,6 +19,7 @@ from lms.certificates.eligibility import cohort_eligibility, eligibility
 from lms.certificates.forms import SIGN_OFF_STATEMENT, RevokeForm, SignOffForm
 from lms.certificates.keys import IssuerKeyError
 from lms.certificates.models import STATUS_LABELS, Certificate, Status
+from lms.certificates.public import issuer_profile
 from lms.certificates.queries import expiring
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort, Enrolment
@@ -28,6 +29,7 @@ from lms.exports import download_response, table_response
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import local_today as today
+from lms.organisation.routes import current_issuer
 from lms.programmes.services import get_programme, get_programmes
 from lms.quizzes import services as quizzes
 from lms.urls import PublicAddressMissing, public_url
@@ -378,8 +380,9 @@ def show(certificate_id: int):
 def pdf(certificate_id: int):
     certificate = get_certificate(certificate_id)
     programme = get_programme(certificate.programme_slug) or abort(503)
+    earned_in = get_programme(certificate.earned_in) or programme
     body = document.render(
-        certificate, programme, verify_url(certificate), current_app.config["ISSUER_NAME"]
+        certificate, programme, verify_url(certificate), current_issuer(), earned_in
     )
     return download_response(body, f"{certificate.code}.pdf", "application/pdf")
 
@@ -402,8 +405,7 @@ def credential_document(certificate: Certificate, programme, earned_in) -> dict:
         certificate,
         programme,
         earned_in,
-        issuer_id=public_url("verify.issuer"),
-        issuer_name=current_app.config["ISSUER_NAME"],
+        issuer=issuer_profile(current_issuer()),
         verify_url=verify_url(certificate),
         achievement_url=public_url("verify.achievement", slug=programme.slug),
         revocations_url=public_url("verify.revocations"),
