@@ -27,8 +27,12 @@ def init_command():
 
 def _prepare_issuer():
     """Make the signing key now (or import this host's earlier key file), so that hosts
-    started afterwards find it; a wrong secret key shows here rather than on first use."""
+    started afterwards find it; a wrong secret key shows here rather than on first use. Make
+    the PDF fonts too, which takes seconds, so that the first certificate does not wait."""
     from lms.certificates import keys
+    from lms.pdf import font_files
+
+    font_files()
 
     secret = current_app.config["SECRET_KEY"]
     row = keys.provide_key(

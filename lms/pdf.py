@@ -61,10 +61,14 @@ def _make_static(target: Path, weight: int, style: str) -> None:
 
 def font_files() -> tuple[Path, Path]:
     """Static regular and bold Noto Sans, made from the variable font on first use and kept in
-    the instance folder's ``fonts/`` (named after the font package's version, so an upgrade
-    makes new ones). Making them takes seconds; loading them, milliseconds."""
-    folder = Path(current_app.instance_path if has_app_context() else tempfile.gettempdir())
-    folder = folder / "fonts"
+    the instance folder's ``fonts/`` (or ``FONT_CACHE_DIR``), named after the font package's
+    version so an upgrade makes new ones. Making them takes seconds (``lms init`` does it before
+    the first PDF is asked for); loading them, milliseconds."""
+    folder = Path(tempfile.gettempdir()) / "tugi-fonts"
+    if has_app_context():
+        folder = Path(
+            current_app.config.get("FONT_CACHE_DIR") or Path(current_app.instance_path) / "fonts"
+        )
     if folder not in _font_files:
         with _font_lock:
             made = []

@@ -9,7 +9,7 @@ from flask_babel import force_locale, format_date, format_decimal, gettext, nget
 from fpdf.fonts import FontFace
 
 from lms.certificates.models import Certificate
-from lms.organisation.services import Issuer
+from lms.organisation.api import Issuer
 from lms.pdf import FONT, MARGIN, Document
 from lms.programmes.definitions import Programme
 

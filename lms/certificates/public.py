@@ -21,8 +21,7 @@ from lms.certificates.models import Certificate, Status, normalise_code
 from lms.certificates.queries import by_code
 from lms.extensions import db, limiter
 from lms.i18n import local_today as today
-from lms.organisation.routes import current_issuer, logo_url
-from lms.organisation.services import Issuer
+from lms.organisation.api import Issuer, current_issuer, logo_url
 from lms.programmes.services import get_programme
 from lms.urls import PublicAddressMissing, public_url
 

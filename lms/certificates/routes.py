@@ -29,7 +29,7 @@ from lms.exports import download_response, table_response
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import local_today as today
-from lms.organisation.routes import current_issuer
+from lms.organisation.api import current_issuer
 from lms.programmes.services import get_programme, get_programmes
 from lms.quizzes import services as quizzes
 from lms.urls import PublicAddressMissing, public_url

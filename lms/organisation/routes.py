@@ -11,24 +11,10 @@ from lms.access import public, roles_required
 from lms.auth.models import Role
 from lms.extensions import db
 from lms.organisation import services
+from lms.organisation.api import current_issuer, logo_url
 from lms.organisation.forms import OrganisationForm
 
 bp = Blueprint("organisation", __name__)
-
-
-def current_issuer() -> services.Issuer:
-    """The organisation as set, or ``LMS_ISSUER_NAME`` alone."""
-    return services.issuer(db.session, current_app.config["ISSUER_NAME"])
-
-
-def logo_url(issuer: services.Issuer, external=None) -> str | None:
-    """The logo's address (``external`` builds a full one), or None without a logo. The
-    version in the address changes with every save, so the logo can be cached for long."""
-    if not issuer.logo:
-        return None
-    if external is not None:
-        return external("organisation.logo", v=issuer.version)
-    return url_for("organisation.logo", v=issuer.version)
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -1,7 +1,6 @@
 """A coordinator names the issuing organisation and uploads its logo on a phone, a wrong file
 is refused with the form kept, and a stranger checking a certificate sees the organisation."""
 
-
 from datetime import date
 
 from PIL import Image, ImageDraw
