@@ -361,6 +361,7 @@ def show(certificate_id: int):
         "certificates/show.html",
         certificate=certificate,
         programme=get_programme(certificate.programme_slug),
+        earned_in=get_programme(certificate.earned_in),
         status=certificate.status_on(today()),
         verify_url=url_for("verify.show", code=certificate.code, _external=False),
         has_public_address=bool(current_app.config["BASE_URL"]),
