@@ -131,10 +131,11 @@ def _signatures(pdf: Document, names: list[str], top: float) -> None:
     """A line to sign on above each trainer's name, up to three to a row."""
     width = pdf.w - 2 * MARGIN
     per_row = min(3, max(1, len(names)))
-    slot = width / per_row
+    slot = width / 3  # a line is a third of the page wide, however few trainers sign
+    left = MARGIN + (width - per_row * slot) / 2
     for index, name in enumerate(names):
         row, column = divmod(index, per_row)
-        x = MARGIN + column * slot + 6
+        x = left + column * slot + 6
         y = top + row * 20
         pdf.set_draw_color(120)
         pdf.line(x, y + 9, x + slot - 12, y + 9)
