@@ -149,3 +149,16 @@ def test_the_bold_face_is_made_once_and_kept_on_disk(app, monkeypatch):
         pdf._font_files.clear()  # a new process: the files on disk are used, not made again
         monkeypatch.setattr(pdf, "_make_static", lambda *args: pytest.fail("made twice"))
         assert pdf.bold_font_file() == first
+
+
+def test_a_second_language_is_printed_beneath_the_holders_when_asked_for(client, session, people):
+    certificate = make_certificate(session, people["cohort"], people["trainee"])  # English
+    text = pdf_of(client, people["trainee"], certificate).pages[0].extract_text()
+    assert "Certificate" in text and "Tunnistus" not in text
+    set_organisation(client, people["coordinator"], second_language="et")
+    text = pdf_of(client, people["trainee"], certificate).pages[0].extract_text()
+    assert "Certificate" in text and "Tunnistus" in text
+    assert "Total / Kokku" in text and "Trainer / Koolitaja" in text
+    login(client, people["coordinator"])
+    page = client.get("/organisation/").get_data(as_text=True)
+    assert '<option selected value="et">' in page or 'value="et" selected' in page

@@ -1,6 +1,7 @@
-"""The certificate as one A4 page, in the holder's language: the issuing organisation with its
-logo, the programme's hours as certified (with the hours attended beside them), the trainers'
-signature lines, and a QR code of its verification address."""
+"""The certificate as one A4 page, in the holder's language and, when the organisation asks for
+it, a second language beneath: the issuing organisation with its logo, the programme's hours as
+certified (with the hours attended beside them), the trainers' signature lines, and a QR code of
+its verification address."""
 
 import io
 
@@ -14,7 +15,7 @@ from lms.pdf import FONT, MARGIN, Document
 from lms.programmes.definitions import Programme
 
 ACCENT = (31, 92, 78)
-LOGO_HEIGHT = 16
+LOGO_HEIGHT = 15
 QR_SIZE = 40
 
 
@@ -40,6 +41,25 @@ def _qr(pdf: Document, text: str, x: float, y: float, size: float) -> None:
                 run_start = None
 
 
+class Languages:
+    """The holder's language and an optional second one: ``texts(make)`` runs ``make`` in each."""
+
+    def __init__(self, first: str, second: str | None):
+        self.first, self.second = first, (second if second != first else None)
+
+    def texts(self, make) -> tuple[str, str | None]:
+        with force_locale(self.first):
+            first = make()
+        if not self.second:
+            return first, None
+        with force_locale(self.second):
+            return first, make()
+
+    def joined(self, make, separator: str = " / ") -> str:
+        first, second = self.texts(make)
+        return first if second is None else f"{first}{separator}{second}"
+
+
 def _hours(minutes: int, hour_minutes: int) -> str:
     """Hours with at most one decimal, in the reader's locale: 52.8, 52,8."""
     return format_decimal(round(minutes / hour_minutes, 1), format="#,##0.#")
@@ -50,7 +70,18 @@ def _centred(pdf: Document, text: str, height: float, size: float, bold=False) -
     pdf.multi_cell(0, height, text, align="C", new_x="LMARGIN", new_y="NEXT")
 
 
-def _heading(pdf: Document, certificate: Certificate, issuer: Issuer) -> None:
+def _pair(pdf: Document, texts, height: float, size: float, bold=False) -> None:
+    """A line in the holder's language, and beneath it, smaller and grey, the second one."""
+    first, second = texts
+    _centred(pdf, first, height, size, bold)
+    if second:
+        colour = pdf.text_color
+        pdf.set_text_color(110)
+        _centred(pdf, second, max(4.5, height * 0.55), max(8.5, size * 0.5), bold)
+        pdf.set_text_color(colour)
+
+
+def _heading(pdf: Document, issuer: Issuer, languages: Languages) -> None:
     """The accent band, the logo, the organisation's name and address."""
     pdf.set_fill_color(*ACCENT)
     pdf.rect(0, 0, pdf.w, 9, style="F")
@@ -69,20 +100,34 @@ def _heading(pdf: Document, certificate: Certificate, issuer: Issuer) -> None:
         if line:
             _centred(pdf, line, 4.5, 8.5)
     pdf.set_text_color(*ACCENT)
-    pdf.ln(5)
-    _centred(pdf, gettext("Certificate"), 14, 30, bold=True)
+    pdf.ln(3)
+    _pair(pdf, languages.texts(lambda: gettext("Certificate")), 13, 30, bold=True)
     pdf.set_text_color(0)
 
 
-def _table(pdf: Document, certificate: Certificate, earned_in: Programme | None) -> None:
+def _line_title(line: dict, earned_in: Programme | None, second: str | None) -> str:
+    category = earned_in.category(line["slug"]) if earned_in is not None else None
+    if second and category is not None and category.title_for(second) != line["title"]:
+        return f"{line['title']}\n{category.title_for(second)}"
+    return line["title"]
+
+
+def _table(
+    pdf: Document, certificate: Certificate, earned_in: Programme | None, languages: Languages
+) -> None:
     """Each part of the programme with its hours as certified and as attended."""
     unit = certificate.hour_minutes
     rows = [
-        (line["title"], certificate.certified_minutes(line, earned_in), line["minutes"], unit)
+        (
+            _line_title(line, earned_in, languages.second),
+            certificate.certified_minutes(line, earned_in),
+            line["minutes"],
+            unit,
+        )
         for line in certificate.hours
     ]
     total = (
-        gettext("Total"),
+        languages.joined(lambda: gettext("Total")),
         certificate.certified_total(earned_in),
         certificate.total_minutes,
         unit,
@@ -91,17 +136,26 @@ def _table(pdf: Document, certificate: Certificate, earned_in: Programme | None)
     if certificate.practice_minutes:
         required = round((earned_in.practice_hours if earned_in else 0) * 60)
         practice = (
-            ngettext(
-                "Supervised practice with %(num)d client",
-                "Supervised practice with %(num)d clients",
-                certificate.practice_clients,
+            languages.joined(
+                lambda: ngettext(
+                    "Supervised practice with %(num)d client",
+                    "Supervised practice with %(num)d clients",
+                    certificate.practice_clients,
+                ),
+                "\n",
             ),
             required or certificate.practice_minutes,
             certificate.practice_minutes,
             60,
         )
-    hours = gettext("Academic hours") if unit != 60 else gettext("Hours")
-    header = (gettext("Part of the programme"), hours, gettext("Attended"))
+    hours = languages.joined(
+        lambda: gettext("Academic hours") if unit != 60 else gettext("Hours"), "\n"
+    )
+    header = (
+        languages.joined(lambda: gettext("Part of the programme"), "\n"),
+        hours,
+        languages.joined(lambda: gettext("Attended"), "\n"),
+    )
     pdf.set_left_margin(MARGIN + 12)
     pdf.set_right_margin(MARGIN + 12)
     pdf.set_x(MARGIN + 12)
@@ -112,7 +166,7 @@ def _table(pdf: Document, certificate: Certificate, earned_in: Programme | None)
         headings_style=FontFace(emphasis="BOLD", fill_color=(232, 238, 236)),
         line_height=5.5,
         text_align=("LEFT", "RIGHT", "RIGHT"),
-        padding=1.2,
+        padding=1,
         first_row_as_headings=True,
     ) as table:
         table.row(header)
@@ -127,7 +181,24 @@ def _table(pdf: Document, certificate: Certificate, earned_in: Programme | None)
     pdf.ln(3)
 
 
-def _signatures(pdf: Document, names: list[str], top: float) -> None:
+def _facts(pdf: Document, facts: list[tuple[str, str]]) -> None:
+    """Dates and code side by side, each label (grey, perhaps in two languages) over its value."""
+    left, width = MARGIN + 12, pdf.w - 2 * (MARGIN + 12)
+    slot, top = width / len(facts), pdf.get_y()
+    bottom = top
+    for index, (label, value) in enumerate(facts):
+        pdf.set_xy(left + index * slot, top)
+        pdf.set_text_color(90)
+        pdf.set_font(FONT, size=8.5)
+        pdf.multi_cell(slot - 2, 4.2, label, align="L", new_x="LEFT", new_y="NEXT")
+        pdf.set_text_color(0)
+        pdf.set_font(FONT, size=10)
+        pdf.multi_cell(slot - 2, 5.5, value, align="L", new_x="LEFT", new_y="NEXT")
+        bottom = max(bottom, pdf.get_y())
+    pdf.set_xy(MARGIN, bottom + 2)
+
+
+def _signatures(pdf: Document, names: list[str], top: float, languages: Languages) -> None:
     """A line to sign on above each trainer's name, up to three to a row."""
     width = pdf.w - 2 * MARGIN
     per_row = min(3, max(1, len(names)))
@@ -144,7 +215,7 @@ def _signatures(pdf: Document, names: list[str], top: float) -> None:
         pdf.cell(slot - 12, 5, name, align="C", new_x="LEFT", new_y="NEXT")
         pdf.set_text_color(90)
         pdf.set_font(FONT, size=8)
-        pdf.cell(slot - 12, 4, gettext("Trainer"), align="C")
+        pdf.cell(slot - 12, 4, languages.joined(lambda: gettext("Trainer")), align="C")
         pdf.set_text_color(0)
 
 
@@ -156,67 +227,81 @@ def render(
     earned_in: Programme | None = None,
 ) -> bytes:
     """The certificate PDF; its texts are in the holder's language. ``earned_in`` is the
-    programme taken (a refresher, for a renewal); its syllabus is the hours certified."""
+    programme taken (a refresher, for a renewal); its syllabus is the hours certified. With
+    ``issuer.second_language`` set, each text is also given in that language."""
     earned_in = earned_in or programme
+    languages = Languages(certificate.language, issuer.second_language or None)
     with force_locale(certificate.language):
         pdf = Document(
             gettext("Certificate %(code)s", code=certificate.code),
             gettext("Verify at %(url)s", url=verify_url),
         )
         pdf.set_auto_page_break(False)
-        _heading(pdf, certificate, issuer)
+        _heading(pdf, issuer, languages)
         pdf.ln(3)
-        _centred(pdf, gettext("This certifies that"), 6, 11)
+        _pair(pdf, languages.texts(lambda: gettext("This certifies that")), 6, 11)
         pdf.ln(2)
         _centred(pdf, certificate.holder_name, 10, 22, bold=True)
         pdf.ln(2)
         renewal = (
             certificate.renews is not None and certificate.earned_in != certificate.programme_slug
         )
-        lead = (
-            gettext("has renewed the certificate of the programme")
-            if renewal
-            else gettext("has completed the programme")
+        lead = languages.texts(
+            lambda: (
+                gettext("has renewed the certificate of the programme")
+                if renewal
+                else gettext("has completed the programme")
+            )
         )
-        _centred(pdf, lead, 6, 11)
+        _pair(pdf, lead, 6, 11)
         pdf.ln(1)
-        _centred(pdf, programme.title_for(certificate.language), 7.5, 15, bold=True)
+        titles = (
+            programme.title_for(certificate.language),
+            programme.title_for(languages.second) if languages.second else None,
+        )
+        _pair(pdf, titles, 7.5, 15, bold=True)
         pdf.set_text_color(90)
         _centred(pdf, gettext("Cohort: %(name)s", name=certificate.cohort.name), 6, 10)
         pdf.set_text_color(0)
-        pdf.ln(5)
-        _table(pdf, certificate, earned_in)
+        pdf.ln(3)
+        _table(pdf, certificate, earned_in, languages)
 
         facts = [
-            (gettext("Issued on"), format_date(certificate.issued_on, "long")),
-            (gettext("Valid until"), format_date(certificate.expires_on, "long")),
-            (gettext("Certificate code"), certificate.code),
-        ]
+            (languages.joined(lambda: gettext("Issued on"), "\n"),
+             format_date(certificate.issued_on, "long")),
+            (languages.joined(lambda: gettext("Valid until"), "\n"),
+             format_date(certificate.expires_on, "long")),
+            (languages.joined(lambda: gettext("Certificate code"), "\n"), certificate.code),
+        ]  # fmt: skip
         if renewal:
-            facts.append((gettext("Renews"), certificate.renews.code))
-        pdf.set_x(MARGIN + 12)
-        pdf.set_left_margin(MARGIN + 12)
-        pdf.set_font(FONT, size=10)
-        pdf.facts(facts)
-        pdf.set_left_margin(MARGIN)
+            facts.append(
+                (languages.joined(lambda: gettext("Renews"), "\n"), certificate.renews.code)
+            )
+        _facts(pdf, facts)
 
-        qr_top = pdf.h - MARGIN - QR_SIZE - 6
+        qr_top = pdf.h - 14 - QR_SIZE  # just above the footer
         rows = -(-len(certificate.trainers) // 3)
-        _signatures(pdf, certificate.trainers, min(pdf.get_y() + 14, qr_top - 8 - 20 * rows))
+        # close under the facts when there is room, never into the QR code's band
+        _signatures(
+            pdf, certificate.trainers, min(pdf.get_y() + 10, qr_top - 4 - 20 * rows), languages
+        )
 
         _qr(pdf, verify_url, pdf.w - MARGIN - QR_SIZE, qr_top, QR_SIZE)
-        pdf.set_xy(MARGIN, qr_top + 10)
+        pdf.set_xy(MARGIN, qr_top + 6)
         pdf.set_font(FONT, size=9)
-        pdf.multi_cell(
-            pdf.w - 2 * MARGIN - QR_SIZE - 6,
-            5,
-            gettext(
+        check = languages.texts(
+            lambda: gettext(
                 "Anyone can check this certificate: scan the code, or open %(url)s and type "
                 "the certificate code.",
                 url=verify_url.rsplit("/", 1)[0],
-            ),
-            align="L",
-            new_x="LMARGIN",
-            new_y="NEXT",
+            )
         )
+        for text in filter(None, check):
+            pdf.multi_cell(
+                pdf.w - 2 * MARGIN - QR_SIZE - 6, 5, text, align="L", new_x="LMARGIN",
+                new_y="NEXT",
+            )  # fmt: skip
+            pdf.ln(1.5)
+            pdf.set_text_color(90)
+        pdf.set_text_color(0)
         return pdf.to_bytes()

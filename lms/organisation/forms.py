@@ -3,8 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, StringField, SubmitField
+from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, InputRequired, Length, Optional, ValidationError
+
+from lms.config import LANGUAGES
 
 
 class OrganisationForm(FlaskForm):
@@ -25,6 +28,16 @@ class OrganisationForm(FlaskForm):
             Length(max=300),
             URL(require_tld=True, message=_l("Give a full address such as https://example.org")),
         ],
+    )
+    second_language = SelectField(
+        _l("Second language on certificates"),
+        choices=[SelectChoice("", _l("None: only the holder's language"))]
+        + [SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        validators=[Optional()],
+        description=_l(
+            "Printed beneath the holder's language, so that, for example, an Estonian employer "
+            "can read a certificate printed in Ukrainian."
+        ),
     )
     logo = FileField(
         _l("Logo"),

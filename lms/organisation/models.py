@@ -27,6 +27,9 @@ class Organisation(db.Model):
     #: one line, as printed under the name: street, postcode, town
     address: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
     website: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
+    #: a language printed beneath the holder's on each certificate ("" for none), so that an
+    #: Estonian employer reads a Ukrainian holder's certificate too
+    second_language: so.Mapped[str] = so.mapped_column(sa.String(8), default="")
     #: the logo as re-encoded on upload (PNG or JPEG, at most ``LOGO_MAX_SIDE`` pixels a side)
     logo: so.Mapped[bytes | None] = so.mapped_column(sa.LargeBinary)
     logo_type: so.Mapped[str | None] = so.mapped_column(sa.String(20))

@@ -13,6 +13,7 @@ from lms.extensions import db
 from lms.organisation import services
 from lms.organisation.api import current_issuer, logo_url
 from lms.organisation.forms import OrganisationForm
+from lms.organisation.models import ROW_ID, Organisation
 
 bp = Blueprint("organisation", __name__)
 
@@ -22,8 +23,12 @@ bp = Blueprint("organisation", __name__)
 def edit():
     """Name, address, website and logo of the organisation that issues the certificates."""
     issuer = current_issuer()
-    form = OrganisationForm(data={"name": issuer.name, "address": issuer.address,
-                                  "website": issuer.website})  # fmt: skip
+    saved = db.session.get(Organisation, ROW_ID) is not None
+    form = OrganisationForm(
+        data={"name": issuer.name, "address": issuer.address, "website": issuer.website,
+              # Estonian is offered first: the employers who check certificates read it
+              "second_language": issuer.second_language if saved else "et"}
+    )  # fmt: skip
     if form.validate_on_submit():
         upload = form.logo.data
         try:
@@ -33,7 +38,8 @@ def edit():
         else:
             services.save(
                 db.session, current_user, name=form.name.data, address=form.address.data or "",
-                website=form.website.data or "", logo=logo, remove_logo=form.remove_logo.data,
+                website=form.website.data or "", second_language=form.second_language.data or "",
+                logo=logo, remove_logo=form.remove_logo.data,
                 now=datetime.now(UTC),
             )  # fmt: skip
             db.session.commit()

@@ -36,6 +36,8 @@ class Issuer:
     logo: bytes | None = None
     logo_type: str | None = None
     version: int = 0  # changes whenever the organisation is saved: a cache key for its logo
+    #: the language printed beneath the holder's on certificates; "" for none
+    second_language: str = ""
 
 
 def issuer(session: Session, default_name: str) -> Issuer:
@@ -50,6 +52,7 @@ def issuer(session: Session, default_name: str) -> Issuer:
         row.logo,
         row.logo_type,
         int(row.updated_at.timestamp()),
+        row.second_language,
     )
 
 
@@ -89,6 +92,7 @@ def _snapshot(row: Organisation | None) -> dict | None:
         "name": row.name,
         "address": row.address,
         "website": row.website,
+        "second_language": row.second_language,
         "logo": f"{row.logo_type}, {len(row.logo)} bytes" if row.logo else None,
     }
 
@@ -100,6 +104,7 @@ def save(
     name: str,
     address: str,
     website: str,
+    second_language: str,
     logo: tuple[bytes, str] | None,
     remove_logo: bool,
     now: datetime,
@@ -112,6 +117,7 @@ def save(
         row = Organisation(id=ROW_ID)
         session.add(row)
     row.name, row.address, row.website = name.strip(), address.strip(), website.strip()
+    row.second_language = second_language
     if logo is not None:
         row.logo, row.logo_type = logo
     elif remove_logo:

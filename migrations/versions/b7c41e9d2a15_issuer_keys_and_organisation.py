@@ -35,6 +35,7 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('address', sa.String(length=300), nullable=False),
     sa.Column('website', sa.String(length=300), nullable=False),
+    sa.Column('second_language', sa.String(length=8), nullable=False),
     sa.Column('logo', sa.LargeBinary(), nullable=True),
     sa.Column('logo_type', sa.String(length=20), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
