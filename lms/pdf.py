@@ -23,6 +23,8 @@ FONT = "Noto"
 FONT_FILE = FONT_ROOT / "files" / "NotoSans[wdth,wght].ttf"
 MARGIN = 18
 
+#: bumped whenever ``_make_static`` changes, so that fonts made the old way are made again
+INSTANCE_RECIPE = 2
 #: (regular, bold) font files found or made in this process, by folder
 _font_files: dict[Path, tuple[Path, Path]] = {}
 _font_lock = threading.Lock()
@@ -43,6 +45,7 @@ def _make_static(target: Path, weight: int, style: str) -> None:
     for tag in UNUSED_TABLES:
         if tag in font:
             del font[tag]
+    font["post"].formatType = 3.0  # no glyph names: the PDF maps glyphs to text by cmap
     names = font["name"]
     for record_id, text in ((1, "Noto Sans"), (2, style), (4, f"Noto Sans {style}"),
                             (6, f"NotoSans-{style}")):  # fmt: skip
@@ -73,7 +76,8 @@ def font_files() -> tuple[Path, Path]:
         with _font_lock:
             made = []
             for weight, style in ((400, "Regular"), (700, "Bold")):
-                target = folder / f"NotoSans-{style}-{version('fontpkg-noto-sans')}.ttf"
+                name = f"NotoSans-{style}-{version('fontpkg-noto-sans')}-{INSTANCE_RECIPE}.ttf"
+                target = folder / name
                 if not target.exists():
                     _make_static(target, weight, style)
                 made.append(target)
