@@ -24,9 +24,10 @@ $(STAMP): pyproject.toml
 translations: $(STAMP) $(MO)
 
 ## Install, migrate the SQLite database in instance/, load the demo and serve http://127.0.0.1:5000
+## (also the address certificates name, unless LMS_BASE_URL says otherwise)
 run: translations
 	$(BIN)/lms demo
-	$(BIN)/lms run --host 127.0.0.1 --port 5000
+	LMS_BASE_URL=$${LMS_BASE_URL:-http://127.0.0.1:5000} $(BIN)/lms run --host 127.0.0.1 --port 5000
 
 $(AXE):
 	@if command -v npm >/dev/null 2>&1; then \

@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.cohorts.routes import bp as cohorts_bp
     from lms.courses.routes import bp as courses_bp
     from lms.main.routes import bp as main_bp
+    from lms.organisation.routes import bp as organisation_bp
     from lms.practice.routes import bp as practice_bp
     from lms.programmes.routes import bp as programmes_bp
     from lms.quizzes.routes import bp as quizzes_bp
@@ -90,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(verify_bp)
     app.register_blueprint(alumni_bp, url_prefix="/alumni")
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(organisation_bp, url_prefix="/organisation")
 
 
 def register_errorhandlers(app: Flask) -> None:

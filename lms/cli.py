@@ -22,6 +22,27 @@ def init_command():
     """Create or migrate the database to the newest schema."""
     upgrade()
     click.echo("The database is up to date.")
+    _prepare_issuer()
+
+
+def _prepare_issuer():
+    """Make the signing key now (or import this host's earlier key file), so that hosts
+    started afterwards find it; a wrong secret key shows here rather than on first use. Make
+    the PDF fonts too, which takes seconds, so that the first certificate does not wait."""
+    from lms.certificates import keys
+    from lms.pdf import font_files
+
+    font_files()
+
+    secret = current_app.config["SECRET_KEY"]
+    row = keys.provide_key(
+        db.session, secret, Path(current_app.instance_path) / keys.LEGACY_KEY_FILE
+    )
+    try:
+        keys.private_key(row, secret)
+    except keys.IssuerKeyError as error:
+        raise click.ClickException(str(error)) from None
+    return row
 
 
 @click.command("demo")
@@ -31,6 +52,7 @@ def demo_command():
     from lms.demo import DEMO_PASSWORD, load_demo
 
     upgrade()
+    _prepare_issuer()
     logins = load_demo(db.session, current_app.config["PASSWORD_HASH_METHOD"])
     db.session.commit()
     click.echo(
@@ -197,6 +219,34 @@ def certificates_remind_command(days):
     click.echo(f"{sent} reminders sent.", err=True)
 
 
+@click.group("issuer")
+def issuer_group():
+    """The Open Badges issuer's signing keys."""
+
+
+@issuer_group.command("rotate-key")
+@with_appcontext
+def issuer_rotate_key_command():
+    """Make a new signing key; the old public keys stay published, so credentials signed
+    earlier keep verifying."""
+    from lms.certificates import keys
+
+    row = keys.rotate(db.session, current_app.config["SECRET_KEY"])
+    db.session.commit()
+    click.echo(f"New signing key {row.kid}; earlier keys stay published at /issuer/jwks.json.")
+
+
+@issuer_group.command("check")
+@with_appcontext
+def issuer_check_command():
+    """Make or import the signing key if there is none, and check this host can decrypt it."""
+    from lms.certificates import keys
+
+    row = _prepare_issuer()
+    count = len(keys.public_keys(db.session))
+    click.echo(f"Signing key {row.kid} is usable here; {count} key(s) published.")
+
+
 def register(app: Flask) -> None:
     """Attach the commands to the app's CLI."""
     for command in (
@@ -206,6 +256,7 @@ def register(app: Flask) -> None:
         content_group,
         quizzes_group,
         certificates_group,
+        issuer_group,
     ):
         app.cli.add_command(command)
 

@@ -25,3 +25,21 @@ def absolute_url(endpoint: str, **values) -> str:
     if base:
         return base + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)
+
+
+class PublicAddressMissing(RuntimeError):
+    """``LMS_BASE_URL`` is not set, so no address can be written into a document that leaves
+    the site."""
+
+
+def public_url(endpoint: str, **values) -> str:
+    """The address of ``endpoint`` under ``LMS_BASE_URL``, for what is signed or printed
+    (credentials, certificate PDFs): from configuration only, since the request's ``Host`` and
+    ``X-Forwarded-Host`` are whatever the client chose to send."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    if not base:
+        raise PublicAddressMissing(
+            "LMS_BASE_URL is not set: certificate PDFs and credentials need the site's public "
+            "address"
+        )
+    return base + url_for(endpoint, **values)

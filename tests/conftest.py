@@ -18,6 +18,7 @@ os.environ["LMS_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="tugi-test-instance-")
 
 from lms import create_app  # noqa: E402
 from lms.extensions import db  # noqa: E402
+from lms.pdf import font_files  # noqa: E402
 from tests.factories import login  # noqa: E402, F401  (re-exported for tests)
 
 TEST_DATABASE_URL = os.environ.get("LMS_TEST_DATABASE_URL", "")
@@ -30,6 +31,10 @@ TEST_CONFIG = {
     "RATELIMIT_ENABLED": False,
     "WTF_CSRF_ENABLED": False,
     "SERVER_NAME": None,
+    # Credentials and PDFs name the site by its configured address, never the request's Host.
+    "BASE_URL": "http://localhost",
+    # The PDF fonts take seconds to make: made once, kept for later runs.
+    "FONT_CACHE_DIR": os.path.join(tempfile.gettempdir(), "tugi-test-fonts"),
 }
 
 
@@ -75,6 +80,8 @@ def app(database_url):
     """The application under test, with the schema made once for the whole run."""
     application = make_app(database_url)
     reset_schema(application)
+    with application.app_context():
+        font_files()  # before any test asks for a PDF and waits for them
     return application
 
 

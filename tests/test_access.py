@@ -102,6 +102,8 @@ AUDIENCE = {
     # certificates: each checklist and certificate only for its holder, the cohort's trainers
     # and coordinators (tests/test_certificate_pages.py)
     "certificates.index": LOGIN,
+    "organisation.edit": {COORDINATOR},
+    "organisation.logo": PUBLIC,
     "certificates.export": {COORDINATOR},
     "certificates.checklist": LOGIN,
     "certificates.sign_off": {TRAINER},

@@ -1,29 +1,23 @@
 """Open Badges 3.0: each certificate as an OpenBadgeCredential (a W3C Verifiable Credential),
 signed as a VC-JWT with the issuer's RSA key.
 
-The key lives in the instance folder (``issuer-key.pem``, made on first use). Deployments on
-several hosts copy the same file to each, as they do with the secret key. The public key is
-published as a JSON Web Key Set at ``/issuer/jwks.json``; a revoked certificate is listed at
-``/issuer/revocations.json`` (the 1EdTech revocation list the credential points to).
+The keys live in the database (``keys.py``), so every host signs with the same one. Every key
+ever used is published as a JSON Web Key Set at ``/issuer/jwks.json``; a revoked certificate is
+listed at ``/issuer/revocations.json`` (the 1EdTech revocation list the credential points to).
 """
 
-import base64
-import hashlib
-import json
-import os
 from datetime import UTC, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import jwt
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import current_app
 
+from lms.certificates import keys
 from lms.certificates.models import Certificate, hours_text
 from lms.programmes.definitions import Programme
 
-KEY_FILE = "issuer-key.pem"
 ALGORITHM = "RS256"
 CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
@@ -31,55 +25,37 @@ CONTEXT = [
 ]
 
 
-def load_or_create_key(instance_path: str | Path) -> rsa.RSAPrivateKey:
-    """The issuer's private key, made (mode 0600) the first time it is needed."""
-    path = Path(instance_path) / KEY_FILE
-    if not path.exists():
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        pem = key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass  # another worker made it first: use theirs
-        else:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(pem)
-    return serialization.load_pem_private_key(path.read_bytes(), password=None)
+def signing_key() -> tuple[str, rsa.RSAPrivateKey]:
+    """The active key as (thumbprint, private key), made or imported on first use; decrypted
+    keys are kept per process. Raises ``IssuerKeyError`` when this host's secret key cannot
+    decrypt it."""
+    from lms.extensions import db
+
+    row = keys.active_key(db.session)
+    if row is None or "tugi_issuer_imported" not in current_app.extensions:
+        # once per process: make the key if there is none, and import this host's old key file
+        legacy = Path(current_app.instance_path) / keys.LEGACY_KEY_FILE
+        row = keys.provide_key(db.session, current_app.config["SECRET_KEY"], legacy)
+        current_app.extensions["tugi_issuer_imported"] = True
+    cache = current_app.extensions.setdefault("tugi_issuer_keys", {})
+    if row.kid not in cache:
+        cache[row.kid] = keys.private_key(row, current_app.config["SECRET_KEY"])
+    return row.kid, cache[row.kid]
 
 
-def issuer_key() -> rsa.RSAPrivateKey:
-    extensions = current_app.extensions
-    if "tugi_issuer_key" not in extensions:
-        extensions["tugi_issuer_key"] = load_or_create_key(current_app.instance_path)
-    return extensions["tugi_issuer_key"]
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def public_jwk(key: rsa.RSAPrivateKey) -> dict:
+def public_jwk(key: rsa.RSAPrivateKey | rsa.RSAPublicKey) -> dict:
     """The public key as a JWK whose ``kid`` is its RFC 7638 thumbprint."""
-    jwk = jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
+    public = key.public_key() if isinstance(key, rsa.RSAPrivateKey) else key
+    jwk = jwt.algorithms.RSAAlgorithm.to_jwk(public, as_dict=True)
     members = {name: jwk[name] for name in ("e", "kty", "n")}
-    canonical = json.dumps(members, separators=(",", ":"), sort_keys=True).encode()
-    return {
-        **members,
-        "kid": _b64(hashlib.sha256(canonical).digest()),
-        "alg": ALGORITHM,
-        "use": "sig",
-    }
+    return {**members, "kid": keys.thumbprint(public), "alg": ALGORITHM, "use": "sig"}
 
 
 def _timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def published_jwk(key: rsa.RSAPrivateKey, key_url) -> dict:
+def published_jwk(key: rsa.RSAPrivateKey | rsa.RSAPublicKey, key_url) -> dict:
     """The public key as published: its ``kid`` is the address that serves it, so a verifier
     given only the credential can fetch the key (Open Badges 3.0, section 8.2)."""
     jwk = public_jwk(key)
@@ -114,14 +90,14 @@ def build(
     programme: Programme,
     earned_in: Programme,
     *,
-    issuer_id: str,
-    issuer_name: str,
+    issuer: dict,
     verify_url: str,
     achievement_url: str,
     revocations_url: str,
     timezone: str,
 ) -> dict:
-    """The OpenBadgeCredential of a certificate, as a JSON-LD document. It is valid from the
+    """The OpenBadgeCredential of a certificate, as a JSON-LD document; ``issuer`` is the
+    issuer's profile (id, type, name and, when set, url and image). It is valid from the
     moment it was issued until the start of its expiry date in the issuer's time zone, the
     moment the verification page starts saying "expired"."""
     hours = certificate.hour_minutes
@@ -149,7 +125,7 @@ def build(
         "id": certificate.credential_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": f"{programme.title_for('en')}: {certificate.holder_name}",
-        "issuer": {"id": issuer_id, "type": ["Profile"], "name": issuer_name},
+        "issuer": issuer,
         "validFrom": _timestamp(certificate.issued_at),
         "validUntil": _timestamp(
             datetime.combine(certificate.expires_on, time(), tzinfo=ZoneInfo(timezone))

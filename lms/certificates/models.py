@@ -132,7 +132,21 @@ class Certificate(db.Model):
 
     @property
     def total_minutes(self) -> int:
+        """Minutes attended, over every hour category."""
         return sum(line["minutes"] for line in self.hours)
+
+    def certified_minutes(self, line: dict, earned_in=None) -> int:
+        """The minutes an hour line certifies: the category's syllabus length, as recorded at
+        issue. A certificate issued before that was recorded takes it from the programme it
+        was earned in (``earned_in``), or failing that the minutes attended."""
+        if "certified" in line:
+            return line["certified"]
+        category = earned_in.category(line["slug"]) if earned_in is not None else None
+        return category.syllabus_minutes if category is not None else line["minutes"]
+
+    def certified_total(self, earned_in=None) -> int:
+        """The programme's hours as certified, in minutes: its syllabus, not the attendance."""
+        return sum(self.certified_minutes(line, earned_in) for line in self.hours)
 
 
 class FinalSignOff(db.Model):
@@ -151,3 +165,25 @@ class FinalSignOff(db.Model):
     statement: so.Mapped[str] = so.mapped_column(sa.Text)
 
     trainer = so.relationship("User")
+
+
+class IssuerKey(db.Model):
+    """A key the issuer signs Open Badges credentials with. The private half is encrypted with
+    a key derived from the secret key, so every host that shares ``LMS_SECRET_KEY`` signs with
+    it and nothing needs copying; the public half stays readable so that older credentials are
+    checked against it after a rotation."""
+
+    __tablename__ = "issuer_keys"
+    __table_args__ = (sa.CheckConstraint("active = 1", name="active_is_one"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: RFC 7638 thumbprint of the public key: the last part of the address that serves it
+    kid: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    public_pem: so.Mapped[str] = so.mapped_column(sa.Text)
+    #: the PKCS#8 private key, Fernet-encrypted with a key derived from the secret key
+    private_key: so.Mapped[str] = so.mapped_column(sa.Text)
+    #: 1 for the key that signs, NULL for retired ones. A unique column allows any number of
+    #: NULLs, so the database keeps one active key even when two hosts make one at once.
+    active: so.Mapped[int | None] = so.mapped_column(unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    retired_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

@@ -15,14 +15,15 @@ from flask import (
 )
 
 from lms.access import public
-from lms.certificates import credential
+from lms.certificates import credential, keys
 from lms.certificates.forms import VerifyForm
 from lms.certificates.models import Certificate, Status, normalise_code
 from lms.certificates.queries import by_code
 from lms.extensions import db, limiter
 from lms.i18n import local_today as today
+from lms.organisation.api import Issuer, current_issuer, logo_url
 from lms.programmes.services import get_programme
-from lms.urls import absolute_url
+from lms.urls import PublicAddressMissing, public_url
 
 bp = Blueprint("verify", __name__)
 
@@ -61,10 +62,19 @@ def show(code: str):
         "certificates/verify.html",
         certificate=certificate,
         programme=get_programme(certificate.programme_slug),
+        earned_in=get_programme(certificate.earned_in),
         status=certificate.status_on(today()),
         successor=successor,
         Status=Status,
+        issuer=(issuer := current_issuer()),
+        logo_url=logo_url(issuer),
     )
+
+
+@bp.errorhandler(PublicAddressMissing)
+def no_public_address(error: PublicAddressMissing):
+    """Without ``LMS_BASE_URL`` the issuer has no address to publish (never the request's)."""
+    return jsonify(error=str(error)), 503
 
 
 @bp.route("/issuer")
@@ -72,25 +82,36 @@ def show(code: str):
 @limiter.limit(_limit)
 def issuer():
     """The issuer's Open Badges profile."""
-    issuer_id = absolute_url(".issuer")
-    return jsonify(
-        {
-            "@context": credential.CONTEXT,
-            "id": issuer_id,
-            "type": ["Profile"],
-            "name": current_app.config["ISSUER_NAME"],
-            "url": absolute_url("verify.form"),
-            "publicKey": absolute_url(".jwks"),
+    profile = issuer_profile(current_issuer())
+    profile.setdefault("url", public_url("verify.form"))
+    return jsonify({"@context": credential.CONTEXT, **profile, "publicKey": public_url(".jwks")})
+
+
+def issuer_profile(issuer: Issuer) -> dict:
+    """The issuer as Open Badges names it: its id (the profile's address), name and, when a
+    coordinator set them, website and logo."""
+    profile = {"id": public_url("verify.issuer"), "type": ["Profile"], "name": issuer.name}
+    if issuer.website:
+        profile["url"] = issuer.website
+    if issuer.logo:
+        profile["image"] = {
+            "id": logo_url(issuer, external=public_url),
+            "type": "Image",
+            "caption": issuer.name,
         }
-    )
+    return profile
 
 
 @bp.route("/issuer/jwks.json")
 @public
 @limiter.limit(_limit)
 def jwks():
-    """The public key that checks every credential's signature."""
-    return _cached(jsonify({"keys": [published_key()]}))
+    """Every public key the issuer has signed with: the active one and those rotated out, so
+    that older credentials still verify."""
+    public_url(".jwks")  # refused without LMS_BASE_URL, even before the first key exists
+    return _cached(
+        jsonify({"keys": [published_key(kid, key) for kid, key in keys.public_keys(db.session)]})
+    )
 
 
 @bp.route("/issuer/keys/<thumbprint>")
@@ -98,16 +119,16 @@ def jwks():
 @limiter.limit(_limit)
 def key(thumbprint: str):
     """One public key, at the address a credential's ``kid`` names."""
-    jwk = published_key()
-    if credential.public_jwk(credential.issuer_key())["kid"] != thumbprint:
+    found = dict(keys.public_keys(db.session)).get(thumbprint)
+    if found is None:
         abort(404)
-    return _cached(jsonify(jwk))
+    return _cached(jsonify(published_key(thumbprint, found)))
 
 
-def published_key() -> dict:
+def published_key(thumbprint: str, key) -> dict:
+    """A public key as published, its ``kid`` the configured address that serves it."""
     return credential.published_jwk(
-        credential.issuer_key(),
-        lambda thumbprint: absolute_url("verify.key", thumbprint=thumbprint),
+        key, lambda _kid: public_url("verify.key", thumbprint=thumbprint)
     )
 
 
@@ -125,7 +146,7 @@ def revocations():
     revoked = db.session.scalars(
         sa.select(Certificate).where(Certificate.status == Status.REVOKED).order_by(Certificate.id)
     ).all()
-    return jsonify(credential.revocation_list(absolute_url(".issuer"), revoked))
+    return jsonify(credential.revocation_list(public_url(".issuer"), revoked))
 
 
 @bp.route("/issuer/achievements/<slug>")
@@ -139,7 +160,7 @@ def achievement(slug: str):
     return jsonify(
         {
             "@context": credential.CONTEXT,
-            "id": absolute_url(".achievement", slug=slug),
+            "id": public_url(".achievement", slug=slug),
             "type": ["Achievement"],
             "achievementType": "Certificate",
             "name": programme.title_for("en"),

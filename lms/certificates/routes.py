@@ -17,8 +17,9 @@ from lms.auth.models import Role, User
 from lms.certificates import credential, document, services
 from lms.certificates.eligibility import cohort_eligibility, eligibility
 from lms.certificates.forms import SIGN_OFF_STATEMENT, RevokeForm, SignOffForm
+from lms.certificates.keys import IssuerKeyError
 from lms.certificates.models import STATUS_LABELS, Certificate, Status
-from lms.certificates.public import published_key
+from lms.certificates.public import issuer_profile
 from lms.certificates.queries import expiring
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort, Enrolment
@@ -28,9 +29,10 @@ from lms.exports import download_response, table_response
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import local_today as today
+from lms.organisation.api import current_issuer
 from lms.programmes.services import get_programme, get_programmes
 from lms.quizzes import services as quizzes
-from lms.urls import absolute_url
+from lms.urls import PublicAddressMissing, public_url
 
 bp = Blueprint("certificates", __name__)
 PAGE_SIZE = 50
@@ -87,7 +89,28 @@ def _settle_overdue_quizzes(user_ids) -> None:
 
 
 def verify_url(certificate: Certificate) -> str:
-    return absolute_url("verify.show", code=certificate.code)
+    """The public check's address as printed and signed: from ``LMS_BASE_URL`` only."""
+    return public_url("verify.show", code=certificate.code)
+
+
+@bp.errorhandler(PublicAddressMissing)
+def no_public_address(error: PublicAddressMissing):
+    """Refuse rather than write an address taken from the request into a document."""
+    return render_template("certificates/no_address.html"), 503
+
+
+@bp.errorhandler(IssuerKeyError)
+def unusable_key(error: IssuerKeyError):
+    """This host cannot decrypt the shared signing key: tell the reader, log the details."""
+    current_app.logger.error("%s", error)
+    flash(
+        _(
+            "The credential cannot be signed on this server: its secret key differs from the "
+            "one the issuer's signing key was stored with. Please tell the site's administrator."
+        ),
+        "error",
+    )
+    return redirect(url_for(".show", certificate_id=request.view_args["certificate_id"]))
 
 
 def _visible(statement):
@@ -340,8 +363,10 @@ def show(certificate_id: int):
         "certificates/show.html",
         certificate=certificate,
         programme=get_programme(certificate.programme_slug),
+        earned_in=get_programme(certificate.earned_in),
         status=certificate.status_on(today()),
-        verify_url=verify_url(certificate),
+        verify_url=url_for("verify.show", code=certificate.code, _external=False),
+        has_public_address=bool(current_app.config["BASE_URL"]),
         history=history,
         successor=successor,
         can_revoke=current_user.has_role(Role.COORDINATOR) and certificate.status == Status.VALID,
@@ -358,8 +383,9 @@ def show(certificate_id: int):
 def pdf(certificate_id: int):
     certificate = get_certificate(certificate_id)
     programme = get_programme(certificate.programme_slug) or abort(503)
+    earned_in = get_programme(certificate.earned_in) or programme
     body = document.render(
-        certificate, programme, verify_url(certificate), current_app.config["ISSUER_NAME"]
+        certificate, programme, verify_url(certificate), current_issuer(), earned_in
     )
     return download_response(body, f"{certificate.code}.pdf", "application/pdf")
 
@@ -371,11 +397,9 @@ def badge(certificate_id: int):
     certificate = get_certificate(certificate_id)
     programme = get_programme(certificate.programme_slug) or abort(503)
     earned_in = get_programme(certificate.earned_in) or programme
-    token = credential.sign(
-        credential_document(certificate, programme, earned_in),
-        credential.issuer_key(),
-        published_key()["kid"],
-    )
+    claims = credential_document(certificate, programme, earned_in)
+    kid, key = credential.signing_key()
+    token = credential.sign(claims, key, public_url("verify.key", thumbprint=kid))
     return download_response(token.encode(), f"{certificate.code}.jwt", "application/jwt")
 
 
@@ -384,11 +408,10 @@ def credential_document(certificate: Certificate, programme, earned_in) -> dict:
         certificate,
         programme,
         earned_in,
-        issuer_id=absolute_url("verify.issuer"),
-        issuer_name=current_app.config["ISSUER_NAME"],
+        issuer=issuer_profile(current_issuer()),
         verify_url=verify_url(certificate),
-        achievement_url=absolute_url("verify.achievement", slug=programme.slug),
-        revocations_url=absolute_url("verify.revocations"),
+        achievement_url=public_url("verify.achievement", slug=programme.slug),
+        revocations_url=public_url("verify.revocations"),
         timezone=current_app.config["TIMEZONE"],
     )
 

@@ -95,6 +95,8 @@ def _build(
             "slug": line.category.slug,
             "title": line.category.title_for(language),
             "minutes": line.credited,
+            # what the certificate certifies: the syllabus, however much more was attended
+            "certified": line.category.syllabus_minutes,
         }
         for line in check.ledger.lines
     ]

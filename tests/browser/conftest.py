@@ -141,6 +141,7 @@ def live_server(app, database_url, request):
         db.session.commit()
         db.session.remove()
     server = LiveServer(served)
+    served.config["BASE_URL"] = server.url  # what LMS_BASE_URL says in production
     server.start()
     yield server
     server.stop()
