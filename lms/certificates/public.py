@@ -22,9 +22,13 @@ from lms.certificates.queries import by_code
 from lms.extensions import db, limiter
 from lms.i18n import local_today as today
 from lms.programmes.services import get_programme
+from lms.security import cacheable
 from lms.urls import absolute_url
 
 bp = Blueprint("verify", __name__)
+
+#: The issuer's profile and keys change rarely; verifiers may keep them for an hour.
+PUBLIC_FOR_AN_HOUR = "public, max-age=3600"
 
 
 def _limit() -> str:
@@ -69,6 +73,7 @@ def show(code: str):
 
 @bp.route("/issuer")
 @public
+@cacheable(PUBLIC_FOR_AN_HOUR)
 @limiter.limit(_limit)
 def issuer():
     """The issuer's Open Badges profile."""
@@ -87,21 +92,23 @@ def issuer():
 
 @bp.route("/issuer/jwks.json")
 @public
+@cacheable(PUBLIC_FOR_AN_HOUR)
 @limiter.limit(_limit)
 def jwks():
     """The public key that checks every credential's signature."""
-    return _cached(jsonify({"keys": [published_key()]}))
+    return jsonify({"keys": [published_key()]})
 
 
 @bp.route("/issuer/keys/<thumbprint>")
 @public
+@cacheable(PUBLIC_FOR_AN_HOUR)
 @limiter.limit(_limit)
 def key(thumbprint: str):
     """One public key, at the address a credential's ``kid`` names."""
     jwk = published_key()
     if credential.public_jwk(credential.issuer_key())["kid"] != thumbprint:
         abort(404)
-    return _cached(jsonify(jwk))
+    return jsonify(jwk)
 
 
 def published_key() -> dict:
@@ -109,12 +116,6 @@ def published_key() -> dict:
         credential.issuer_key(),
         lambda thumbprint: absolute_url("verify.key", thumbprint=thumbprint),
     )
-
-
-def _cached(response):
-    response.cache_control.max_age = 3600
-    response.cache_control.public = True
-    return response
 
 
 @bp.route("/issuer/revocations.json")
@@ -130,6 +131,7 @@ def revocations():
 
 @bp.route("/issuer/achievements/<slug>")
 @public
+@cacheable(PUBLIC_FOR_AN_HOUR)
 @limiter.limit(_limit)
 def achievement(slug: str):
     """What a programme's certificate stands for: its requirements."""
