@@ -28,6 +28,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
 
+    from lms import inputs
+
+    inputs.install_converters(app)  # before any route is added
     register_extensions(app)
     if app.config["PROXY_COUNT"]:  # outermost, so that every layer sees the client's scheme
         count = app.config["PROXY_COUNT"]
@@ -40,7 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind every extension to the app and install the request-wide guards."""
-    from lms import access, i18n, security
+    from lms import access, i18n, inputs, security
     from lms.courses import services as courses
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
     from lms.programmes import services as programmes
@@ -53,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
+    inputs.init_app(app)
     access.init_app(app)
     security.init_app(app)
     i18n.init_app(app)

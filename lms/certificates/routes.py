@@ -28,6 +28,7 @@ from lms.exports import download_response, table_response
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import local_today as today
+from lms.inputs import page_arg
 from lms.programmes.services import get_programme, get_programmes
 from lms.quizzes import services as quizzes
 from lms.urls import absolute_url
@@ -139,6 +140,7 @@ def index():
     statement, chosen = _register_query(request.args)
     page = db.paginate(
         statement.options(so.joinedload(Certificate.cohort)),
+        page=page_arg(),
         per_page=PAGE_SIZE,
         error_out=False,
     )
