@@ -29,7 +29,7 @@ from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import local_today as today
 from lms.inputs import page_arg
-from lms.programmes.services import get_programme, get_programmes
+from lms.programmes.services import get_programme, get_programmes, programme_or_unavailable
 from lms.quizzes import services as quizzes
 from lms.urls import absolute_url
 
@@ -357,7 +357,7 @@ def show(certificate_id: int):
 @login_required
 def pdf(certificate_id: int):
     certificate = get_certificate(certificate_id)
-    programme = get_programme(certificate.programme_slug) or abort(503)
+    programme = programme_or_unavailable(certificate.programme_slug, certificate.cohort)
     body = document.render(
         certificate, programme, verify_url(certificate), current_app.config["ISSUER_NAME"]
     )
@@ -369,7 +369,7 @@ def pdf(certificate_id: int):
 def badge(certificate_id: int):
     """The Open Badges 3.0 credential, signed; wallets and badge backpacks import it."""
     certificate = get_certificate(certificate_id)
-    programme = get_programme(certificate.programme_slug) or abort(503)
+    programme = programme_or_unavailable(certificate.programme_slug, certificate.cohort)
     earned_in = get_programme(certificate.earned_in) or programme
     token = credential.sign(
         credential_document(certificate, programme, earned_in),

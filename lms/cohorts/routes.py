@@ -38,7 +38,7 @@ from lms.courses.services import get_catalog
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.practice import queries as practice_queries
-from lms.programmes.services import get_programme, get_programmes
+from lms.programmes.services import get_programme, get_programmes, programme_or_unavailable
 from lms.quizzes import services as quizzes
 from lms.security import cacheable
 from lms.users.forms import ImportForm
@@ -74,11 +74,8 @@ def managed_session(session_id: int) -> TrainingSession:
 
 
 def programme_of(cohort: Cohort):
-    """The cohort's programme; a missing or broken programme file is shown as an error page."""
-    programme = get_programme(cohort.programme_slug)
-    if programme is None:
-        abort(503)
-    return programme
+    """The cohort's programme; when its file never loaded, the page says so instead."""
+    return programme_or_unavailable(cohort.programme_slug, cohort)
 
 
 def zone() -> str:
