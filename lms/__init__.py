@@ -43,7 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind every extension to the app and install the request-wide guards."""
-    from lms import access, i18n, inputs, security
+    from lms import access, i18n, inputs, ratelimit, security
     from lms.courses import services as courses
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
     from lms.programmes import services as programmes
@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
     migrations = str(REPOSITORY_ROOT / "migrations")
     migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    ratelimit.configure(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)

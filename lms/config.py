@@ -82,7 +82,8 @@ def from_environment(instance_path: str | Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "CONTENT_DIR": content_dir,
-        "RATELIMIT_STORAGE_URI": os.environ.get("LMS_RATELIMIT_STORAGE_URI", "memory://"),
+        # database:// counts in the app's own database, so every worker and host shares the limits.
+        "RATELIMIT_STORAGE_URI": os.environ.get("LMS_RATELIMIT_STORAGE_URI") or "database://",
         "RATELIMIT_LOGIN": os.environ.get("LMS_RATELIMIT_LOGIN", "10 per minute;50 per hour"),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Behind a reverse proxy that sets X-Forwarded-Proto/For, trust this many proxies.
