@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from lms.config import FIXED, REPOSITORY_ROOT, from_environment, instance_secret_key
+from lms.config import FIXED, SHIPPED_ROOT, from_environment, instance_secret_key
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -15,7 +15,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_path=os.environ.get("LMS_INSTANCE_PATH") or None,
-        static_folder=str(REPOSITORY_ROOT / "static"),
+        static_folder=str(SHIPPED_ROOT / "static"),
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -50,7 +50,7 @@ def register_extensions(app: Flask) -> None:
     from lms.quizzes import services as quizzes
 
     db.init_app(app)
-    migrations = str(REPOSITORY_ROOT / "migrations")
+    migrations = str(SHIPPED_ROOT / "migrations")
     migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     ratelimit.configure(app)
