@@ -23,6 +23,7 @@ from lms.certificates.queries import expiring
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort, Enrolment
 from lms.cohorts.routes import programme_of
+from lms.courses.services import get_catalog
 from lms.db import LIKE_ESCAPE, contains_pattern
 from lms.exports import download_response, table_response
 from lms.extensions import db
@@ -54,9 +55,20 @@ def certificate_helpers():
         programme = get_programme(slug)
         return programme.title_for(str(get_locale())) if programme else slug
 
+    def lesson_titles(refs: str) -> str:
+        """``course/lesson, ...`` as the lessons' titles in the reader's language."""
+        catalog, language, titles = get_catalog(), str(get_locale()), []
+        for ref in filter(None, refs.split(", ")):
+            course_slug, _, lesson_slug = ref.partition("/")
+            course = catalog.course(course_slug)
+            lesson = course.lesson(lesson_slug) if course else None
+            titles.append(lesson.text_for(language).title if lesson else ref)
+        return ", ".join(titles)
+
     return {
         "certificate_status": lambda status: STATUS_LABELS.get(status, status),
         "programme_title": programme_title,
+        "lesson_titles": lesson_titles,
         "certificate_event": lambda action: EVENT_LABELS.get(action, action),
     }
 
