@@ -51,7 +51,8 @@ class DatabaseStorage(Storage):
         if not url:
             raise ValueError("the database:// rate-limit store needs the database URL")
         # Its own small pool: a count is committed at once, whatever the request then does.
-        self.engine = sa.create_engine(url, pool_pre_ping=True, pool_size=2, max_overflow=4)
+        pool = {} if url.startswith("sqlite") else {"pool_size": 2, "max_overflow": 4}
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **pool)
 
     @property
     def base_exceptions(self):
@@ -117,7 +118,13 @@ class DatabaseStorage(Storage):
 
 def configure(app) -> None:
     """Point the ``database://`` store at the app's database (call before ``limiter.init_app``)."""
-    if app.config.get("RATELIMIT_STORAGE_URI", "").startswith(f"{SCHEME}://"):
-        options = dict(app.config.get("RATELIMIT_STORAGE_OPTIONS") or {})
-        options.setdefault("url", app.config["SQLALCHEMY_DATABASE_URI"])
-        app.config["RATELIMIT_STORAGE_OPTIONS"] = options
+    if not app.config.get("RATELIMIT_STORAGE_URI", "").startswith(f"{SCHEME}://"):
+        return
+    url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        # A database in memory belongs to one process (and one connection) anyway.
+        app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+        return
+    options = dict(app.config.get("RATELIMIT_STORAGE_OPTIONS") or {})
+    options.setdefault("url", url.render_as_string(hide_password=False))
+    app.config["RATELIMIT_STORAGE_OPTIONS"] = options
