@@ -124,3 +124,12 @@ def test_a_nul_in_a_reflection_is_stripped_and_tabs_and_newlines_kept(client, se
     assert response.status_code == 302
     saved = session.scalars(sa.select(PracticeRevision.reflection)).one()
     assert "\x00" not in saved and "First line" in saved and "\tSecond line" in saved
+
+
+def test_a_nul_in_an_imported_csv_is_stripped(session):
+    from lms.users import services
+
+    text = "email,display_name,roles\nnul.csv@example.org,Olena\x00 Koval\x00enko,trainee\n"
+    result = services.import_users(session, text, "pbkdf2:sha256:1000")
+    assert not result.problems
+    assert result.created[0].display_name == "Olena Kovalenko"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from lms.auth import services as accounts
 from lms.auth.models import ROLE_VALUES, Role, User
 from lms.config import LANGUAGES
+from lms.inputs import clean_text
 
 REQUIRED_COLUMNS = ("email", "display_name")
 OPTIONAL_COLUMNS = ("roles", "language", "municipality")
@@ -82,6 +83,7 @@ def _parse_roles(text: str) -> list[str]:
 
 def csv_reader(text: str) -> csv.DictReader:
     """A reader for comma- or semicolon-separated text (spreadsheets in Estonia often use ';')."""
+    text = clean_text(text)  # a NUL from a broken export would otherwise reach the database
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     return csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
