@@ -60,7 +60,10 @@ def broken_server(app, database_url, tmp_path_factory):
     programme.write_text(programme.read_text() + "hours: [broken\n")
     server = LiveServer(served)
     server.start()
-    yield server
+    with pytest.MonkeyPatch.context() as patch:
+        # files are looked at on every request, so the break shows without waiting two seconds
+        patch.setattr("lms.filecache.RELOAD_CHECK_SECONDS", 0)
+        yield server
     server.stop()
     with served.app_context():
         with db.engine.begin() as connection:
