@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from lms.config import FIXED, REPOSITORY_ROOT, from_environment, instance_secret_key
+from lms.config import FIXED, SHIPPED_ROOT, from_environment, instance_secret_key
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -15,7 +15,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_path=os.environ.get("LMS_INSTANCE_PATH") or None,
-        static_folder=str(REPOSITORY_ROOT / "static"),
+        static_folder=str(SHIPPED_ROOT / "static"),
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -28,6 +28,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
 
+    from lms import inputs
+
+    inputs.install_converters(app)  # before any route is added
     register_extensions(app)
     if app.config["PROXY_COUNT"]:  # outermost, so that every layer sees the client's scheme
         count = app.config["PROXY_COUNT"]
@@ -40,19 +43,21 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind every extension to the app and install the request-wide guards."""
-    from lms import access, i18n, security
+    from lms import access, i18n, inputs, ratelimit, security
     from lms.courses import services as courses
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
     from lms.programmes import services as programmes
     from lms.quizzes import services as quizzes
 
     db.init_app(app)
-    migrations = str(REPOSITORY_ROOT / "migrations")
+    migrations = str(SHIPPED_ROOT / "migrations")
     migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    ratelimit.configure(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
+    inputs.init_app(app)
     access.init_app(app)
     security.init_app(app)
     i18n.init_app(app)

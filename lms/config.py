@@ -8,7 +8,11 @@ import secrets
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPOSITORY_ROOT = PACKAGE_DIR.parent
+#: Where ``static/``, ``migrations/`` and the shipped content live: beside the package in a
+#: checkout, inside it as ``lms/shipped/`` in an installed wheel (see setup.py).
+SHIPPED_ROOT = PACKAGE_DIR / "shipped" if (PACKAGE_DIR / "shipped").is_dir() else REPOSITORY_ROOT
 
 #: The interface languages; English is the source language of every message.
 LANGUAGES = {"en": "English", "et": "Eesti", "uk": "Українська"}
@@ -75,14 +79,15 @@ def from_environment(instance_path: str | Path) -> dict:
     database_url = os.environ.get("LMS_DATABASE_URL") or (
         f"sqlite:///{Path(instance_path) / 'tugi.sqlite3'}"
     )
-    content_dir = Path(os.environ.get("LMS_CONTENT_DIR") or REPOSITORY_ROOT)
+    content_dir = Path(os.environ.get("LMS_CONTENT_DIR") or SHIPPED_ROOT)
     return {
         # None here means "generate one in the instance folder" (done lazily by create_app).
         "SECRET_KEY": os.environ.get("LMS_SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "CONTENT_DIR": content_dir,
-        "RATELIMIT_STORAGE_URI": os.environ.get("LMS_RATELIMIT_STORAGE_URI", "memory://"),
+        # database:// counts in the app's own database, so every worker and host shares the limits.
+        "RATELIMIT_STORAGE_URI": os.environ.get("LMS_RATELIMIT_STORAGE_URI") or "database://",
         "RATELIMIT_LOGIN": os.environ.get("LMS_RATELIMIT_LOGIN", "10 per minute;50 per hour"),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Behind a reverse proxy that sets X-Forwarded-Proto/For, trust this many proxies.

@@ -1,6 +1,17 @@
-"""Response headers that every page carries, and cookies that are Secure over HTTPS."""
+"""Response headers that every page carries, and cookies that are Secure over HTTPS.
 
-from flask import Flask, Response, request
+Caching is denied by default: every response says ``Cache-Control: no-store`` (people's pages,
+password links, logbooks, exports and certificates must never sit in a shared or browser cache),
+unless its view declares itself cacheable with ``@cacheable(...)``. Static files keep Flask's
+own revalidation headers.
+"""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Flask, Response, current_app, request
+
+View = TypeVar("View", bound=Callable)
 
 #: No inline script or style anywhere: every asset comes from /static.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -26,6 +37,30 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+
+
+def cacheable(policy: str) -> Callable[[View], View]:
+    """Let a view's successful responses be cached with the ``Cache-Control`` value ``policy``."""
+
+    def decorate(view: View) -> View:
+        view.cache_policy = policy
+        return view
+
+    return decorate
+
+
+def set_cache_control(response: Response) -> Response:
+    """``no-store`` unless the view declared a cache policy (and the answer is a success)."""
+    if request.endpoint == "static":
+        return response
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    policy = getattr(view, "cache_policy", None)
+    if policy and response.status_code in (200, 304):
+        response.headers["Cache-Control"] = policy
+    else:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("Expires", None)
+    return response
 
 
 def add_security_headers(response: Response) -> Response:
@@ -64,6 +99,7 @@ class SecureCookiesOverHttps:
 
 
 def init_app(app: Flask) -> None:
-    """Install the header hook and the Secure-cookie middleware."""
+    """Install the header hooks and the Secure-cookie middleware."""
     app.after_request(add_security_headers)
+    app.after_request(set_cache_control)
     app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)

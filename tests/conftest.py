@@ -29,6 +29,9 @@ TEST_CONFIG = {
     # A cheap hash keeps the suite fast; production uses werkzeug's slow scrypt default.
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     "RATELIMIT_ENABLED": False,
+    # Counted per process in tests: the database store writes on its own connection, which the
+    # test's open transaction would block on SQLite. tests/test_rate_limit_workers.py covers it.
+    "RATELIMIT_STORAGE_URI": "memory://",
     "WTF_CSRF_ENABLED": False,
     "SERVER_NAME": None,
     # Credentials and PDFs name the site by its configured address, never the request's Host.

@@ -23,6 +23,7 @@ from lms.db import LIKE_ESCAPE, contains_pattern
 from lms.exports import table_response
 from lms.extensions import db
 from lms.i18n import local_today
+from lms.inputs import page_arg
 
 bp = Blueprint("alumni", __name__)
 coordinators = roles_required(Role.COORDINATOR)
@@ -89,7 +90,7 @@ def index():
     statement = _alumni_query(form)
     count = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery()))
     pages = max(1, -(-count // PAGE_SIZE))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    page = min(page_arg(), pages)
     rows = db.session.execute(
         statement.order_by(User.display_name, User.id)
         .limit(PAGE_SIZE)

@@ -23,9 +23,13 @@ from lms.extensions import db, limiter
 from lms.i18n import local_today as today
 from lms.organisation.api import Issuer, current_issuer, logo_url
 from lms.programmes.services import get_programme
+from lms.security import cacheable
 from lms.urls import PublicAddressMissing, public_url
 
 bp = Blueprint("verify", __name__)
+
+#: The issuer's profile and keys change rarely; verifiers may keep them for an hour.
+PUBLIC_FOR_AN_HOUR = "public, max-age=3600"
 
 
 def _limit() -> str:
@@ -79,6 +83,7 @@ def no_public_address(error: PublicAddressMissing):
 
 @bp.route("/issuer")
 @public
+@cacheable(PUBLIC_FOR_AN_HOUR)
 @limiter.limit(_limit)
 def issuer():
     """The issuer's Open Badges profile."""
@@ -104,25 +109,25 @@ def issuer_profile(issuer: Issuer) -> dict:
 
 @bp.route("/issuer/jwks.json")
 @public
+@cacheable(PUBLIC_FOR_AN_HOUR)
 @limiter.limit(_limit)
 def jwks():
     """Every public key the issuer has signed with: the active one and those rotated out, so
     that older credentials still verify."""
     public_url(".jwks")  # refused without LMS_BASE_URL, even before the first key exists
-    return _cached(
-        jsonify({"keys": [published_key(kid, key) for kid, key in keys.public_keys(db.session)]})
-    )
+    return jsonify({"keys": [published_key(kid, key) for kid, key in keys.public_keys(db.session)]})
 
 
 @bp.route("/issuer/keys/<thumbprint>")
 @public
+@cacheable(PUBLIC_FOR_AN_HOUR)
 @limiter.limit(_limit)
 def key(thumbprint: str):
     """One public key, at the address a credential's ``kid`` names."""
     found = dict(keys.public_keys(db.session)).get(thumbprint)
     if found is None:
         abort(404)
-    return _cached(jsonify(published_key(thumbprint, found)))
+    return jsonify(published_key(thumbprint, found))
 
 
 def published_key(thumbprint: str, key) -> dict:
@@ -130,12 +135,6 @@ def published_key(thumbprint: str, key) -> dict:
     return credential.published_jwk(
         key, lambda _kid: public_url("verify.key", thumbprint=thumbprint)
     )
-
-
-def _cached(response):
-    response.cache_control.max_age = 3600
-    response.cache_control.public = True
-    return response
 
 
 @bp.route("/issuer/revocations.json")
@@ -151,6 +150,7 @@ def revocations():
 
 @bp.route("/issuer/achievements/<slug>")
 @public
+@cacheable(PUBLIC_FOR_AN_HOUR)
 @limiter.limit(_limit)
 def achievement(slug: str):
     """What a programme's certificate stands for: its requirements."""

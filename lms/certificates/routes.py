@@ -24,13 +24,15 @@ from lms.certificates.queries import expiring
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort, Enrolment
 from lms.cohorts.routes import programme_of
+from lms.courses.services import get_catalog
 from lms.db import LIKE_ESCAPE, contains_pattern
 from lms.exports import download_response, table_response
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import local_today as today
+from lms.inputs import page_arg
 from lms.organisation.api import current_issuer
-from lms.programmes.services import get_programme, get_programmes
+from lms.programmes.services import get_programme, get_programmes, programme_or_unavailable
 from lms.quizzes import services as quizzes
 from lms.urls import PublicAddressMissing, public_url
 
@@ -55,9 +57,20 @@ def certificate_helpers():
         programme = get_programme(slug)
         return programme.title_for(str(get_locale())) if programme else slug
 
+    def lesson_titles(refs: str) -> str:
+        """``course/lesson, ...`` as the lessons' titles in the reader's language."""
+        catalog, language, titles = get_catalog(), str(get_locale()), []
+        for ref in filter(None, refs.split(", ")):
+            course_slug, _, lesson_slug = ref.partition("/")
+            course = catalog.course(course_slug)
+            lesson = course.lesson(lesson_slug) if course else None
+            titles.append(lesson.text_for(language).title if lesson else ref)
+        return ", ".join(titles)
+
     return {
         "certificate_status": lambda status: STATUS_LABELS.get(status, status),
         "programme_title": programme_title,
+        "lesson_titles": lesson_titles,
         "certificate_event": lambda action: EVENT_LABELS.get(action, action),
     }
 
@@ -162,6 +175,7 @@ def index():
     statement, chosen = _register_query(request.args)
     page = db.paginate(
         statement.options(so.joinedload(Certificate.cohort)),
+        page=page_arg(),
         per_page=PAGE_SIZE,
         error_out=False,
     )
@@ -382,7 +396,7 @@ def show(certificate_id: int):
 @login_required
 def pdf(certificate_id: int):
     certificate = get_certificate(certificate_id)
-    programme = get_programme(certificate.programme_slug) or abort(503)
+    programme = programme_or_unavailable(certificate.programme_slug, certificate.cohort)
     earned_in = get_programme(certificate.earned_in) or programme
     body = document.render(
         certificate, programme, verify_url(certificate), current_issuer(), earned_in
@@ -395,7 +409,7 @@ def pdf(certificate_id: int):
 def badge(certificate_id: int):
     """The Open Badges 3.0 credential, signed; wallets and badge backpacks import it."""
     certificate = get_certificate(certificate_id)
-    programme = get_programme(certificate.programme_slug) or abort(503)
+    programme = programme_or_unavailable(certificate.programme_slug, certificate.cohort)
     earned_in = get_programme(certificate.earned_in) or programme
     claims = credential_document(certificate, programme, earned_in)
     kid, key = credential.signing_key()

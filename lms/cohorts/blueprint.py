@@ -8,7 +8,7 @@ from flask_login import current_user
 from lms.cohorts import services
 from lms.cohorts.models import Cohort, TrainingSession
 from lms.extensions import db
-from lms.programmes.services import get_programme
+from lms.programmes.services import programme_or_unavailable
 
 bp = Blueprint("cohorts", __name__)
 
@@ -36,11 +36,8 @@ def managed_session(session_id: int) -> TrainingSession:
 
 
 def programme_of(cohort: Cohort):
-    """The cohort's programme; a missing or broken programme file is shown as an error page."""
-    programme = get_programme(cohort.programme_slug)
-    if programme is None:
-        abort(503)
-    return programme
+    """The cohort's programme; when its file never loaded, the page says so instead."""
+    return programme_or_unavailable(cohort.programme_slug, cohort)
 
 
 def zone() -> str:

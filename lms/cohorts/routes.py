@@ -48,6 +48,7 @@ from lms.i18n import local_today
 from lms.practice import queries as practice_queries
 from lms.programmes.services import get_programme, get_programmes
 from lms.quizzes import services as quizzes
+from lms.security import cacheable
 
 coordinators_only = roles_required(Role.COORDINATOR)
 
@@ -195,15 +196,19 @@ def set_status(cohort_id: int, user_id: int):
     return redirect(url_for("cohorts.show", cohort_id=cohort_id, _anchor="trainees"))
 
 
+#: Calendar apps poll often; the feed's secret address keeps it out of shared caches.
+CALENDAR_POLICY = "private, max-age=300"
+
+
 def _ics(body: bytes, name: str) -> Response:
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'inline; filename="{name}.ics"'
-    response.headers["Cache-Control"] = "private, max-age=300"
     return response
 
 
 @bp.route("/<int:cohort_id>/calendar/<token>.ics")
 @public
+@cacheable(CALENDAR_POLICY)
 def cohort_feed(cohort_id: int, token: str):
     """The cohort's sessions for a calendar app; the secret address is the only key."""
     cohort = db.session.scalar(
@@ -215,6 +220,7 @@ def cohort_feed(cohort_id: int, token: str):
 
 @bp.route("/calendar/<token>.ics")
 @public
+@cacheable(CALENDAR_POLICY)
 def personal_feed(token: str):
     """A person's sessions across their active cohorts, for a calendar app."""
     user = db.session.scalar(

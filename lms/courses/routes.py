@@ -20,6 +20,7 @@ from lms.courses.content import IMAGE_SUFFIXES
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.quizzes.services import all_quizzes
+from lms.security import cacheable
 
 bp = Blueprint("courses", __name__)
 
@@ -135,6 +136,7 @@ def search():
 
 @bp.route("/<course_slug>/media/<path:filename>")
 @login_required
+@cacheable("private, max-age=3600")  # lesson pictures, not personal: a phone keeps them
 def media(course_slug: str, filename: str):
     """An image of a course."""
     course = _course_or_404(course_slug)

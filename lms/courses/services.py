@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 from lms.courses.content import Catalog, Course, Lesson
+from lms.courses.lastgood import keep_last_good
 from lms.courses.loader import load_catalog
 from lms.courses.models import LessonCompletion
 from lms.filecache import FolderCache
@@ -18,9 +19,12 @@ from lms.filecache import FolderCache
 def init_app(app: Flask) -> None:
     """Give the app its catalog cache."""
     content_dir = Path(app.config["CONTENT_DIR"])
-    app.extensions["tugi_catalog"] = FolderCache(
-        content_dir / "courses", lambda: load_catalog(content_dir)
-    )
+
+    def load(previous: Catalog | None) -> Catalog:
+        catalog = load_catalog(content_dir)
+        return keep_last_good(catalog, previous) if previous else catalog
+
+    app.extensions["tugi_catalog"] = FolderCache(content_dir / "courses", load)
 
 
 def get_catalog() -> Catalog:

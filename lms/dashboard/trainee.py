@@ -82,10 +82,12 @@ class TraineeHome:
     active: list[ActiveCohort] = field(default_factory=list)
     finished: list[FinishedCohort] = field(default_factory=list)
     on_now: list[OpenSession] = field(default_factory=list)  # sessions open for check-in now
+    #: running enrolments whose programme file never loaded: shown as such, never as completed
+    unavailable: list[Enrolment] = field(default_factory=list)
 
     @property
     def enrolled(self) -> bool:
-        return bool(self.active or self.finished)
+        return bool(self.active or self.finished or self.unavailable)
 
 
 def _upcoming(session: Session, cohort_ids: list[int], now: datetime):
@@ -164,7 +166,9 @@ def trainee_home(
     home = TraineeHome()
     for enrolment in enrolments:
         programme = programmes.get(enrolment.cohort.programme_slug)
-        if enrolment.status == EnrolmentStatus.ACTIVE and programme is not None:
+        if enrolment.status == EnrolmentStatus.ACTIVE and programme is None:
+            home.unavailable.append(enrolment)
+        elif enrolment.status == EnrolmentStatus.ACTIVE:
             check = cohort_eligibility(
                 session, enrolment.cohort, programme, user_id=user_id, now=now, today=today
             )[user_id]

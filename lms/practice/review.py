@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from lms.cohorts.models import Enrolment
 from lms.extensions import db
+from lms.inputs import page_arg
 from lms.practice import queries
 from lms.practice.forms import QueueFilterForm
 from lms.programmes.services import get_programmes
@@ -55,7 +56,7 @@ def queue_page(bulk_form, selected=frozenset(), problems=()):
         date_from=form.date_from.data if not form.date_from.errors else None,
         date_to=form.date_to.data if not form.date_to.errors else None,
     )
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     revisions, count = queries.queue(db.session, cohort_ids, chosen, page)
     lines = queries.totals(db.session, chosen_ids)
     by_cohort = {c.id: c for c in cohorts}

@@ -17,6 +17,7 @@ from lms.cohorts.routes import programme_of
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import local_today as today
+from lms.inputs import page_arg
 from lms.practice import display, entry_form, logbook, queries, services
 from lms.practice.forms import ATTESTATION, BulkApproveForm, EntryForm, ReviewForm
 from lms.practice.models import (
@@ -85,8 +86,8 @@ def logbook_page(cohort_id: int, user_id: int):
     programme = programme_of(cohort)
     if not programme.practice_logged:
         abort(404)
-    page = request.args.get("page", 1, type=int)
-    entries, count = queries.entries_of(db.session, cohort_id, user_id, max(page, 1))
+    page = page_arg()
+    entries, count = queries.entries_of(db.session, cohort_id, user_id, page)
     line = queries.trainee_totals(db.session, cohort_id, user_id)
     return render_template(
         "practice/logbook.html",

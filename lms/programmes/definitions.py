@@ -6,8 +6,10 @@ Every problem is reported as ``path:line: message``; a broken programme is left 
 """
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 import yaml
 
@@ -146,6 +148,10 @@ class ProgrammeSet:
 
     programmes: dict[str, Programme] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: slugs whose file has problems (served from ``stale`` or not at all)
+    broken: set[str] = field(default_factory=set)
+    #: slugs served in the last version that loaded, because their file broke since
+    stale: set[str] = field(default_factory=set)
 
     def get(self, slug: str) -> Programme | None:
         return self.programmes.get(slug)
@@ -423,10 +429,24 @@ def parse_programme(
     )
 
 
-def load_programmes(content_dir: Path) -> ProgrammeSet:
-    """Load and check every ``programmes/*.yaml`` under the content folder."""
+def load_programmes(content_dir: Path, last_good: Mapping[str, Programme] = MappingProxyType({})):
+    """Load and check every ``programmes/*.yaml`` under the content folder.
+
+    A programme whose file has problems is left out, unless ``last_good`` (the programmes
+    loaded before) holds it: then that version is kept, so that a file broken while the app
+    runs takes neither its cohorts nor the programmes built on it down.
+    """
     content_dir = Path(content_dir)
     result = ProgrammeSet()
+    lines: dict[str, tuple[Path, int]] = {}
+
+    def keep_last_good(slug: str, path: Path) -> None:
+        result.broken.add(slug)
+        if slug in last_good:
+            result.programmes[slug] = last_good[slug]
+            result.stale.add(slug)
+            lines[slug] = (path, 1)
+
     report = Reporter(content_dir, result.problems)
     folder = content_dir / "programmes"
     courses_dir = content_dir / "courses"
@@ -437,7 +457,6 @@ def load_programmes(content_dir: Path) -> ProgrammeSet:
         for path in courses_dir.glob("*/*.md")
         if "." not in path.stem
     }
-    lines: dict[str, tuple[Path, int]] = {}
     for path in sorted(folder.glob("*")) if folder.is_dir() else []:
         if path.suffix != ".yaml":
             if path.is_file() and not path.name.startswith("."):
@@ -450,9 +469,12 @@ def load_programmes(content_dir: Path) -> ProgrammeSet:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:
             report(path, text_line(path.read_bytes(), error.start), "the file is not UTF-8")
+            keep_last_good(path.stem, path)
             continue
         programme = parse_programme(text, path, report, courses, quizzes, lessons)
-        if programme:
+        if not programme:
+            keep_last_good(path.stem, path)
+        else:
             result.programmes[programme.slug] = programme
             prerequisite_line = next(
                 (n for n, line in enumerate(text.split("\n"), 1) if "requires_certificate" in line),
@@ -465,10 +487,12 @@ def load_programmes(content_dir: Path) -> ProgrammeSet:
             path, line = lines[slug]
             report(path, line, f"'requires_certificate' names no other programme: '{needed}'")
             del result.programmes[slug]
+            result.broken.add(slug)
         elif programme.renews and not result.programmes[needed].certificate_valid_months:
             path, line = lines[slug]
             report(path, line, f"'{needed}' issues no certificate that could be renewed")
             del result.programmes[slug]
+            result.broken.add(slug)
     result.problems.sort()
     return result
 

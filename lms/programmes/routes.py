@@ -1,6 +1,7 @@
 """The programmes page: each syllabus with its hour categories and requirements."""
 
 from flask import Blueprint, render_template
+from flask_babel import get_locale
 from flask_login import current_user
 
 from lms.access import login_required
@@ -15,5 +16,14 @@ bp = Blueprint("programmes", __name__)
 def index():
     """Every programme; coordinators also see the problems of broken programme files."""
     programmes = get_programmes()
-    problems = programmes.problems if current_user.has_role(Role.COORDINATOR) else []
-    return render_template("programmes/index.html", programmes=list(programmes), problems=problems)
+    coordinator = current_user.has_role(Role.COORDINATOR)
+    language = str(get_locale())
+    return render_template(
+        "programmes/index.html",
+        programmes=list(programmes),
+        problems=programmes.problems if coordinator else [],
+        stale=[programmes.get(slug).title_for(language) for slug in sorted(programmes.stale)]
+        if coordinator
+        else [],
+        left_out=bool(programmes.broken - programmes.stale),
+    )

@@ -42,7 +42,7 @@ def _lessons(app: Flask) -> set[tuple[str, str]]:
 def init_app(app: Flask) -> None:
     """Load the shipped quizzes now, so that a broken file is logged when the app starts."""
     content_dir = Path(app.config["CONTENT_DIR"])
-    cache = FolderCache(content_dir / "quizzes", lambda: load_quizzes(content_dir, _lessons(app)))
+    cache = FolderCache(content_dir / "quizzes", lambda _: load_quizzes(content_dir, _lessons(app)))
     app.extensions["tugi_quizzes"] = cache
     for problem in cache.get().problems:
         app.logger.error("quiz file problem: %s", problem)

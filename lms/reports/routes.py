@@ -12,6 +12,7 @@ from lms.cohorts.models import Cohort
 from lms.exports import table_response, workbook_response
 from lms.extensions import db
 from lms.i18n import local_today
+from lms.inputs import int_arg
 from lms.programmes.services import get_programmes
 from lms.reports import tables
 from lms.reports.charts import bar_chart
@@ -54,7 +55,7 @@ def _filters():
     if request.args.get("region"):
         cohort_query = cohort_query.where(Cohort.region == request.args["region"])
     cohorts = db.session.execute(cohort_query).all()
-    chosen_id = request.args.get("cohort", type=int)
+    chosen_id = int_arg("cohort")
     if len(cohorts) > COHORT_CHOICES:
         # A list of thousands helps nobody: narrow by programme or region first.
         form.cohort.description = _l("Choose a programme or a region to pick one of their cohorts.")

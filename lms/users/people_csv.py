@@ -17,6 +17,7 @@ from lms.auth import emails
 from lms.auth import services as accounts
 from lms.auth.models import ROLE_VALUES, User
 from lms.config import LANGUAGES
+from lms.inputs import clean_text
 
 COLUMNS = ("email", "display_name", "roles", "language", "municipality")
 #: People one file may hold: a cohort takes at most 500, and an import of more would keep a
@@ -65,6 +66,7 @@ class PersonRow:
 
 def csv_reader(text: str) -> csv.DictReader:
     """A reader for comma- or semicolon-separated text (spreadsheets in Estonia often use ';')."""
+    text = clean_text(text)  # a NUL from a broken export would otherwise reach the database
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     return csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)

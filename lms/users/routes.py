@@ -22,6 +22,7 @@ from lms.auth.models import Role, User, UserRole
 from lms.db import LIKE_ESCAPE, contains_pattern
 from lms.extensions import db
 from lms.forms import ConfirmForm
+from lms.inputs import page_arg
 from lms.users import services
 from lms.users.forms import ImportForm, UserForm
 
@@ -58,7 +59,7 @@ def index():
         )
     if role in {r.value for r in Role}:
         statement = statement.where(User.role_rows.any(UserRole.role == role))
-    page = db.paginate(statement, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(statement, page=page_arg(), per_page=PAGE_SIZE, error_out=False)
     return render_template("users/index.html", page=page, q=query, role=role)
 
 
