@@ -25,7 +25,7 @@ def down_app():
 def _logged_in(app):
     client = app.test_client()
     with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = "1:0"
+        flask_session["_user_id"] = "1:0:a-login"  # id, session version, login
         flask_session["_fresh"] = True
     return client
 
