@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 PO := $(wildcard lms/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
+# axe-core, for the accessibility test (tests/browser/test_accessibility.py); npm is enough
+AXE := node_modules/axe-core/axe.min.js
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test lint translations extract-messages bench clean
@@ -26,8 +28,13 @@ run: translations
 	$(BIN)/lms demo
 	$(BIN)/lms run --host 127.0.0.1 --port 5000
 
+$(AXE):
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --no-save --no-audit --no-fund --silent axe-core@4; \
+	else echo "npm is missing: the accessibility test will be skipped"; fi
+
 ## Install and run the whole test suite (set LMS_TEST_DATABASE_URL for PostgreSQL)
-test: translations
+test: translations $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -43,4 +50,4 @@ bench: translations
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts node_modules

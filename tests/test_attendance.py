@@ -223,7 +223,9 @@ def test_check_in_page_and_code_screen(client, session, setup):
     current = make_session(session, cohort, starts_at=datetime.now(UTC) - timedelta(minutes=5))
     login(client, trainer)
     screen = client.get(f"/attendance/sessions/{current.id}/code").get_data(as_text=True)
-    assert "<svg" in screen and 'http-equiv="refresh"' in screen
+    # the code is fetched again by a script that can be paused, not by a timed reload
+    assert "<svg" in screen and 'http-equiv="refresh"' not in screen
+    assert "js/check-in-code.js" in screen and 'id="pause-code"' in screen
     code = attendees.current_code(client.application.config["SECRET_KEY"], current.id,
                                  datetime.now(UTC))[0]  # fmt: skip
     login(client, ann)

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH = 300  # about a phone's width, so that text keeps its size there
+WIDTH = 300  # the narrowest chart (a phone): labels are shortened to fit it
 LABEL_SIZE = 12
 BAR_HEIGHT = 14
 ROW_GAP = 12
-VALUE_ROOM = 56  # right of the longest bar, for its value
+#: the longest bar's share of the chart's width; the rest is room for its value. Bars are drawn
+#: in percent of the width the card gives (no viewBox), so the chart fills a wide card while
+#: its text keeps its size on a phone.
+LONGEST = 80
 #: one colour per series, dark enough for white-background contrast (WCAG 3:1 for graphics)
 COLOURS = ("#1d6f72", "#b45309", "#6d28d9")
 
@@ -36,14 +39,12 @@ def bar_chart(rows: list[Row], series: tuple[str, ...] = ()) -> Markup:
     """Horizontal bars, the label above its bars so long names fit a narrow screen."""
     count = max((len(row.values) for row in rows), default=1)
     top = max((value for row in rows for value in row.values), default=0) or 1
-    room = WIDTH - VALUE_ROOM
     row_height = LABEL_SIZE + 4 + count * (BAR_HEIGHT + 2) + ROW_GAP
     # one legend line per series: a name of any length fits a narrow screen
     legend = 18 * len(series) + 4 if len(series) > 1 else 0
     height = legend + len(rows) * row_height
     parts = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="100%" '
-        f'preserveAspectRatio="xMinYMin meet" aria-hidden="true" focusable="false" '
+        f'<svg class="chart" width="100%" height="{height}" aria-hidden="true" focusable="false" '
         f'xmlns="http://www.w3.org/2000/svg" font-family="inherit" font-size="{LABEL_SIZE}">'
     ]
     if legend:
@@ -60,11 +61,13 @@ def bar_chart(rows: list[Row], series: tuple[str, ...] = ()) -> Markup:
         )
         bar_y = y + LABEL_SIZE + 4
         for number, (value, text) in enumerate(zip(row.values, row.texts, strict=True)):
-            length = round(room * value / top, 1) if value > 0 else 0
+            length = round(LONGEST * value / top, 2) if value > 0 else 0
+            # a value above nothing still shows a sliver, so it is not read as none
+            width = f"{length}%" if length >= 0.4 or not value else "2"
             parts.append(
-                f'<rect x="0" y="{bar_y}" width="{max(length, 1 if value else 0)}" '
+                f'<rect x="0" y="{bar_y}" width="{width}" '
                 f'height="{BAR_HEIGHT}" rx="2" fill="{COLOURS[number % 3]}"/>'
-                f'<text x="{length + 6}" y="{bar_y + BAR_HEIGHT - 2}" fill="#1f2933">'
+                f'<text x="{length}%" dx="6" y="{bar_y + BAR_HEIGHT - 2}" fill="#1f2933">'
                 f"{escape(text)}</text>"
             )
             bar_y += BAR_HEIGHT + 2

@@ -7,11 +7,17 @@ from wtforms.validators import Optional, ValidationError
 
 
 def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
+    """A cohort id, or None for the empty value of "All cohorts"."""
+    return int(value) if value not in (None, "") else None
 
 
 def _text_or_none(value):
+    """A slug or region, or None for the empty value of "All ..."."""
     return value or None
+
+
+#: The value of each "All ..." option: empty, so the browser sends ``cohort=`` and not ``None``.
+ALL = ""
 
 
 class ReportFilterForm(FlaskForm):

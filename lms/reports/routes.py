@@ -15,7 +15,7 @@ from lms.i18n import local_today
 from lms.programmes.services import get_programmes
 from lms.reports import tables
 from lms.reports.charts import bar_chart
-from lms.reports.forms import ReportFilterForm
+from lms.reports.forms import ALL, ReportFilterForm
 from lms.reports.funder import ReportFilter, funder_report
 
 bp = Blueprint("reports", __name__)
@@ -41,7 +41,7 @@ def _filters():
     form = ReportFilterForm(request.args)
     language = str(get_locale())
     programmes = get_programmes()
-    form.programme.choices = [SelectChoice(None, _l("All programmes"))] + [
+    form.programme.choices = [SelectChoice(ALL, _l("All programmes"))] + [
         SelectChoice(p.slug, p.title_for(language)) for p in programmes
     ]
     cohort_query = (
@@ -59,11 +59,13 @@ def _filters():
         # A list of thousands helps nobody: narrow by programme or region first.
         form.cohort.description = _l("Choose a programme or a region to pick one of their cohorts.")
         cohorts = [row for row in cohorts if row.id == chosen_id]
-        if chosen_id and not cohorts:
-            cohorts = db.session.execute(
-                sa.select(Cohort.id, Cohort.name).where(Cohort.id == chosen_id)
-            ).all()
-    form.cohort.choices = [SelectChoice(None, _l("All cohorts"))] + [
+    if chosen_id and chosen_id not in {row.id for row in cohorts}:
+        # A cohort picked together with another programme or region is a real question whose
+        # answer is "no cohort matches"; only a cohort that does not exist is refused.
+        cohorts += db.session.execute(
+            sa.select(Cohort.id, Cohort.name).where(Cohort.id == chosen_id)
+        ).all()
+    form.cohort.choices = [SelectChoice(ALL, _l("All cohorts"))] + [
         SelectChoice(cohort_id, name) for cohort_id, name in cohorts
     ]
     regions = db.session.scalars(
@@ -72,7 +74,7 @@ def _filters():
         .distinct()
         .order_by(Cohort.region)
     )
-    form.region.choices = [SelectChoice(None, _l("All regions"))] + [
+    form.region.choices = [SelectChoice(ALL, _l("All regions"))] + [
         SelectChoice(region, region) for region in regions if region
     ]
     if not form.validate():
@@ -96,7 +98,8 @@ def _report(chosen: ReportFilter, cohort_rows: int | None = None):
 
 
 def _args() -> dict:
-    return {key: value for key, value in request.args.items() if key in FILTER_KEYS}
+    """The filters given, for the download links; fields left at "All" or empty are not filters."""
+    return {key: value for key, value in request.args.items() if key in FILTER_KEYS and value}
 
 
 @bp.route("/funder")

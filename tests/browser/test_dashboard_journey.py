@@ -62,7 +62,7 @@ def test_each_home_shows_where_its_person_stands(
 
 
 def _figure(page, position: int) -> int:
-    text = page.locator(".figures dd").nth(position).inner_text()
+    text = page.locator(".figures dd:not(.hint)").nth(position).inner_text()
     return int(text.replace("\u00a0", "").replace(" ", "").replace(",", ""))
 
 
