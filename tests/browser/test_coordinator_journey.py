@@ -164,6 +164,11 @@ def test_a_new_coordinator_from_an_empty_database_to_the_funder_report(
     expect(schedule).to_have_count(4)
     expect(trainer.locator(".scheduled-hours li").first).to_contain_text("12 of 25 h scheduled")
     shoot(trainer, artifacts, "schedule")
+    # Each row's links sit in a cell as tall as the row, so the row lines meet.
+    cells = schedule.evaluate_all(
+        "rows => rows.map(r => [r.offsetHeight, r.querySelector('td.actions').offsetHeight])"
+    )
+    assert all(row == cell for row, cell in cells), cells
 
     # 5. The register of the first session: one late, one absent, then Mark all present.
     schedule.first.get_by_role("link", name="Register").click()
