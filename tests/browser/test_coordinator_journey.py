@@ -213,6 +213,7 @@ def test_a_new_coordinator_from_an_empty_database_to_the_funder_report(
     page.get_by_label("Cohort", exact=True).select_option(label=COHORT)
     page.get_by_role("button", name="Show").click()
     expect(figure(page, "People trained")).to_have_text("16")
+    expect(figure(page, "Municipalities")).to_have_text(str(len({t[3] for t in TRAINEES})))
     expect(page.get_by_text("Not a valid choice")).to_have_count(0)
     expect(page.get_by_role("heading", name="Summary of 1 cohort")).to_be_visible()
     shoot(page, artifacts, "report-cohort")
