@@ -37,6 +37,7 @@ NOT_PAGES = {
     "cohorts.cohort_feed", "cohorts.personal_feed", "attendance.matrix:kind",
     "attendance.trainee_report:kind", "quizzes.download", "quizzes.gradebook:kind",
     "practice.export:kind", "certificates.export:kind", "certificates.pdf", "certificates.badge",
+    "attendance.sign_in_sheet",
     "verify.issuer", "verify.achievement", "verify.jwks", "verify.key", "verify.revocations",
     "reports.funder_table:kind", "reports.funder_workbook", "alumni.export:kind",
 }  # fmt: skip
@@ -115,6 +116,15 @@ def _pages(app) -> dict[str, tuple[str, str]]:
             starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=2),
         )  # fmt: skip
         session.add(room)
+        # a weekly series of two, so that its series page is shown (and nobody marked in it)
+        series = [
+            TrainingSession(
+                cohort_id=tot.id, title="Series", category=_category(tot), series_key="a11y",
+                starts_at=now + timedelta(days=days), ends_at=now + timedelta(days=days, hours=2),
+            )
+            for days in (7, 14)
+        ]  # fmt: skip
+        session.add_all(series)
         certificate = session.scalar(
             sa.select(Certificate).where(Certificate.user_id == olena.id).limit(1)
         )
@@ -142,6 +152,8 @@ def _pages(app) -> dict[str, tuple[str, str]]:
             "main.home:oksana": ("oksana", "/"),
             "main.not_found": ("trainee", "/no-such-page"),
             "auth.change_password": ("trainee", "/account/password"),
+            "auth.account": ("trainee", "/account"),
+            "auth.forgot_password": ("anonymous", "/password/forgot"),
             "courses.catalogue": ("trainee", "/courses/"),
             "courses.overview": ("trainee", "/courses/support-role/"),
             "courses.lesson": ("oksana", lesson),
@@ -157,6 +169,9 @@ def _pages(app) -> dict[str, tuple[str, str]]:
             "cohorts.new_session": ("trainer", f"/cohorts/{tot.id}/sessions/new"),
             "cohorts.edit_session": ("trainer", f"/cohorts/sessions/{a_session.id}/edit"),
             "cohorts.cancel_session": ("trainer", f"/cohorts/sessions/{a_session.id}/cancel"),
+            "cohorts.edit_series": ("trainer", f"/cohorts/sessions/{series[0].id}/series"),
+            "cohorts.delete_session": ("trainer", f"/cohorts/sessions/{series[1].id}/delete"),
+            "cohorts.pick": ("coordinator", f"/cohorts/{tot.id}/pick"),
             "cohorts.my_calendar": ("trainee", "/cohorts/calendar"),
             "attendance.register": ("trainer", f"/attendance/sessions/{a_session.id}"),
             "attendance.check_in_code": ("trainer", f"/attendance/sessions/{room.id}/code"),
