@@ -96,3 +96,29 @@ def test_enrolment_lists_every_problem_of_a_row_too(client, session):
     cohort = make_cohort(session)
     page = _upload(client, f"/cohorts/{cohort.id}/import", "email,display_name,language\nbad,,fi\n")
     assert "3 problems; nobody was enrolled" in page
+
+
+def test_the_people_file_with_the_cohorts_trainer_enrols_the_trainees(client, session):
+    """The file that imported a group and its trainer enrols the group: the cohort's own
+    trainer is left out, with a warning naming the line, instead of refusing the whole file."""
+    login(client, make_user(session, Role.COORDINATOR))
+    text = PEOPLE + "tiina.tamm@example.org,Tiina Tamm,trainer,et,Võru\n"
+    _upload(client, "/users/import", text)
+    tiina = session.scalar(sa.select(User).where(User.email == "tiina.tamm@example.org"))
+    cohort = make_cohort(session, trainers=(tiina,), capacity=2)
+
+    page = _upload(client, f"/cohorts/{cohort.id}/import", text)
+
+    assert "2 trainees enrolled" in page, page
+    assert "Line 4: Tiina Tamm trains this cohort" in page
+    enrolled = session.scalars(sa.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id))
+    assert tiina.id not in set(enrolled)
+    assert tiina.roles == {Role.TRAINER}  # her account is not touched either
+
+
+def test_a_trainer_of_another_cohort_is_still_refused_by_line(client, session):
+    login(client, make_user(session, Role.COORDINATOR))
+    make_user(session, Role.TRAINER, email="priit@example.org", display_name="Priit Pärn")
+    cohort = make_cohort(session)
+    page = _upload(client, f"/cohorts/{cohort.id}/import", "email\npriit@example.org\n")
+    assert "1 problem; nobody was enrolled" in page and "Priit Pärn is not a trainee" in page

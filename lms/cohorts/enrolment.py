@@ -1,7 +1,8 @@
 """Enrolling many people at once: from a CSV file, by email, or picked from the list of people.
 
 Enrolment never touches an existing person's account or password link: only a person the file
-brings who has no account yet gets one (with the trainee role) and a link.
+brings who has no account yet gets one (with the trainee role) and a link. The file that imported a
+group with its trainer enrols the group as it is: the cohort's own trainers are left out of it.
 """
 
 import sqlalchemy as sa
@@ -29,12 +30,21 @@ def import_enrolments(
     """Enrol people from CSV text (the People import's format); all rows or none.
 
     A person who has an account is enrolled as they are. A new person needs a name and gets an
-    account with the file's roles and the trainee role; ``result.created`` lists only them.
+    account with the file's roles and the trainee role; ``result.created`` lists only them. A
+    trainer of this cohort is left out with a warning: nobody trains their own cohort as a trainee.
     """
+    trainer_ids = {trainer.id for trainer in cohort.trainers}
 
     def add_person(row: PersonRow) -> tuple[User, bool] | None:
         user = accounts.find_user_by_email(session, row.email) if row.email else None
         created = user is None
+        if user is not None and user.id in trainer_ids:
+            message = _l(
+                "%(name)s trains this cohort and is not enrolled as a trainee.",
+                name=user.display_name,
+            )
+            row.warnings.append(str(message))
+            return None
         if created:
             twin = accounts.find_look_alike(session, row.email) if row.email else None
             if twin is not None:

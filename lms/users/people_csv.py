@@ -60,6 +60,8 @@ class PersonRow:
     language: str = "en"
     municipality: str | None = None
     problems: list[str] = field(default_factory=list)
+    #: Why the row was left out without stopping the import (shown with its line).
+    warnings: list[str] = field(default_factory=list)
     #: The earlier line with the same (or a look-alike) email: this row is refused for that.
     duplicate_of: int | None = None
 
@@ -160,7 +162,8 @@ def import_people(
 
     ``add_person(row)`` adds one checked row's person and returns ``(person, created)``; it
     appends what it refuses to ``row.problems`` (and returns None) rather than raising, so that
-    every problem of the row is listed.
+    every problem of the row is listed. A row it leaves out on purpose returns None with the
+    reason in ``row.warnings``.
     """
     rows, result = read_people(text, required)
     if result.problems:
@@ -170,6 +173,10 @@ def import_people(
             # A repeated row would only be refused again, as a person the file already added.
             added = None if row.duplicate_of else add_person(row)
             result.problems.extend(ImportProblem(row.line, message) for message in row.problems)
+            result.warnings.extend(
+                str(_l("Line %(line)d: %(message)s", line=row.line, message=message))
+                for message in row.warnings
+            )
             if added is not None and not row.problems:
                 person, created = added
                 (result.created if created else result.existing).append(person)

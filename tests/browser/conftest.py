@@ -9,6 +9,8 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
+from lms.auth.models import Role
+from lms.auth.services import create_user
 from lms.demo import load_demo
 from lms.extensions import db
 from tests.conftest import make_app
@@ -89,13 +91,18 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-def log_in(page, live_server, email: str) -> None:
-    """Log in through the form, as a person would."""
+#: The only account of a module that sets ``EMPTY_DATABASE = True``.
+COORDINATOR_EMAIL = "coordinator@example.org"
+COORDINATOR_PASSWORD = "first-coordinator-2026"
+
+
+def log_in(page, live_server, email: str, password: str | None = None) -> None:
+    """Log in through the form, as a person would (with the demo password unless given)."""
     from lms.demo import DEMO_PASSWORD
 
     page.goto(live_server.url + "/login")
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.get_by_label("Password", exact=True).fill(password or DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(live_server.url + "/")
 
@@ -130,14 +137,26 @@ def live_server(app, database_url, request):
     """Serve the app on the test database with the demo loaded and CSRF on, as in production.
 
     A journey that builds its own cohorts for the demo people sets ``DEMO_STORY = False`` in its
-    module: it gets the demo's people without their programme history.
+    module: it gets the demo's people without their programme history. A journey that starts as
+    a new organisation does sets ``EMPTY_DATABASE = True``: the only row is one coordinator
+    (``COORDINATOR_EMAIL``, ``COORDINATOR_PASSWORD``); programmes and courses are files as ever.
     Its data is committed for real, so every row is deleted again after the module, before the
     rollback-per-test suites that expect an empty database.
     """
     served = make_app(database_url, WTF_CSRF_ENABLED=True)
     story = getattr(request.module, "DEMO_STORY", True)
     with served.app_context():
-        load_demo(db.session, served.config["PASSWORD_HASH_METHOD"], story=story)
+        if getattr(request.module, "EMPTY_DATABASE", False):
+            create_user(
+                db.session,
+                email=COORDINATOR_EMAIL,
+                display_name="Kadri Koordinaator",
+                roles=[Role.COORDINATOR],
+                password=COORDINATOR_PASSWORD,
+                password_method=served.config["PASSWORD_HASH_METHOD"],
+            )
+        else:
+            load_demo(db.session, served.config["PASSWORD_HASH_METHOD"], story=story)
         db.session.commit()
         db.session.remove()
     server = LiveServer(served)
