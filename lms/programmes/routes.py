@@ -6,7 +6,9 @@ from flask_login import current_user
 
 from lms.access import login_required
 from lms.auth.models import Role
+from lms.extensions import db
 from lms.programmes.services import get_programmes
+from lms.quizzes import services as quizzes
 
 bp = Blueprint("programmes", __name__)
 
@@ -26,4 +28,5 @@ def index():
         if coordinator
         else [],
         left_out=bool(programmes.broken - programmes.stale),
+        quiz_titles={quiz.slug: quiz.title for quiz in quizzes.all_quizzes(db.session)},
     )
