@@ -39,7 +39,7 @@ NOT_PAGES = {
     "practice.export:kind", "certificates.export:kind", "certificates.pdf", "certificates.badge",
     "verify.issuer", "verify.achievement", "verify.jwks", "verify.key", "verify.revocations",
     "reports.funder_table:kind", "reports.funder_workbook", "alumni.export:kind",
-    "attendance.sign_in_sheet",
+    "attendance.sign_in_sheet", "organisation.logo",
 }  # fmt: skip
 
 #: Violations on pages that other work is reshaping now: (page, rule) -> why it waits.
@@ -156,6 +156,7 @@ def _pages(app) -> dict[str, tuple[str, str]]:
             "auth.account": ("trainee", "/account"),
             "auth.forgot_password": ("anonymous", "/password/forgot"),
             "cohorts.pick": ("coordinator", f"/cohorts/{tot.id}/pick"),
+            "organisation.edit": ("coordinator", "/organisation/"),
             "cohorts.edit_series": ("trainer", f"/cohorts/sessions/{series[0].id}/series"),
             "cohorts.delete_session": ("trainer", f"/cohorts/sessions/{series[1].id}/delete"),
             "courses.catalogue": ("trainee", "/courses/"),

@@ -67,7 +67,10 @@ def test_the_organisation_is_set_and_shown_where_certificates_are_checked(
     phone.get_by_label("Veebisait").fill("https://tugi.example.ee")
     phone.get_by_label("Logo", exact=True).set_input_files(str(bad))
     phone.get_by_role("button", name="Salvesta").click()
-    expect(phone.get_by_text("Logo peab olema PNG- või JPEG-pilt.")).to_be_visible()
+    expect(
+        phone.locator("#logo-errors").get_by_text("Logo peab olema PNG- või JPEG-pilt.")
+    ).to_be_visible()
+    expect(phone.locator(".error-summary a[href='#logo']")).to_be_visible()
     expect(phone.get_by_label("Organisatsiooni nimi")).to_have_value(NAME)
     phone.screenshot(path=str(artifacts / "organisation-refused-360.png"), full_page=True)
 

@@ -7,7 +7,7 @@ import io
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import log_in, make_cohort_with_demo_people
+from tests.browser.conftest import log_in, make_cohort_with_demo_people, open_menu
 
 # These journeys build their own cohorts for the demo people, so they start from none.
 DEMO_STORY = False
@@ -27,6 +27,7 @@ def test_links_sheet_copy_download_print_and_pick(
     page.set_viewport_size(viewport)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     log_in(page, live_server, "coordinator@demo.tugi.ee")
+    open_menu(page)  # on a phone the language picker is in the folded menu
     page.locator("#language-select").select_option("en")  # the demo coordinator reads Estonian
     page.locator(".language-picker [type=submit]").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
