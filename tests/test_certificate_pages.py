@@ -225,7 +225,10 @@ def test_the_credential_verifies_with_an_independent_jwt_library(app, client, se
     subject = claims["credentialSubject"]
     assert subject["identifier"][0]["identityHash"] == "Õie Täht-Kovalenko"
     achievement = subject["achievement"]
-    assert "10 hours of supervised practice" in achievement["criteria"]["narrative"]
+    narrative = achievement["criteria"]["narrative"]
+    assert "10 hours of supervised practice" in narrative
+    # quizzes by their titles, as people call them, not by their file names
+    assert "quizzes passed: " in narrative and "support-role-final" not in narrative
     assert [e["description"] for e in claims["evidence"][1:]] == [
         "25 hours attended",
         "24 hours attended",

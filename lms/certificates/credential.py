@@ -17,6 +17,7 @@ from flask import current_app
 from lms.certificates import keys
 from lms.certificates.models import Certificate, hours_text
 from lms.programmes.definitions import Programme
+from lms.programmes.services import programme_title
 
 ALGORITHM = "RS256"
 CONTEXT = [
@@ -62,8 +63,10 @@ def published_jwk(key: rsa.RSAPrivateKey | rsa.RSAPublicKey, key_url) -> dict:
     return {**jwk, "kid": key_url(jwk["kid"])}
 
 
-def criteria(programme: Programme) -> str:
-    """The programme's requirements in words, for the achievement's criteria."""
+def criteria(programme: Programme, quiz_titles: dict[str, str] | None = None) -> str:
+    """The programme's requirements in words, for the achievement's criteria: quizzes and the
+    certificate required named by their titles (``quiz_titles``: slug -> title)."""
+    quiz_titles = quiz_titles or {}
     parts = [
         f"{category.title_for('en')}: {category.hours:g} hours, at least "
         f"{round(category.attendance_minimum * 100)} % attended"
@@ -72,14 +75,16 @@ def criteria(programme: Programme) -> str:
     if programme.required_lessons:
         parts.append(f"{len(programme.required_lessons)} required lessons read")
     if programme.quizzes:
-        parts.append(f"quizzes passed: {', '.join(programme.quizzes)}")
+        names = ", ".join(quiz_titles.get(slug, slug) for slug in programme.quizzes)
+        parts.append(f"quizzes passed: {names}")
     if programme.practice_hours:
         parts.append(
             f"{programme.practice_hours:g} hours of supervised practice with at least "
             f"{programme.practice_clients} client(s), signed off by a trainer"
         )
     if programme.requires_certificate:
-        parts.append(f"a valid certificate of {programme.requires_certificate}")
+        needed = programme_title(programme.requires_certificate, "en")
+        parts.append(f"a valid certificate of {needed}")
     if programme.final_sign_off:
         parts.append("a trainer's final sign-off")
     return "; ".join(parts) + "."
@@ -95,6 +100,7 @@ def build(
     achievement_url: str,
     revocations_url: str,
     timezone: str,
+    quiz_titles: dict[str, str] | None = None,
 ) -> dict:
     """The OpenBadgeCredential of a certificate, as a JSON-LD document; ``issuer`` is the
     issuer's profile (id, type, name and, when set, url and image). It is valid from the
@@ -146,7 +152,7 @@ def build(
                 "achievementType": "Certificate",
                 "name": programme.title_for("en"),
                 "description": programme.summary_for("en") or programme.title_for("en"),
-                "criteria": {"id": achievement_url, "narrative": criteria(earned_in)},
+                "criteria": {"id": achievement_url, "narrative": criteria(earned_in, quiz_titles)},
             },
         },
         "evidence": [

@@ -23,6 +23,7 @@ from lms.extensions import db, limiter
 from lms.i18n import local_today as today
 from lms.organisation.api import Issuer, current_issuer, logo_url
 from lms.programmes.services import get_programme
+from lms.quizzes import services as quizzes
 from lms.security import cacheable
 from lms.urls import PublicAddressMissing, public_url
 
@@ -165,6 +166,10 @@ def achievement(slug: str):
             "achievementType": "Certificate",
             "name": programme.title_for("en"),
             "description": programme.summary_for("en"),
-            "criteria": {"narrative": credential.criteria(programme)},
+            "criteria": {
+                "narrative": credential.criteria(
+                    programme, {quiz.slug: quiz.title for quiz in quizzes.all_quizzes(db.session)}
+                )
+            },
         }
     )

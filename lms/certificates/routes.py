@@ -427,7 +427,13 @@ def credential_document(certificate: Certificate, programme, earned_in) -> dict:
         achievement_url=public_url("verify.achievement", slug=programme.slug),
         revocations_url=public_url("verify.revocations"),
         timezone=current_app.config["TIMEZONE"],
+        quiz_titles=quiz_titles(),
     )
+
+
+def quiz_titles() -> dict[str, str]:
+    """Every quiz's title by its slug, so that a credential names quizzes as people do."""
+    return {quiz.slug: quiz.title for quiz in quizzes.all_quizzes(db.session)}
 
 
 @bp.route("/<int:certificate_id>/revoke", methods=["GET", "POST"])
