@@ -18,9 +18,8 @@ from lms.cohorts.models import Cohort, TrainingSession
 from lms.cohorts.services import (
     CohortError,
     SessionPlan,
-    apply_plan,
     cancel_session,
-    check_credits_fit,
+    change_session,
     check_plan,
     local_datetime,
     session_snapshot,
@@ -205,23 +204,8 @@ def update_series(
     keeps its own date and lessons."""
     check_plan(dataclasses.replace(plan, lessons=[], repeat_weeks=1), programme, set())
     for item in rest:
-        before = session_snapshot(item)
-        apply_plan(
-            item,
-            dataclasses.replace(plan, lessons=list(item.lessons or [])),
-            local_day(item, zone),
-            zone,
-        )
-        check_credits_fit(session, item)
-        audit.record(
-            session,
-            actor_id=actor.id,
-            action="session.changed",
-            subject_type="session",
-            subject_id=item.id,
-            before=before,
-            after=session_snapshot(item),
-        )
+        own = dataclasses.replace(plan, lessons=list(item.lessons or []))
+        change_session(session, item, own, local_day(item, zone), zone=zone, actor=actor)
 
 
 def cancel_series(session: Session, rest: list[TrainingSession], reason: str, actor: User) -> None:

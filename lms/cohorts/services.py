@@ -338,8 +338,22 @@ def update_session(
     """Change one session; credited minutes may not exceed its new length."""
     plan.repeat_weeks = 1
     check_plan(plan, programme, lesson_refs)
+    change_session(session, item, plan, plan.day, zone=zone, actor=actor)
+
+
+def change_session(
+    session: Session,
+    item: TrainingSession,
+    plan: SessionPlan,
+    day: date,
+    *,
+    zone: str,
+    actor: User,
+) -> None:
+    """Apply a checked plan to one session on ``day``, keep its credits within its length, and
+    record the change."""
     before = session_snapshot(item)
-    apply_plan(item, plan, plan.day, zone)
+    apply_plan(item, plan, day, zone)
     check_credits_fit(session, item)
     audit.record(
         session,
