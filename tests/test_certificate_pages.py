@@ -165,6 +165,19 @@ def test_anyone_verifies_by_code_and_an_unknown_code_reveals_nothing(client, ses
     assert "No certificate has this code" in typed_unknown.get_data(as_text=True)
 
 
+def test_the_parts_of_the_programme_are_named_in_the_readers_language(client, session, people):
+    """The hours lines were stored in the holder's language; a reader in another one saw them
+    beside a programme name in their own."""
+    certificate = make_certificate(session, people["cohort"], people["trainee"])
+    client.post("/language", data={"language": "uk", "next": "/"})
+    page = client.get(f"/verify/{certificate.code}").get_data(as_text=True)
+    assert "Частина 1: роль особи підтримки" in page and "<dt>Part 1</dt>" not in page
+    login(client, people["coordinator"])
+    client.post("/language", data={"language": "en", "next": "/"})
+    page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
+    assert "Part 1: the support person&#39;s role" in page and "<dt>Part 1</dt>" not in page
+
+
 def test_revocation_and_expiry_show_on_the_verification_page(client, session, people):
     certificate = make_certificate(session, people["cohort"], people["trainee"])
     login(client, people["coordinator"])

@@ -27,7 +27,10 @@ def test_the_error_summary_links_every_problem_to_its_field(client, session):
     page = response.get_data(as_text=True)
     links = summary_links(page)
     assert set(links) == {"email", "display_name", "roles-0"}
-    assert links["roles-0"] == "Choose at least one role."
+    assert links["roles-0"] == "Roles: Choose at least one role."
+    # Two fields refused with the same words are told apart by their labels.
+    assert links["email"] == "Email: This field is required."
+    assert links["display_name"] == "Name: This field is required."
     for target in links:  # every link leads to an element of the page
         assert f'id="{target}"' in page
 

@@ -129,6 +129,17 @@ def test_the_schedule_shows_hours_scheduled_per_category_and_lesson_titles(
     assert "Boundaries and ethics</a>" in page and ">boundaries-and-ethics<" not in page
 
 
+def test_the_schedule_flags_a_category_scheduled_past_its_syllabus(client, session, staffed):
+    """Saved past the warning, an overfull category must not look like a merely full one."""
+    _, _, cohort = staffed
+    for day in range(3):
+        make_session(session, cohort, minutes=600,
+                     starts_at=datetime.now(UTC) + timedelta(days=day + 1))  # fmt: skip
+    page = client.get(f"/cohorts/{cohort.id}/").get_data(as_text=True)
+    assert "30 of 25 h scheduled" in page
+    assert "5 h more than its syllabus" in page and "tag-risk" in page
+
+
 def running_cohort(session, trainer, days_left=20):
     today = date.today()
     return make_cohort(session, trainers=(trainer,), starts_on=today - timedelta(days=10),

@@ -60,3 +60,16 @@ def test_pages_are_served_in_the_chosen_language(client):
     assert '<html lang="et">' in page
     translated = _catalog("et").get("Log in to Tugi").string
     assert translated and translated != "Log in to Tugi" and translated in page
+
+
+# The Ukrainian catalog addresses the reader politely with a capital letter (Ви, Вас, Ваш...), as
+# nearly all of its messages do; a lower-case form beside them reads as a slip.
+LOWER_CASE_YOU = re.compile(r"(?<![\w’'])(ви|вас|вам|вами|ваш\w*)(?!\w)")
+
+
+def test_ukrainian_addresses_the_reader_with_a_capital_letter():
+    slips = []
+    for message in _catalog("uk"):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        slips += [s for s in strings if s and LOWER_CASE_YOU.search(s)]
+    assert not slips, "write Ви, Вас, Вам, Ваш…: " + "; ".join(slips[:5])
