@@ -89,6 +89,9 @@ def from_environment(instance_path: str | Path) -> dict:
         # database:// counts in the app's own database, so every worker and host shares the limits.
         "RATELIMIT_STORAGE_URI": os.environ.get("LMS_RATELIMIT_STORAGE_URI") or "database://",
         "RATELIMIT_LOGIN": os.environ.get("LMS_RATELIMIT_LOGIN", "10 per minute;50 per hour"),
+        "RATELIMIT_LOGIN_ADDRESS": os.environ.get(
+            "LMS_RATELIMIT_LOGIN_ADDRESS", "60 per minute;300 per hour"
+        ),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Behind a reverse proxy that sets X-Forwarded-Proto/For, trust this many proxies.
         "PROXY_COUNT": _int("LMS_PROXY_COUNT", 0),

@@ -85,6 +85,22 @@ def test_login_is_rate_limited(database_url, connection, session):
     assert client.get("/login").status_code == 200  # reading the form is not limited
 
 
+def test_a_room_behind_one_address_can_all_log_in(database_url, connection, session):
+    """Sixteen trainees in one training room share an address: logins that succeed do not count
+    against the limit, which is there for guessing passwords."""
+    app = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="5 per minute")
+    people = [make_user(session, email=f"room{n}@example.org") for n in range(16)]
+    codes = [
+        app.test_client()
+        .post("/login", data={"email": person.email, "password": PASSWORD})
+        .status_code
+        for person in people
+    ]
+    assert codes == [302] * 16
+    wrong = app.test_client().post("/login", data={"email": "room0@example.org", "password": "x"})
+    assert wrong.status_code == 200  # failures still count from here on
+
+
 def test_security_headers_on_every_page(client):
     response = client.get("/login")
     policy = response.headers["Content-Security-Policy"]

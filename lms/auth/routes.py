@@ -2,6 +2,7 @@
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from lms.access import login_required, public
@@ -20,6 +21,31 @@ def _login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
 
 
+def _address_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN_ADDRESS"]
+
+
+def _address_and_account() -> str:
+    """Count attempts per client address *and* account (the email typed, or the link's token):
+    sixteen trainees in one room behind one address each have their own count, while guessing
+    one person's password is held back. ``_address_limit`` bounds the address as a whole."""
+    typed = (request.form.get("email") or "").strip().lower()
+    return f"{get_remote_address()}|{typed or request.path}"
+
+
+login_limits = [
+    limiter.limit(_login_limit, methods=["POST"], key_func=_address_and_account),
+    limiter.limit(_address_limit, methods=["POST"]),
+]
+
+
+def limited(view):
+    """Both login limits on a view that checks a password, a link or an email."""
+    for limit in login_limits:
+        view = limit(view)
+    return view
+
+
 def _log_in(user, remember: bool = False) -> None:
     """Start a login kept on the server, then give this browser its cookie."""
     logins.start_login(db.session, user, remember)
@@ -29,7 +55,7 @@ def _log_in(user, remember: bool = False) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
+@limited
 def login():
     """Show the login form; log the person in when email and password match."""
     if current_user.is_authenticated:
@@ -115,7 +141,7 @@ def change_password():
 
 @bp.route("/password/<token>", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
+@limited
 def set_password(token: str):
     """Set a password through a one-time link; the person is then logged in."""
     try:
@@ -142,7 +168,7 @@ def set_password(token: str):
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
+@limited
 def forgot_password():
     """Email a new password link when mail is configured; otherwise say whom to ask.
 
