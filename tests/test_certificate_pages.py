@@ -94,6 +94,8 @@ def test_sign_off_issues_and_the_holder_downloads_the_pdf_and_credential(
     login(client, people["trainee"])
     page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
     assert certificate.code in page and "certificate.pdf" in page
+    # the whole public address to hand on, not a path only this site understands
+    assert f">http://localhost/verify/{certificate.code}</a>" in page
     pdf = client.get(f"/certificates/{certificate.id}/certificate.pdf")
     assert pdf.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(pdf.data))

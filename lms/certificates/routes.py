@@ -379,7 +379,10 @@ def show(certificate_id: int):
         programme=get_programme(certificate.programme_slug),
         earned_in=get_programme(certificate.earned_in),
         status=certificate.status_on(today()),
-        verify_url=url_for("verify.show", code=certificate.code, _external=False),
+        # the whole address to hand on when the site has one; otherwise the path on this site
+        verify_url=verify_url(certificate)
+        if current_app.config["BASE_URL"]
+        else url_for("verify.show", code=certificate.code),
         has_public_address=bool(current_app.config["BASE_URL"]),
         history=history,
         successor=successor,

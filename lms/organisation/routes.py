@@ -13,7 +13,6 @@ from lms.extensions import db
 from lms.organisation import services
 from lms.organisation.api import current_issuer, logo_url
 from lms.organisation.forms import OrganisationForm
-from lms.organisation.models import ROW_ID, Organisation
 
 bp = Blueprint("organisation", __name__)
 
@@ -23,11 +22,10 @@ bp = Blueprint("organisation", __name__)
 def edit():
     """Name, address, website and logo of the organisation that issues the certificates."""
     issuer = current_issuer()
-    saved = db.session.get(Organisation, ROW_ID) is not None
+    # The form shows what certificates print now: no second language until one is chosen.
     form = OrganisationForm(
         data={"name": issuer.name, "address": issuer.address, "website": issuer.website,
-              # Estonian is offered first: the employers who check certificates read it
-              "second_language": issuer.second_language if saved else "et"}
+              "second_language": issuer.second_language}
     )  # fmt: skip
     if form.validate_on_submit():
         upload = form.logo.data
