@@ -135,6 +135,27 @@ def session(connection) -> Session:
     test_session.close()
 
 
+def empty_every_table(engine) -> None:
+    """Delete every row, children first: after tests whose data was committed for real."""
+    with engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def committed(app):
+    """A session on its own connection whose writes are committed (for tests of concurrent
+    requests); every table is emptied afterwards."""
+    with app.app_context():
+        session = Session(db.engine, expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+            empty_every_table(db.engine)
+
+
 @pytest.fixture
 def client(app, connection):
     """A test client whose requests run inside the test's transaction."""

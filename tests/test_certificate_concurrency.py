@@ -7,7 +7,6 @@ This test commits for real (each thread has its own connection), so it cleans up
 import threading
 from datetime import UTC, date, datetime
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -21,22 +20,6 @@ from tests.factories import complete_programme, make_cohort, make_user
 
 NOW = datetime(2026, 10, 20, 12, tzinfo=UTC)
 TODAY = date(2026, 10, 20)
-
-
-@pytest.fixture
-def committed(app):
-    """A session on its own connection whose writes are committed; every table is emptied
-    afterwards."""
-    with app.app_context():
-        session = Session(db.engine, expire_on_commit=False)
-        try:
-            yield session
-        finally:
-            session.rollback()
-            session.close()
-            with db.engine.begin() as connection:
-                for table in reversed(db.metadata.sorted_tables):
-                    connection.execute(table.delete())
 
 
 def test_two_simultaneous_issues_give_one_certificate(app, committed, monkeypatch):

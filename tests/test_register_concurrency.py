@@ -10,36 +10,17 @@ import re
 import threading
 
 import flask
-import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from lms.attendance import services
 from lms.attendance.models import AttendanceRecord
 from lms.audit import AuditEvent
 from lms.auth.models import Role
-from lms.extensions import db
 from tests.factories import login, make_cohort, make_session, make_user
 
 SESSION_MINUTES = 240
 MARKS = ("present", "late", "left_early", "excused", "absent")
 BUSY = "Another change was being saved at the same moment"
-
-
-@pytest.fixture
-def committed(app):
-    """A session on its own connection whose writes are committed; every table is emptied
-    afterwards."""
-    with app.app_context():
-        session = Session(db.engine, expire_on_commit=False)
-        try:
-            yield session
-        finally:
-            session.rollback()
-            session.close()
-            with db.engine.begin() as connection:
-                for table in reversed(db.metadata.sorted_tables):
-                    connection.execute(table.delete())
 
 
 def credited(mark: str, minutes: int) -> int:

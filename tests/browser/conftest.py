@@ -13,7 +13,7 @@ from lms.auth.models import Role
 from lms.auth.services import create_user
 from lms.demo import load_demo
 from lms.extensions import db
-from tests.conftest import make_app
+from tests.conftest import empty_every_table, make_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -165,9 +165,7 @@ def live_server(app, database_url, request):
     yield server
     server.stop()
     with served.app_context():
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+        empty_every_table(db.engine)
         db.session.remove()
         db.engine.dispose()
 

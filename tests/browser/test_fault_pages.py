@@ -12,7 +12,7 @@ from lms.config import REPOSITORY_ROOT
 from lms.demo import load_demo
 from lms.extensions import db
 from tests.browser.conftest import LiveServer, log_in
-from tests.conftest import make_app
+from tests.conftest import empty_every_table, make_app
 
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
@@ -66,9 +66,7 @@ def broken_server(app, database_url, tmp_path_factory):
         yield server
     server.stop()
     with served.app_context():
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+        empty_every_table(db.engine)
         db.session.remove()
         db.engine.dispose()
 
