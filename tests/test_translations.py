@@ -73,3 +73,31 @@ def test_ukrainian_addresses_the_reader_with_a_capital_letter():
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         slips += [s for s in strings if s and LOWER_CASE_YOU.search(s)]
     assert not slips, "write Ви, Вас, Вам, Ваш…: " + "; ".join(slips[:5])
+
+
+# docs/glossary.md, the words a catalog must not use: each pattern names the word to write instead.
+AVOIDED = {
+    "et": {
+        r"(?i)õppetun[dn]": "õppetükk (tund is also an hour)",
+        r"(?i)(?<!lõpetamine )(?<!lõpetamine on )\bohus\b": "lõpetamine ohus (of completing)",
+        r"(?i)põhitoiming": "põhitegevused, as in the lessons",
+        r"(?i)sertifikaat": "tunnistus",
+    },
+    "uk": {
+        r"(?<=\w)'(?=\w)": "the apostrophe ’ (U+2019)",
+        r"(?i)супервізован": "практика під супервізією",
+        r"(?i)під загрозою": "ризик не завершити (the risk is to completing)",
+        r"\((-?ла|-?а)\)|/шановн|шановна/": "a wording that needs no gender (a label, a passive)",
+        r"(?i)свідоцтв": "сертифікат",
+    },
+}
+
+
+@pytest.mark.parametrize("language", sorted(AVOIDED))
+def test_catalog_keeps_to_the_glossary(language):
+    slips = []
+    for message in _catalog(language):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for pattern, instead in AVOIDED[language].items():
+            slips += [f"{s!r}: write {instead}" for s in strings if s and re.search(pattern, s)]
+    assert not slips, "; ".join(slips[:5])
