@@ -64,8 +64,8 @@ class Trainee:
     email: str
 
 
-#: the client group of each client code's prefix; the letters say nothing about the client (a code must
-#: not tell where a client comes from), they only let the demo give each client a group
+#: the client group of each client code's prefix; the letters say nothing about the client (a
+#: code must not tell where a client comes from), they only give each demo client a group
 CLIENT_GROUPS = {
     "A": "refugee-child",
     "B": "refugee-adult",
