@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
@@ -54,7 +55,7 @@ def gradebook_page(cohort: Cohort, programme: Programme, kind: str | None):
         header = [_("Trainee"), _("Email"), _("Status")]
         for quiz in book.quizzes:
             header += [
-                _("%(quiz)s: best %%", quiz=quiz.title),
+                _("%(quiz)s: best %%", quiz=quiz.title_for(str(get_locale()))),
                 _("attempts"),
                 _("passed"),
             ]
