@@ -69,9 +69,9 @@ def test_estonian_reader_gets_the_translation(client, session):
 
 def test_ukrainian_reader_gets_the_translation(client, session):
     login(client, make_user(session, language="uk"))
-    page = client.get("/courses/support-role/supporting-refugees").get_data(as_text=True)
+    page = client.get("/courses/support-role/documenting-the-work").get_data(as_text=True)
     assert '<article class="lesson" lang="uk">' in page
-    assert "Підтримка біженців" in page
+    assert "Документування роботи" in page
 
 
 def test_missing_translation_falls_back_and_says_so(tmp_path, database_url, session):
