@@ -8,6 +8,7 @@ import calendar
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -90,10 +91,12 @@ def _build(
     user, cohort = enrolment.user, enrolment.cohort
     certified = programmes.get(programme.renews) if programme.renews else programme
     language = user.language
+    languages = current_app.config["LANGUAGES"]
     hours = [
         {
             "slug": line.category.slug,
             "title": line.category.title_for(language),
+            "titles": {code: line.category.title_for(code) for code in languages},
             "minutes": line.credited,
             # what the certificate certifies: the syllabus, however much more was attended
             "certified": line.category.syllabus_minutes,
@@ -110,6 +113,7 @@ def _build(
         holder_name=user.display_name,
         language=language,
         hours=hours,
+        programme_titles={code: certified.title_for(code) for code in languages},
         hour_minutes=programme.hour_minutes,
         practice_minutes=totals.approved_minutes if totals else 0,
         practice_clients=totals.client_count if totals else 0,

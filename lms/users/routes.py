@@ -19,6 +19,7 @@ from lms.access import roles_required
 from lms.auth import links
 from lms.auth import services as accounts
 from lms.auth.models import Role, User, UserRole
+from lms.collation import paginate_by_name
 from lms.db import LIKE_ESCAPE, contains_pattern
 from lms.extensions import db
 from lms.forms import ConfirmForm
@@ -47,7 +48,7 @@ def index():
     """People, searchable by name, email or municipality, filterable by role, a page at a time."""
     query = request.args.get("q", "").strip()
     role = request.args.get("role", "")
-    statement = sa.select(User).order_by(User.display_name, User.id)
+    statement = sa.select(User)
     if query:
         pattern = contains_pattern(query.lower())
         statement = statement.where(
@@ -59,7 +60,9 @@ def index():
         )
     if role in {r.value for r in Role}:
         statement = statement.where(User.role_rows.any(UserRole.role == role))
-    page = db.paginate(statement, page=page_arg(), per_page=PAGE_SIZE, error_out=False)
+    page = paginate_by_name(
+        db.session, statement, User.id, User.display_name, page_arg(), PAGE_SIZE
+    )
     return render_template("users/index.html", page=page, q=query, role=role)
 
 
