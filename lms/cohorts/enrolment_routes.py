@@ -15,7 +15,7 @@ from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.inputs import page_arg
 from lms.users.forms import ImportForm
-from lms.users.routes import SAMPLE_CSV, hand_out, links_page
+from lms.users.routes import hand_out, links_page, sample_csv_response
 
 PICK_PAGE_SIZE = 25
 
@@ -78,11 +78,7 @@ def import_csv(cohort_id: int):
 @coordinators_only
 def sample_csv():
     """The sample file: the same columns as the People import."""
-    return current_app.response_class(
-        SAMPLE_CSV,
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=tugi-enrolment-sample.csv"},
-    )
+    return sample_csv_response("tugi-enrolment-sample.csv")
 
 
 @bp.route("/<int:cohort_id>/pick", methods=["GET", "POST"])
