@@ -19,6 +19,7 @@ from lms.certificates.eligibility import Eligibility, cohort_eligibility, eligib
 from lms.certificates.models import Certificate, FinalSignOff, Status
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from lms.cohorts.services import can_manage
+from lms.collation import by_name
 from lms.programmes.definitions import Programme
 
 SUBJECT = "certificate"
@@ -117,7 +118,10 @@ def _build(
         hour_minutes=programme.hour_minutes,
         practice_minutes=totals.approved_minutes if totals else 0,
         practice_clients=totals.client_count if totals else 0,
-        trainers=[trainer.display_name for trainer in cohort.trainers],
+        trainers=[
+            trainer.display_name
+            for trainer in by_name(cohort.trainers, lambda trainer: trainer.display_name, language)
+        ],
         issued_on=today,
         issued_at=now,
         expires_on=add_months(today, certified.certificate_valid_months),
