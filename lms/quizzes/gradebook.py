@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from lms.auth.models import User
 from lms.cohorts.models import STATUS_LABELS, Cohort, Enrolment
+from lms.collation import by_name
 from lms.exports import table_response
 from lms.extensions import db
 from lms.programmes.definitions import Programme
@@ -31,12 +32,15 @@ def build_gradebook(session: Session, cohort: Cohort, programme: Programme) -> G
     members = sa.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id)
     if services.finish_overdue(session, datetime.now(UTC), user_ids=members):
         session.commit()
-    people = session.execute(
-        sa.select(User, Enrolment.status)
-        .join(Enrolment, Enrolment.user_id == User.id)
-        .where(Enrolment.cohort_id == cohort.id)
-        .order_by(User.display_name)
-    ).all()
+    people = by_name(
+        session.execute(
+            sa.select(User, Enrolment.status)
+            .join(Enrolment, Enrolment.user_id == User.id)
+            .where(Enrolment.cohort_id == cohort.id)
+        ).all(),
+        lambda row: row[0].display_name,
+        tie=lambda row: row[0].id,
+    )
     table = services.results(session, [user.id for user, _ in people], quizzes)
     rows = [
         (user, status, [table.get((user.id, quiz.slug), services.Result()) for quiz in quizzes])
