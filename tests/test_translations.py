@@ -1,4 +1,5 @@
-"""Every interface message is translated into Estonian and Ukrainian; the catalogs are current."""
+"""Every interface message is translated into every interface language (Estonian, Ukrainian and
+Russian), with the same placeholders as the English; the catalogs are current."""
 
 import re
 import subprocess
@@ -8,9 +9,21 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from lms.config import LANGUAGES
+
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGS = ROOT / "lms" / "translations"
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+#: every catalog this suite checks; English is the source language and has none
+TRANSLATED = ["et", "uk", "ru"]
+#: ``%(name)s`` (also ``%(n)d``, ``%s``) and ``{name}`` placeholders; ``%%`` is a plain percent sign
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
+
+
+class _AnyValue(dict):
+    """Formats any ``%(name)s`` a message asks for, so a stray ``%`` in a translation shows."""
+
+    def __missing__(self, key):
+        return 1
 
 
 def _catalog(language: str):
@@ -32,26 +45,72 @@ def extracted(tmp_path_factory):
                 for message in read_po(handle) if message.id}  # fmt: skip
 
 
-@pytest.mark.parametrize("language", ["et", "uk"])
+def test_every_interface_language_has_its_catalog_checked():
+    assert set(TRANSLATED) == set(LANGUAGES) - {"en"}
+    for language in TRANSLATED:
+        assert (CATALOGS / language / "LC_MESSAGES" / "messages.po").is_file(), language
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
 def test_catalog_has_every_message_of_the_code(extracted, language):
     known = {m.id if isinstance(m.id, str) else m.id[0] for m in _catalog(language) if m.id}
     missing = sorted(extracted - known)
     assert not missing, f"run `make extract-messages` and translate: {missing[:5]}"
 
 
-@pytest.mark.parametrize("language", ["et", "uk"])
-def test_every_message_is_translated(language):
+def _problems(message, plurals: int) -> list[str]:
+    """What is wrong with one translated message: missing, fuzzy, wrong forms or placeholders."""
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    source = message.id if isinstance(message.id, str) else message.id[-1]
+    if message.fuzzy or not all(strings):
+        return [f"untranslated: {source!r}"]
+    if isinstance(message.id, tuple) and len(strings) != plurals:
+        return [f"{len(strings)} plural forms, not {plurals}: {source!r}"]
+    # every plural form carries the plural's placeholders: Russian uses its "one" form for 21 too
+    wanted = sorted(set(PLACEHOLDER.findall(source)))
     problems = []
-    for message in _catalog(language):
-        if not message.id:
-            continue
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        source = message.id if isinstance(message.id, str) else message.id[-1]
-        if message.fuzzy or not all(strings):
-            problems.append(f"untranslated: {source!r}")
-        elif any(set(PLACEHOLDER.findall(s)) != set(PLACEHOLDER.findall(source)) for s in strings):
-            problems.append(f"placeholders differ: {source!r}")
+    for string in strings:
+        if sorted(set(PLACEHOLDER.findall(string))) != wanted:
+            problems.append(f"placeholders differ: {source!r} -> {string!r}")
+        elif message.python_format:
+            try:
+                string % _AnyValue()
+            except (TypeError, ValueError, KeyError):
+                problems.append(f"a lone % (write %%): {string!r}")
+    return problems
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_message_is_translated(language):
+    catalog = _catalog(language)
+    problems = []
+    for message in catalog:
+        if message.id:
+            problems += _problems(message, catalog.num_plurals)
     assert not problems, f"{language}: " + "; ".join(problems[:10])
+
+
+def test_a_changed_placeholder_is_caught():
+    from babel.messages.catalog import Message
+
+    singular = Message("%(name)s has been added.", "%(nom)s добавлен(-а).", flags=["python-format"])
+    assert _problems(singular, 3)
+    brace = Message("Hello {name}", "Здравствуйте, {imya}")
+    assert _problems(brace, 3)
+    lone_percent = Message("%(share)s%% attended", "%(share)s% посещено", flags=["python-format"])
+    assert _problems(lone_percent, 3)
+    plural = Message(
+        ("%(num)d lesson", "%(num)d lessons"), ("урок", "%(num)d урока", "%(num)d уроков"),
+        flags=["python-format"],
+    )  # fmt: skip
+    assert _problems(plural, 3)
+    too_few = Message(("%(num)d lesson", "%(num)d lessons"), ("%(num)d урок", "%(num)d урока"))
+    assert _problems(too_few, 3)
+    right = Message(
+        ("%(num)d lesson", "%(num)d lessons"),
+        ("%(num)d урок", "%(num)d урока", "%(num)d уроков"), flags=["python-format"],
+    )  # fmt: skip
+    assert not _problems(right, 3)
 
 
 def test_pages_are_served_in_the_chosen_language(client):
@@ -73,3 +132,16 @@ def test_ukrainian_addresses_the_reader_with_a_capital_letter():
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         slips += [s for s in strings if s and LOWER_CASE_YOU.search(s)]
     assert not slips, "write Ви, Вас, Вам, Ваш…: " + "; ".join(slips[:5])
+
+
+# The Russian catalog addresses the reader with a lower-case «вы» (a capital only where it begins a
+# sentence), as plain interface text does; a capital letter in mid-sentence reads as a slip.
+CAPITAL_YOU_MID_SENTENCE = re.compile(r"(?<=[\w,;:)»] )(Вы|Вас|Вам|Вами|Ваш\w*)(?!\w)")
+
+
+def test_russian_addresses_the_reader_with_a_lower_case_letter():
+    slips = []
+    for message in _catalog("ru"):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        slips += [s for s in strings if s and CAPITAL_YOU_MID_SENTENCE.search(s)]
+    assert not slips, "write вы, вас, вам, ваш… in mid-sentence: " + "; ".join(slips[:5])
