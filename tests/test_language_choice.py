@@ -4,6 +4,9 @@ import pytest
 from babel.messages.pofile import read_po
 
 from lms.config import REPOSITORY_ROOT
+from lms.courses.loader import load_catalog
+from lms.programmes.choices import DEFAULT_ACTIVITIES, DEFAULT_CLIENT_GROUPS
+from lms.programmes.definitions import load_programmes
 from tests.factories import login, make_user
 
 
@@ -55,3 +58,18 @@ def test_choosing_russian_saves_it_on_the_account(client, session):
     client.post("/language", data={"language": "ru", "next": "/"})
     session.refresh(person)
     assert person.language == "ru"
+
+
+def test_shipped_programmes_and_courses_are_named_in_russian():
+    """Lessons stay in their own languages, but a Russian reader sees every name in Russian."""
+    for programme in load_programmes(REPOSITORY_ROOT):
+        assert programme.titles.get("ru") and programme.summaries.get("ru"), programme.slug
+        for category in programme.categories:
+            assert category.titles.get("ru"), f"{programme.slug}: {category.slug}"
+    for course in load_catalog(REPOSITORY_ROOT).courses:
+        assert course.translations.get("ru", {}).keys() == {"title", "summary"}, course.slug
+
+
+def test_practice_choices_are_named_in_russian():
+    for choice in DEFAULT_CLIENT_GROUPS + DEFAULT_ACTIVITIES:
+        assert choice.title_for("ru") != choice.title_for("en"), choice.slug
