@@ -35,6 +35,16 @@ def test_the_error_summary_links_every_problem_to_its_field(client, session):
         assert f'id="{target}"' in page
 
 
+def test_wtforms_own_messages_read_as_our_catalog_words(client, session):
+    """WTForms' Ukrainian "required" message writes a straight apostrophe; ours is shown."""
+    coordinator = make_user(session, Role.COORDINATOR, language="uk")
+    login(client, coordinator)
+    response = client.post("/users/new", data={"email": "", "display_name": "", "language": "uk"})
+    links = summary_links(response.get_data(as_text=True))
+    assert links["email"] == "Електронна пошта: Це поле обов’язкове."
+    assert "'" not in " ".join(links.values())
+
+
 @pytest.fixture
 def practice(session):
     trainer = make_user(session, Role.TRAINER)

@@ -239,7 +239,8 @@ def render(
         pdf.set_auto_page_break(False)
         _heading(pdf, issuer, languages)
         pdf.ln(3)
-        _pair(pdf, languages.texts(lambda: gettext("This certifies that")), 6, 11)
+        # labels around the name, not a sentence split by it: no language has to guess a gender
+        _pair(pdf, languages.texts(lambda: gettext("Certificate holder")), 6, 11)
         pdf.ln(2)
         _centred(pdf, certificate.holder_name, 10, 22, bold=True)
         pdf.ln(2)
@@ -248,9 +249,9 @@ def render(
         )
         lead = languages.texts(
             lambda: (
-                gettext("has renewed the certificate of the programme")
+                gettext("Certificate renewed for the programme")
                 if renewal
-                else gettext("has completed the programme")
+                else gettext("Programme completed")
             )
         )
         _pair(pdf, lead, 6, 11)

@@ -7,15 +7,17 @@ from flask_babel import lazy_gettext as _l
 from lms.practice.models import STATUS_LABELS
 from lms.rendering import render_text
 
+# Verb-less, because the page sets them after the actor's name ("Olena: entry logged"): a past
+# tense after a name would make Ukrainian and Russian guess the person's gender.
 HISTORY_LABELS = {
-    "practice.created": _l("logged the entry"),
-    "practice.edited": _l("edited it"),
-    "practice.submitted": _l("submitted it for sign-off"),
-    "practice.resubmitted": _l("submitted it again"),
-    "practice.returned": _l("returned it with a comment"),
-    "practice.approved": _l("signed it off"),
-    "practice.correction_started": _l("started a correction"),
-    "practice.discarded": _l("deleted a draft"),
+    "practice.created": _l("entry logged"),
+    "practice.edited": _l("edited"),
+    "practice.submitted": _l("submitted for sign-off"),
+    "practice.resubmitted": _l("resubmitted"),
+    "practice.returned": _l("returned with a comment"),
+    "practice.approved": _l("signed off"),
+    "practice.correction_started": _l("correction started"),
+    "practice.discarded": _l("draft deleted"),
 }
 CHANGE_LABELS = {
     "practised_on": _l("date"),
