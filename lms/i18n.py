@@ -20,7 +20,11 @@ def local_today() -> date:
 
 
 def select_locale() -> str:
-    """The person's saved language, else the one picked in this browser, else the browser's."""
+    """The person's saved language, else the one picked in this browser, else the browser's.
+
+    The browser's list never brings a language that must be chosen (Russian): a Ukrainian whose
+    browser also lists Russian gets Ukrainian, and one that lists only Russian gets English.
+    """
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands speak English
         return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -29,7 +33,9 @@ def select_locale() -> str:
     picked = session.get("language")
     if picked in languages:
         return picked
-    return request.accept_languages.best_match(list(languages)) or "en"
+    chosen_only = current_app.config["CHOSEN_ONLY_LANGUAGES"]
+    guessable = [language for language in languages if language not in chosen_only]
+    return request.accept_languages.best_match(guessable) or "en"
 
 
 def content_language(available: list[str]) -> tuple[str, bool]:
