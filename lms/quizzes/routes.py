@@ -58,6 +58,12 @@ def own_attempt(attempt_id: int) -> QuizAttempt:
     return attempt
 
 
+@bp.app_context_processor
+def quiz_helpers() -> dict:
+    """``quiz_title(quiz)`` for any page that names a quiz."""
+    return {"quiz_title": services.quiz_title}
+
+
 @bp.app_template_filter("quiz_text")
 def quiz_text(text: str, text_format: str = "moodle", inline: bool = False):
     return render_text(text, text_format, inline=inline)
@@ -456,7 +462,7 @@ def dates(cohort_id: int):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(_("Dates saved for “%(quiz)s”.", quiz=quiz.title), "success")
+            flash(_("Dates saved for “%(quiz)s”.", quiz=services.quiz_title(quiz)), "success")
             return redirect(url_for(".dates", cohort_id=cohort.id))
     elif request.method == "POST":
         for errors in form.errors.values():

@@ -34,6 +34,13 @@ class QuizError(ValueError):
 # --- the quizzes -----------------------------------------------------------------------------
 
 
+def quiz_title(quiz: Quiz, language: str | None = None) -> str:
+    """The quiz's title in ``language`` (by default the reader's): the one place where a
+    quiz's name for people is chosen, so that a translated title shows wherever it is named.
+    Quizzes have one title for now."""
+    return quiz.title
+
+
 def _lessons(app: Flask) -> set[tuple[str, str]]:
     catalog = app.extensions["tugi_catalog"].get()
     return {(c.slug, lesson.slug) for c in catalog.courses for lesson in c.lessons}
