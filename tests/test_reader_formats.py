@@ -111,3 +111,77 @@ def test_every_page_speaks_the_readers_formats(demo, language):
             found += [f"{name} as {viewer}: {problem}" for problem in problems(text, slugs)]
     assert seen > len(pages)
     assert not found, f"{len(found)} in {language}:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    ("language", "share", "moment"),
+    [
+        ("en", "91.7%", "Nov 30, 2026, 11:05:00 AM"),
+        ("et", "91,7%", "30. nov 2026 11:05:00"),
+        ("uk", "91,7%", "30 лист. 2026 р., 11:05:00"),
+        ("ru", "91,7\xa0%", "30 нояб. 2026 г., 11:05:00"),
+    ],
+)
+def test_percentages_and_audit_times_in_the_readers_format(app, language, share, moment):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale(language):
+        rendered = render_template_string(
+            "{{ 0.9166|percent(1) }}|{{ '2026-11-30T09:05:00+00:00'|when }}|{{ none|when }}"
+        )
+    assert rendered.replace("\u202f", " ") == f"{share}|{moment}|"
+
+
+def test_markdown_writes_its_own_words_in_the_readers_language(app):
+    from flask_babel import force_locale
+
+    from lms import rendering
+
+    source = "A case[^1].\n\n!!! case\n    Olena asks for help.\n\n[^1]: From the demo.\n"
+    before = rendering.render_count
+    seen = {}
+    with app.test_request_context():
+        for language in ("en", "et", "uk"):
+            with force_locale(language):
+                rendered = rendering.render_markdown(source)
+                seen[language] = (str(rendered.html), rendered.text)
+    assert rendering.render_count == before + 1  # rendered once, read in three languages
+    assert 'title="Back to footnote 1 in the text"' in seen["en"][0]
+    assert '<p class="admonition-title">Case</p>' in seen["en"][0]
+    assert 'title="Tagasi tekstis olevale joonealusele märkusele 1"' in seen["et"][0]
+    assert '<p class="admonition-title">Juhtum</p>' in seen["et"][0]
+    assert 'title="Повернутися до виноски 1 у тексті"' in seen["uk"][0]
+    assert "Випадок" in seen["uk"][1] and "\ue000" not in seen["uk"][1]
+
+
+def test_a_password_link_is_emailed_in_the_recipients_language(app, client, session, monkeypatch):
+    from lms.auth.models import Role
+    from tests.factories import login, make_user
+
+    sent = []
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
+    monkeypatch.setattr(
+        "lms.auth.links.send_mail", lambda to, subject, body: sent.append((subject, body)) or True
+    )
+    login(client, make_user(session, Role.COORDINATOR, language="en"))
+    person = make_user(session, language="uk")
+    client.post(f"/users/{person.id}/password-link")
+    subject, body = sent[0]
+    assert "Tugi" in subject and "password" not in subject.lower()
+    assert "/password/" in body and "Open this link" not in body
+
+
+def test_quizzes_are_named_through_one_helper(app, client, session, monkeypatch):
+    """Where a translated quiz title plugs in: every page names a quiz by ``quiz_title``."""
+    from lms.quizzes import services as quizzes
+    from tests.factories import login, make_user
+
+    monkeypatch.setattr(quizzes, "quiz_title", lambda quiz, language=None: f"«{quiz.slug}»")
+    login(client, make_user(session))
+    for path in ("/quizzes/", "/quizzes/support-role-final", "/courses/support-role/"):
+        page = client.get(path).get_data(as_text=True)
+        assert "«support-role-final»" in page, path
+        with app.app_context():
+            title = quizzes.get_quiz(session, "support-role-final").title
+        assert title not in page, path
