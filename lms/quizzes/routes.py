@@ -16,7 +16,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -69,6 +68,8 @@ def shown(quiz) -> dict:
     language, fell_back = content_language(languages)
     local = services.localized(quiz, language) or quiz
     return {"quiz": local, "languages": languages, "fell_back": fell_back}
+
+
 @bp.app_context_processor
 def quiz_helpers() -> dict:
     """``quiz_title(quiz)`` for any page that names a quiz."""
