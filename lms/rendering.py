@@ -22,8 +22,9 @@ from markupsafe import Markup
 
 from lms.markdown_limits import MAX_BLOCK_LINES, ScanLimitExtension, longest_block
 
-#: The callout boxes lesson authors may use: ``!!! case "Title"``.
-CALLOUTS = ("case", "reflection", "key-point")
+#: The callout boxes lesson authors may use: ``!!! case "Title"``. ``check`` marks a fact (a law, a
+#: phone number, an office) that a trainer checks against the current source before teaching.
+CALLOUTS = ("case", "reflection", "key-point", "check")
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",

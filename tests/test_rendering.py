@@ -90,6 +90,7 @@ def test_callouts_tables_footnotes_and_toc():
         "## First part\n\nText with a note.[^1]\n\n"
         '!!! case "Olena arrives"\n    She has two children.\n\n'
         '!!! key-point "Remember"\n    Help the client do it.\n\n'
+        '!!! check "Check before teaching"\n    Child helpline 116 111.\n\n'
         "### Detail\n\n| does | does not |\n| --- | --- |\n| accompany | decide |\n\n"
         "[^1]: The note.\n"
     )
@@ -97,6 +98,7 @@ def test_callouts_tables_footnotes_and_toc():
     html = str(rendered.html)
     assert '<div class="admonition case">' in html and "Olena arrives" in html
     assert '<div class="admonition key-point">' in html
+    assert '<div class="admonition check">' in html and "116 111" in html
     assert "<table>" in html and "<td>accompany</td>" in html
     assert 'class="footnote"' in html and 'href="#fn:1"' in html
     assert [(h.level, h.anchor, h.title) for h in rendered.toc] == [
