@@ -23,7 +23,7 @@ def first_sentence(message: str) -> str:
     return message.split(". ", 1)[0]
 
 
-@pytest.mark.parametrize("code", ["UA-CH-03", "K7", "fam-2", "Лист-4", "A.B/12", "ua ch 3"])
+@pytest.mark.parametrize("code", ["C-03", "K7", "fam-2", "Лист-4", "A.B/12", "ua ch 3"])
 def test_a_pseudonym_is_accepted(code):
     assert client_code_problem(code) is None
 
@@ -52,7 +52,7 @@ def test_an_identifier_is_refused_saying_why(code, why):
     message = str(client_code_problem(code))
     reason = first_sentence(message)  # the rest names every kind of identifier
     assert reason.startswith("This code looks like") and why in reason, message
-    assert "UA-CH-03" in message  # and it shows what to use instead
+    assert "C-03" in message  # and it shows what to use instead
 
 
 def test_a_dotted_birth_date_is_refused_as_a_date_of_birth():
@@ -108,7 +108,7 @@ def test_prose_with_a_dotted_date_is_accepted():
 
 @pytest.mark.parametrize(
     ("one", "other"),
-    [("UA-CH-03", "ua-ch-03"), ("ua ch 3", "UA CH3"), ("  K7 ", "k7"), ("ЛИСТ-4", "лист-4")],
+    [("C-03", "c-03"), ("ua ch 3", "UA CH3"), ("  K7 ", "k7"), ("ЛИСТ-4", "лист-4")],
 )
 def test_client_key_folds_case_and_spaces(one, other):
     assert client_key(one) == client_key(other)

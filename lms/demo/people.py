@@ -64,72 +64,73 @@ class Trainee:
     email: str
 
 
-#: the client group of each client code's prefix
+#: the client group of each client code's prefix; the letters say nothing about the client (a
+#: code must not tell where a client comes from), they only give each demo client a group
 CLIENT_GROUPS = {
-    "UA-CH": "refugee-child",
-    "UA-AD": "refugee-adult",
-    "UA-PERE": "refugee-family",
-    "EE-AD": "vulnerable-adult",
-    "EE-PERE": "family",
-    "EE-NOOR": "child",
-    "KOOL-UA": "refugee-child",
-    "KOOL-EE": "child",
+    "A": "refugee-child",
+    "B": "refugee-adult",
+    "C": "refugee-family",
+    "D": "vulnerable-adult",
+    "E": "family",
+    "F": "child",
+    "G": "refugee-child",
+    "H": "child",
 }
 
 # fmt: off
 GROUP_1 = (  # refugees
-    ("Olena Kovalenko", "en", "Võru linn", "UA-CH-01", 690, "tugiisik @ Võru linn"),
-    ("Oksana Shevchenko", "uk", "Setomaa vald", "UA-AD-02", 330, ""),
-    ("Iryna Tkachenko", "uk", "Võru linn", "UA-PERE-03", 660, "tugiisik @ Võru linn"),
-    ("Liisa Raudsepp", "et", "Võru vald", "UA-PERE-03", 630, "tugiisik @ Võru vald"),
-    ("Наталія Мельник", "uk", "Võru vald", "UA-CH-04", 660, "tegevusjuhendaja @ Võru vald"),
-    ("Андрій Савчук", "uk", "Põlva vald", "UA-AD-05", 615, "muu töö"),
-    ("Yuliia Kravchenko", "en", "Valga vald", "UA-PERE-06", 645, "tugiisik @ Valga vald"),
-    ("Tõnis Õunapuu", "et", "Rõuge vald", "UA-AD-07", 600, "juhtumikorraldaja @ Rõuge vald"),
-    ("Kersti Mägi", "et", "Antsla vald", "UA-CH-08", 630, "tugiisik @ Antsla vald"),
-    ("Žanna Vassiljeva", "et", "Valga vald", "UA-PERE-09", 660, ""),
-    ("Aleksei Šestakov", "et", "Põlva vald", "UA-AD-10", 630, "ei tööta"),
-    ("Maarja Lepik", "et", "Räpina vald", "UA-CH-11", 690, "sotsiaaltöötaja @ Räpina vald"),
-    ("Siiri Kivi", "et", "Setomaa vald", "EE-AD-12", 600, "tugiisik @ Setomaa vald"),
-    ("Helen Org", "et", "Kanepi vald", "UA-PERE-13", 675, "muu töö"),
-    ("Viktoria Hrytsenko", "uk", "Otepää vald", "UA-CH-14", 690, "tugiisik @ Otepää vald"),
-    ("Margus Sepp", "et", "Tõrva vald", "EE-PERE-15", 615, ""),
+    ("Olena Kovalenko", "en", "Võru linn", "A-01", 690, "tugiisik @ Võru linn"),
+    ("Oksana Shevchenko", "uk", "Setomaa vald", "B-02", 330, ""),
+    ("Iryna Tkachenko", "uk", "Võru linn", "C-03", 660, "tugiisik @ Võru linn"),
+    ("Liisa Raudsepp", "et", "Võru vald", "C-03", 630, "tugiisik @ Võru vald"),
+    ("Наталія Мельник", "uk", "Võru vald", "A-04", 660, "tegevusjuhendaja @ Võru vald"),
+    ("Андрій Савчук", "uk", "Põlva vald", "B-05", 615, "muu töö"),
+    ("Yuliia Kravchenko", "en", "Valga vald", "C-06", 645, "tugiisik @ Valga vald"),
+    ("Tõnis Õunapuu", "et", "Rõuge vald", "B-07", 600, "juhtumikorraldaja @ Rõuge vald"),
+    ("Kersti Mägi", "et", "Antsla vald", "A-08", 630, "tugiisik @ Antsla vald"),
+    ("Žanna Vassiljeva", "et", "Valga vald", "C-09", 660, ""),
+    ("Aleksei Šestakov", "et", "Põlva vald", "B-10", 630, "ei tööta"),
+    ("Maarja Lepik", "et", "Räpina vald", "A-11", 690, "sotsiaaltöötaja @ Räpina vald"),
+    ("Siiri Kivi", "et", "Setomaa vald", "D-12", 600, "tugiisik @ Setomaa vald"),
+    ("Helen Org", "et", "Kanepi vald", "C-13", 675, "muu töö"),
+    ("Viktoria Hrytsenko", "uk", "Otepää vald", "A-14", 690, "tugiisik @ Otepää vald"),
+    ("Margus Sepp", "et", "Tõrva vald", "E-15", 615, ""),
 )
 GROUP_2 = (  # the local community
-    ("Mari Mets", "et", "Räpina vald", "EE-AD-01", 660, "tugiisik @ Räpina vald"),
-    ("Ülle Jõgi", "et", "Räpina vald", "EE-AD-02", 660, "sotsiaaltöötaja @ Räpina vald"),
-    ("Jaanus Kuusk", "et", "Võru vald", "EE-AD-03", 630, "tugiisik @ Võru vald"),
-    ("Piret Saar", "et", "Kanepi vald", "EE-PERE-04", 690, "tugiisik @ Kanepi vald"),
-    ("Märt Pihlak", "et", "Otepää vald", "EE-AD-05", 600, "muu töö"),
-    ("Reet Vaher", "et", "Tõrva vald", "EE-PERE-06", 645, "tugiisik @ Tõrva vald"),
-    ("Svetlana Ivanova", "et", "Valga vald", "EE-NOOR-07", 660, "tegevusjuhendaja @ Valga vald"),
-    ("Sergei Petrov", "en", "Valga vald", "EE-NOOR-07", 615, "ei tööta"),
-    ("Kadi Lõhmus", "et", "Antsla vald", "EE-PERE-08", 705, "tugiisik @ Antsla vald"),
-    ("Triin Männik", "et", "Rõuge vald", "EE-AD-09", 630, ""),
-    ("Evelin Paju", "et", "Setomaa vald", "EE-NOOR-10", 675, "juhtumikorraldaja @ Setomaa vald"),
-    ("Urmas Rebane", "et", "Põlva vald", "EE-AD-11", 600, ""),
-    ("Anu Põder", "et", "Võru linn", "EE-PERE-12", 660, "tugiisik @ Võru linn"),
-    ("Heli Laur", "et", "Otepää vald", "EE-NOOR-13", 660, "tugiisik @ Otepää vald"),
-    ("Toomas Järv", "et", "Kanepi vald", "EE-PERE-14", 615, "muu töö"),
-    ("Natalja Smirnova", "et", "Tõrva vald", "EE-NOOR-15", 645, ""),
+    ("Mari Mets", "et", "Räpina vald", "D-01", 660, "tugiisik @ Räpina vald"),
+    ("Ülle Jõgi", "et", "Räpina vald", "D-02", 660, "sotsiaaltöötaja @ Räpina vald"),
+    ("Jaanus Kuusk", "et", "Võru vald", "D-03", 630, "tugiisik @ Võru vald"),
+    ("Piret Saar", "et", "Kanepi vald", "E-04", 690, "tugiisik @ Kanepi vald"),
+    ("Märt Pihlak", "et", "Otepää vald", "D-05", 600, "muu töö"),
+    ("Reet Vaher", "et", "Tõrva vald", "E-06", 645, "tugiisik @ Tõrva vald"),
+    ("Svetlana Ivanova", "et", "Valga vald", "F-07", 660, "tegevusjuhendaja @ Valga vald"),
+    ("Sergei Petrov", "en", "Valga vald", "F-07", 615, "ei tööta"),
+    ("Kadi Lõhmus", "et", "Antsla vald", "E-08", 705, "tugiisik @ Antsla vald"),
+    ("Triin Männik", "et", "Rõuge vald", "D-09", 630, ""),
+    ("Evelin Paju", "et", "Setomaa vald", "F-10", 675, "juhtumikorraldaja @ Setomaa vald"),
+    ("Urmas Rebane", "et", "Põlva vald", "D-11", 600, ""),
+    ("Anu Põder", "et", "Võru linn", "E-12", 660, "tugiisik @ Võru linn"),
+    ("Heli Laur", "et", "Otepää vald", "F-13", 660, "tugiisik @ Otepää vald"),
+    ("Toomas Järv", "et", "Kanepi vald", "E-14", 615, "muu töö"),
+    ("Natalja Smirnova", "et", "Tõrva vald", "F-15", 645, ""),
 )
 GROUP_3 = (  # school staff supporting refugee children
-    ("Kätlin Raud", "et", "Võru linn", "KOOL-UA-01", 690, "sotsiaalpedagoog @ Võru linn"),
-    ("Eha Kõiv", "et", "Võru linn", "KOOL-UA-01", 630, "muu töö"),
-    ("Христина Їжакевич", "uk", "Võru linn", "KOOL-UA-01", 675, "tugiisik @ Võru linn"),
-    ("Jelena Kuznetsova", "et", "Põlva vald", "KOOL-UA-02", 660, "sotsiaalpedagoog @ Põlva vald"),
-    ("Olga Bondarenko", "uk", "Põlva vald", "KOOL-UA-02", 705, "tugiisik @ Põlva vald"),
-    ("Katrin Luik", "et", "Valga vald", "KOOL-UA-03", 645, "sotsiaaltöötaja @ Valga vald"),
-    ("Kristi Sild", "et", "Valga vald", "KOOL-UA-03", 600, "muu töö"),
-    ("Liina Karu", "et", "Võru vald", "KOOL-UA-04", 690, "tegevusjuhendaja @ Võru vald"),
-    ("Signe Ilves", "et", "Rõuge vald", "KOOL-UA-05", 660, "juhtumikorraldaja @ Rõuge vald"),
-    ("Merle Tooming", "et", "Antsla vald", "KOOL-EE-06", 615, "muu töö"),
-    ("Marika Aun", "et", "Kanepi vald", "KOOL-UA-07", 660, "tugiisik @ Kanepi vald"),
-    ("Riina Õispuu", "et", "Otepää vald", "KOOL-UA-08", 630, "muu töö"),
-    ("Tiiu Hallik", "et", "Tõrva vald", "KOOL-EE-09", 600, "ei tööta"),
-    ("Andres Külv", "et", "Tõrva vald", "KOOL-UA-10", 645, ""),
-    ("Pille Roos", "et", "Setomaa vald", "KOOL-EE-11", 615, ""),
-    ("Ene Jürgenson", "et", "Räpina vald", "KOOL-UA-12", 690, ""),
+    ("Kätlin Raud", "et", "Võru linn", "G-01", 690, "sotsiaalpedagoog @ Võru linn"),
+    ("Eha Kõiv", "et", "Võru linn", "G-01", 630, "muu töö"),
+    ("Христина Їжакевич", "uk", "Võru linn", "G-01", 675, "tugiisik @ Võru linn"),
+    ("Jelena Kuznetsova", "et", "Põlva vald", "G-02", 660, "sotsiaalpedagoog @ Põlva vald"),
+    ("Olga Bondarenko", "uk", "Põlva vald", "G-02", 705, "tugiisik @ Põlva vald"),
+    ("Katrin Luik", "et", "Valga vald", "G-03", 645, "sotsiaaltöötaja @ Valga vald"),
+    ("Kristi Sild", "et", "Valga vald", "G-03", 600, "muu töö"),
+    ("Liina Karu", "et", "Võru vald", "G-04", 690, "tegevusjuhendaja @ Võru vald"),
+    ("Signe Ilves", "et", "Rõuge vald", "G-05", 660, "juhtumikorraldaja @ Rõuge vald"),
+    ("Merle Tooming", "et", "Antsla vald", "H-06", 615, "muu töö"),
+    ("Marika Aun", "et", "Kanepi vald", "G-07", 660, "tugiisik @ Kanepi vald"),
+    ("Riina Õispuu", "et", "Otepää vald", "G-08", 630, "muu töö"),
+    ("Tiiu Hallik", "et", "Tõrva vald", "H-09", 600, "ei tööta"),
+    ("Andres Külv", "et", "Tõrva vald", "G-10", 645, ""),
+    ("Pille Roos", "et", "Setomaa vald", "H-11", 615, ""),
+    ("Ene Jürgenson", "et", "Räpina vald", "G-12", 690, ""),
 )
 # fmt: on
 
@@ -173,7 +174,7 @@ CORRECTS_AN_ENTRY = MARI
 
 
 def client_group(code: str) -> str:
-    """The client group a demo client code stands for: "UA-CH-01" -> "refugee-child"."""
+    """The client group a demo client code stands for: "A-01" -> "refugee-child"."""
     return CLIENT_GROUPS[code.rsplit("-", 1)[0]]
 
 

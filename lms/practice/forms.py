@@ -42,7 +42,7 @@ class EntryForm(FlaskForm):
         _l("Client code"),
         validators=[InputRequired(), Length(max=MAX_CODE_LENGTH)],
         description=_l(
-            "A pseudonym of your own, such as UA-CH-03. Never a name, ID code, phone number or "
+            "A pseudonym of your own, such as C-03. Never a name, ID code, phone number or "
             "email. Use the same code each time you meet the same client."
         ),
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},

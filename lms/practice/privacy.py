@@ -1,7 +1,7 @@
 """The privacy guard: client codes must be pseudonyms, and reflections must not identify anyone.
 
 Clients are vulnerable people, often children. A trainee refers to a client by a code of their
-own, such as ``UA-CH-03``; these checks refuse what looks like a real identifier and say why.
+own, such as ``C-03``; these checks refuse what looks like a real identifier and say why.
 They are deliberately strict: a refused code costs a trainee a few seconds, a leaked one cannot be
 taken back.
 """
@@ -50,7 +50,7 @@ def client_code_problem(code: str):
     """Why a client code may identify its client, or None if it is an acceptable pseudonym."""
     code = code.strip()
     if not code:
-        return _l("Give the client a code of your own, such as UA-CH-03.")
+        return _l("Give the client a code of your own, such as C-03.")
     if len(code) > MAX_CODE_LENGTH:
         return _l("A client code is at most %(count)s characters.", count=MAX_CODE_LENGTH)
     problem = _identifier_problem(code)
@@ -59,12 +59,12 @@ def client_code_problem(code: str):
         if len(words) >= 2 and all(NAME_WORD.fullmatch(word) for word in words):
             problem = _l("looks like a person's name")
         elif not CODE_CHARACTERS.fullmatch(code):
-            return _l("Use letters, digits and - . / # in a client code, such as UA-CH-03.")
+            return _l("Use letters, digits and - . / # in a client code, such as C-03.")
     if problem is None:
         return None
     return _l(
         "This code %(problem)s. Never use a client's name, ID code, phone number, email or "
-        "birth date: choose a code of your own, such as UA-CH-03, and keep the key to it "
+        "birth date: choose a code of your own, such as C-03, and keep the key to it "
         "outside Tugi.",
         problem=problem,
     )

@@ -45,7 +45,7 @@ def test_a_trainee_logs_practice_and_the_trainer_signs_it_off(
     )
     expect(page.get_by_label("Ensuring")).to_be_checked()
     page.screenshot(path=str(artifacts / "practice-privacy-guard-phone.png"), full_page=True)
-    page.get_by_label("Client code").fill("UA-FAM-02")
+    page.get_by_label("Client code").fill("F-02")
     page.get_by_role("button", name="Submit for sign-off").click()
     expect(page.locator(".flash")).to_contain_text("Submitted for sign-off.")
     expect(page.locator(".revision .tag").first).to_have_text("submitted")
@@ -57,7 +57,7 @@ def test_a_trainee_logs_practice_and_the_trainer_signs_it_off(
     staff = desktop.new_page()
     log_in(staff, live_server, "trainer@demo.tugi.ee")
     staff.goto(live_server.url + "/practice/queue")
-    row = staff.locator("main table tbody tr").filter(has_text="UA-FAM-02")
+    row = staff.locator("main table tbody tr").filter(has_text="F-02")
     expect(row).to_contain_text("Olena Kovalenko")
     expect(staff.locator("main")).to_contain_text("2,5")  # 150 min in Estonian number format
     staff.screenshot(path=str(artifacts / "practice-queue-desktop.png"), full_page=True)
