@@ -114,20 +114,41 @@ def content_group():
 @click.option("--dir", "content_dir", type=click.Path(file_okay=False), help="Content folder.")
 @with_appcontext
 def content_check_command(content_dir):
-    """Check every course, lesson and programme; print each problem as path:line: message."""
+    """Check every course, lesson, trainer's guide, programme and quiz, that every lesson has a
+    guide, and that each is translated into every language the site offers (but
+    LMS_CONTENT_OPTIONAL_LANGUAGES); print path:line: message."""
+    from lms.courses.coverage import missing_translations, required_languages
+    from lms.courses.guides import missing_guides
     from lms.courses.loader import load_catalog
     from lms.programmes.definitions import load_programmes
+    from lms.quizzes import translations
 
     folder = Path(content_dir or current_app.config["CONTENT_DIR"])
+    languages, optional = (
+        current_app.config["LANGUAGES"],
+        current_app.config["CONTENT_OPTIONAL_LANGUAGES"],
+    )
     catalog = load_catalog(folder)
     programmes = load_programmes(folder)
-    problems = sorted(catalog.problems + programmes.problems)
+    lessons = {(c.slug, lesson.slug) for c in catalog.courses for lesson in c.lessons}
+    quizzes = translations.load_all(folder, lessons, languages)
+    wanted = required_languages(languages, optional, translations.SOURCE_LANGUAGE)
+    problems = sorted(
+        catalog.problems
+        + programmes.problems
+        + quizzes.problems
+        + missing_translations(folder, catalog, languages, optional)
+        + missing_guides(folder, catalog, languages, optional)
+        + translations.missing(folder, quizzes, wanted)
+    )
     for problem in problems:
         click.echo(str(problem))
-    lessons = sum(len(course.lessons) for course in catalog.courses)
+    count = sum(len(course.lessons) for course in catalog.courses)
+    guides = sum(lesson.guide is not None for course in catalog.courses for lesson in course.lessons)
     click.echo(
-        f"{len(catalog.courses)} courses, {lessons} lessons, "
-        f"{len(programmes.programmes)} programmes, {len(problems)} problems",
+        f"{len(catalog.courses)} courses, {count} lessons, {guides} guides, "
+        f"{len(programmes.programmes)} programmes, {len(quizzes.quizzes)} quizzes, "
+        f"{len(problems)} problems",
         err=True,
     )
     if problems:
@@ -144,11 +165,13 @@ def quizzes_group():
 @click.option("--json", "as_json", is_flag=True, help="Print the parsed questions as JSON.")
 @with_appcontext
 def quizzes_check_command(files, as_json):
-    """Check the shipped quizzes, or FILES; print each problem as path:line: message."""
+    """Check the shipped quizzes and their translations, or FILES (a translation
+    ``x.uk.gift`` against its source ``x.gift`` beside it); print path:line: message."""
     import json
 
     from lms.courses.loader import load_catalog
-    from lms.quizzes.definitions import load_quizzes, read_quiz_file
+    from lms.quizzes import translations
+    from lms.quizzes.definitions import read_quiz_file
 
     folder = Path(current_app.config["CONTENT_DIR"])
     catalog = load_catalog(folder)
@@ -156,11 +179,15 @@ def quizzes_check_command(files, as_json):
     if files:
         quizzes, problems = [], []
         for name in files:
-            quiz, found = read_quiz_file(Path(name).resolve(), Path.cwd(), lessons)
-            quizzes += [quiz] if quiz else []
+            path = Path(name).resolve()
+            if "." in path.stem:
+                found = translations.check_file(path, Path.cwd(), lessons)
+            else:
+                quiz, found = read_quiz_file(path, Path.cwd(), lessons)
+                quizzes += [quiz] if quiz else []
             problems += found
     else:
-        loaded = load_quizzes(folder, lessons)
+        loaded = translations.load_all(folder, lessons, current_app.config["LANGUAGES"])
         quizzes, problems = list(loaded.quizzes.values()), loaded.problems
     for problem in sorted(problems):
         click.echo(str(problem), err=as_json)

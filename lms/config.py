@@ -66,6 +66,17 @@ def _timezone(name: str, default: str) -> str:
     return value
 
 
+def _languages(name: str, default: str) -> tuple[str, ...]:
+    value = os.environ.get(name)
+    codes = [code.strip().lower() for code in (default if value is None else value).split(",")]
+    codes = [code for code in codes if code]
+    if any(not code.isalpha() or not 2 <= len(code) <= 3 for code in codes):
+        raise ConfigError(
+            f"{name} must be language codes separated by commas, like 'ru', not {value!r}"
+        )
+    return tuple(codes)
+
+
 def normalise_database_url(url: str) -> str:
     """Let a plain ``postgresql://`` URL use psycopg 3, the driver we install."""
     for prefix in ("postgresql://", "postgres://"):
@@ -86,6 +97,9 @@ def from_environment(instance_path: str | Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "CONTENT_DIR": content_dir,
+        # Languages the content check does not require translations in (an interface language
+        # whose course translations are still to come).
+        "CONTENT_OPTIONAL_LANGUAGES": _languages("LMS_CONTENT_OPTIONAL_LANGUAGES", "ru"),
         # database:// counts in the app's own database, so every worker and host shares the limits.
         "RATELIMIT_STORAGE_URI": os.environ.get("LMS_RATELIMIT_STORAGE_URI") or "database://",
         "RATELIMIT_LOGIN": os.environ.get("LMS_RATELIMIT_LOGIN", "10 per minute;50 per hour"),

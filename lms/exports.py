@@ -1,4 +1,11 @@
-"""Tables as downloads: CSV (UTF-8 with a byte-order mark) and XLSX, safe in a spreadsheet."""
+"""Tables as downloads: CSV (UTF-8 with a byte-order mark) and XLSX, safe in a spreadsheet and
+laid out for the reader's language.
+
+A spreadsheet opens a CSV file with the separators of the computer's language: where numbers
+are written with a decimal comma (Estonian, Ukrainian, Russian) Excel splits columns on ``;``
+and reads ``12,5`` as a number, so for those readers the file uses both. Which languages those
+are is read from Babel's locale data, not from a list of our own.
+"""
 
 import csv
 import io
@@ -6,10 +13,16 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 import xlsxwriter
+from babel import Locale
+from babel.numbers import get_decimal_symbol
 from flask import Response
+from flask_babel import get_locale
 
 #: A cell starting with one of these is a formula to a spreadsheet; user text must never be one.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Excel refuses these in a sheet's name, and names longer than this.
+SHEET_FORBIDDEN = "[]:*?/\\"
+SHEET_LENGTH = 31
 
 
 def _is_day(value) -> bool:
@@ -28,6 +41,35 @@ def safe_cell(value):
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
+def csv_dialect(locale: Locale | str | None = None) -> tuple[str, str]:
+    """(separator, decimal sign) of a CSV file for ``locale`` (the request's by default):
+    ``;`` and ``,`` where the language writes decimal commas, else ``,`` and ``.``."""
+    locale = locale or get_locale() or "en"
+    decimal = get_decimal_symbol(locale)
+    return (";" if decimal == "," else ","), decimal
+
+
+def _csv_cell(value, decimal: str):
+    value = safe_cell(value)
+    if isinstance(value, float):
+        return repr(value).replace(".", decimal)
+    if _is_day(value):
+        return value.isoformat()
+    return value
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence], locale=None) -> str:
+    """The table as CSV text with a byte-order mark, in the reader's separators."""
+    separator, decimal = csv_dialect(locale)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
+    writer.writerow([safe_cell(str(name)) for name in header])
+    for row in rows:
+        writer.writerow([_csv_cell(value, decimal) for value in row])
+    # The byte-order mark makes Excel read UTF-8 (Õ, ї) correctly.
+    return "\ufeff" + buffer.getvalue()
+
+
 def download_response(body: bytes, filename: str, mimetype: str) -> Response:
     """A file to save, not to show."""
     response = Response(body, mimetype=mimetype)
@@ -36,24 +78,32 @@ def download_response(body: bytes, filename: str, mimetype: str) -> Response:
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_cell(name) for name in header])
-    for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
-    # The byte-order mark makes Excel read UTF-8 (Õ, ї) correctly.
-    return download_response(
-        ("\ufeff" + buffer.getvalue()).encode(), filename, "text/csv; charset=utf-8"
-    )
+    return download_response(csv_text(header, rows).encode(), filename, "text/csv; charset=utf-8")
+
+
+def sheet_name(title: str, taken: Iterable[str] = ()) -> str:
+    """A name Excel accepts for a sheet titled ``title``: without ``[]:*?/\\``, at most 31
+    characters cut at a word where it can be, and unlike every name in ``taken`` (Excel compares
+    them without case)."""
+    text = " ".join("".join(c for c in str(title) if c not in SHEET_FORBIDDEN).split())
+    text = text.strip("'") or "Sheet"
+    if len(text) > SHEET_LENGTH:
+        head = text[: SHEET_LENGTH + 1]
+        cut = head.rsplit(" ", 1)[0] if " " in head else ""
+        text = (cut if len(cut) >= SHEET_LENGTH // 2 else text[:SHEET_LENGTH]).rstrip(" ,.;-")
+    used = {name.casefold() for name in taken}
+    name, number = text, 1
+    while name.casefold() in used:
+        number += 1
+        suffix = f" ({number})"
+        name = text[: SHEET_LENGTH - len(suffix)].rstrip() + suffix
+    return name
 
 
 def _write_sheet(workbook, bold, sheet: str, header: Sequence[str], rows: Iterable[Sequence]):
-    name = "".join(c for c in sheet if c not in "[]:*?/\\")[:31].strip() or "Sheet"
-    taken = {existing.name for existing in workbook.worksheets()}
-    while name in taken:
-        name = f"{name[:28]}~{len(taken)}"
+    name = sheet_name(sheet, [existing.name for existing in workbook.worksheets()])
     worksheet = workbook.add_worksheet(name)
-    worksheet.write_row(0, 0, list(header), bold)
+    worksheet.write_row(0, 0, [str(title) for title in header], bold)
     worksheet.freeze_panes(1, 1)
     widths = [len(str(name)) for name in header]
     dates = workbook.add_format({"num_format": "yyyy-mm-dd"})

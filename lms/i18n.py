@@ -32,6 +32,15 @@ def select_locale() -> str:
     return request.accept_languages.best_match(list(languages)) or "en"
 
 
+def content_language(available: list[str]) -> tuple[str, bool]:
+    """The language to show a lesson or quiz in, of those it exists in (the source first), and
+    whether the one wanted was missing. ``?lang=`` asks for a language for this content only
+    (the interface keeps its own); anything but a language the site offers is ignored."""
+    asked = request.args.get("lang", "")
+    wanted = asked if asked in current_app.config["LANGUAGES"] else str(get_locale())
+    return (wanted, False) if wanted in available else (available[0], True)
+
+
 def init_app(app: Flask) -> None:
     """Offer the language list to every template."""
 

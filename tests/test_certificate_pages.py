@@ -299,7 +299,7 @@ def test_the_register_exports_and_filters(client, session, people):
     assert certificate.code not in page and "No certificates match." in page
     response = client.get("/certificates/export.csv")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[1][:3] == [certificate.code, "Õie Täht-Kovalenko", "support-person"]
+    assert rows[1][:3] == [certificate.code, "Õie Täht-Kovalenko", "Support-person training"]
     assert rows[1][6] == "valid"
     login(client, people["trainee"])
     assert client.get("/certificates/export.csv").status_code == 403

@@ -67,11 +67,30 @@ def test_estonian_reader_gets_the_translation(client, session):
     assert 'lang="et"' in page and "not yet translated" not in page
 
 
-def test_missing_translation_falls_back_and_says_so(client, session):
+def test_ukrainian_reader_gets_the_translation(client, session):
     login(client, make_user(session, language="uk"))
-    page = client.get("/courses/support-role/supporting-refugees").get_data(as_text=True)
-    assert '<article class="lesson" lang="en">' in page
-    assert "Supporting refugees" in page or "refugee" in page
+    page = client.get("/courses/support-role/documenting-the-work").get_data(as_text=True)
+    assert '<article class="lesson" lang="uk">' in page
+    assert "Документування роботи" in page
+
+
+def test_missing_translation_falls_back_and_says_so(tmp_path, database_url, session):
+    app = _content_app(
+        tmp_path,
+        database_url,
+        {
+            "01-first.md": lesson("First", 1),
+            "01-first.uk.md": lesson("Перший", 1),
+            "02-second.md": lesson("Second", 2),
+        },
+    )
+    client = app.test_client()
+    login(client, make_user(session, language="uk"))
+    translated = client.get("/courses/test-course/first").get_data(as_text=True)
+    assert '<article class="lesson" lang="uk">' in translated and "Перший" in translated
+    page = client.get("/courses/test-course/second").get_data(as_text=True)
+    assert '<article class="lesson" lang="en">' in page and "Second" in page
+    assert "ще не перекладено" in page
 
 
 def test_search_in_the_readers_language(client, session, trainee):

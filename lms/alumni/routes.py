@@ -19,6 +19,7 @@ from lms.alumni.models import (
 from lms.auth.models import Role, User
 from lms.certificates.models import Certificate
 from lms.cohorts.models import Cohort
+from lms.collation import by_name, paginate_by_name
 from lms.db import LIKE_ESCAPE, contains_pattern
 from lms.exports import table_response
 from lms.extensions import db
@@ -88,14 +89,14 @@ def index():
     """Everyone who earned a certificate, with what they do now."""
     form = _filters()
     statement = _alumni_query(form)
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery()))
-    pages = max(1, -(-count // PAGE_SIZE))
-    page = min(page_arg(), pages)
-    rows = db.session.execute(
-        statement.order_by(User.display_name, User.id)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
+    listed = paginate_by_name(
+        db.session, statement, User.id, User.display_name, page_arg(), PAGE_SIZE, rows=True
+    )
+    if listed.page > listed.pages:  # past the end: the last page
+        listed = paginate_by_name(
+            db.session, statement, User.id, User.display_name, listed.pages, PAGE_SIZE, rows=True
+        )
+    rows, count, page, pages = listed.items, listed.total, listed.page, listed.pages
     return render_template(
         "alumni/index.html",
         form=form,
@@ -113,7 +114,11 @@ def index():
 def export(kind: str):
     """The alumni list, filtered as on screen."""
     form = _filters()
-    rows = db.session.execute(_alumni_query(form).order_by(User.display_name, User.id)).all()
+    rows = by_name(
+        db.session.execute(_alumni_query(form)).all(),
+        lambda row: row[0].display_name,
+        tie=lambda row: row[0].id,
+    )
     header = [
         _("Name"),
         _("Email"),

@@ -16,6 +16,7 @@ from lms.attendance.models import AttendanceRecord, CheckIn, Mark
 from lms.attendance.services import RegisterError, RegisterRow, check_can_mark, write_mark
 from lms.auth.models import User
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus, TrainingSession
+from lms.collation import by_name
 
 #: A code is valid for this many seconds, and the one before it is still accepted.
 CODE_STEP_SECONDS = 60
@@ -27,23 +28,21 @@ def make_up_candidates(session: Session, item: TrainingSession, cohort: Cohort) 
     """Active trainees of the programme's other cohorts who could attend this session instead."""
     already = sa.select(AttendanceRecord.user_id).where(AttendanceRecord.session_id == item.id)
     own = sa.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id)
-    return list(
-        session.scalars(
-            sa.select(User)
-            .join(Enrolment, Enrolment.user_id == User.id)
-            .join(Cohort, Cohort.id == Enrolment.cohort_id)
-            .where(
-                Cohort.programme_slug == cohort.programme_slug,
-                Cohort.id != cohort.id,
-                Enrolment.status == EnrolmentStatus.ACTIVE,
-                User.id.not_in(already),
-                User.id.not_in(own),
-            )
-            .order_by(User.display_name)
-            .distinct()
-            .options(so.raiseload(User.role_rows))
+    found = session.scalars(
+        sa.select(User)
+        .join(Enrolment, Enrolment.user_id == User.id)
+        .join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .where(
+            Cohort.programme_slug == cohort.programme_slug,
+            Cohort.id != cohort.id,
+            Enrolment.status == EnrolmentStatus.ACTIVE,
+            User.id.not_in(already),
+            User.id.not_in(own),
         )
+        .distinct()
+        .options(so.raiseload(User.role_rows))
     )
+    return by_name(found, lambda user: user.display_name, tie=lambda user: user.id)
 
 
 def add_make_up(

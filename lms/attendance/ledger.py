@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from lms.attendance.models import AttendanceRecord
 from lms.auth.models import User
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus, TrainingSession
+from lms.collation import by_name
 from lms.programmes.definitions import Category, Programme
 
 
@@ -113,12 +114,12 @@ def _people(session: Session, cohort: Cohort, user_id: int | None = None):
         sa.select(User, Enrolment.status)
         .join(Enrolment, Enrolment.user_id == User.id)
         .where(Enrolment.cohort_id == cohort.id)
-        .order_by(User.display_name, User.id)
         .options(so.raiseload(User.role_rows))
     )
     if user_id is not None:
         statement = statement.where(User.id == user_id)
-    return session.execute(statement).all()
+    rows = session.execute(statement).all()
+    return by_name(rows, lambda row: row[0].display_name, tie=lambda row: row[0].id)
 
 
 def _records(session: Session, cohort: Cohort, user_ids):

@@ -6,7 +6,8 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from lms.attendance.ledger import Matrix
-from lms.cohorts.models import Cohort
+from lms.attendance.models import MARK_LABELS
+from lms.cohorts.models import STATUS_LABELS, Cohort
 from lms.exports import table_response
 from lms.programmes.definitions import Programme
 
@@ -14,6 +15,11 @@ from lms.programmes.definitions import Programme
 def hours(minutes: int, hour_minutes: int = 60) -> float:
     """Minutes as hours of the programme (academic hours are 45 minutes)."""
     return round(minutes / hour_minutes, 2)
+
+
+def _mark(mark: str) -> str:
+    """An attendance mark in the reader's language."""
+    return str(MARK_LABELS.get(mark, mark))
 
 
 def _when(item) -> str:
@@ -36,7 +42,8 @@ def matrix_download(kind: str, cohort: Cohort, programme: Programme, table: Matr
     header += _category_header(programme, language) + [_("At risk")]
     rows = []
     for ledger in table.ledgers:
-        row = [ledger.user.display_name, ledger.user.email, ledger.status]
+        status = str(STATUS_LABELS.get(ledger.status, ledger.status))
+        row = [ledger.user.display_name, ledger.user.email, status]
         for item in sessions:
             record = table.cell(ledger.user.id, item.id)
             if item.cancelled:
@@ -44,7 +51,7 @@ def matrix_download(kind: str, cohort: Cohort, programme: Programme, table: Matr
             elif record is None:
                 row.append("")
             else:
-                row.append(f"{record.mark} {record.credited_minutes}")
+                row.append(f"{_mark(record.mark)} {record.credited_minutes}")
         for line in ledger.lines:
             per = line.category.hour_minutes
             row += [hours(line.credited, per), hours(line.required, per)]
@@ -75,7 +82,7 @@ def trainee_download(kind: str, cohort: Cohort, programme: Programme, table: Mat
                 item.title,
                 category.title_for(language) if category else item.category,
                 item.minutes,
-                _("cancelled") if item.cancelled else (record.mark if record else ""),
+                _("cancelled") if item.cancelled else (_mark(record.mark) if record else ""),
                 record.credited_minutes if record and not item.cancelled else "",
                 record.note if record else "",
             ]

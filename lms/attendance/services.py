@@ -19,6 +19,7 @@ from lms import audit
 from lms.attendance.models import MARKS, NO_CREDIT_MARKS, AttendanceRecord, CheckIn, Mark
 from lms.auth.models import User
 from lms.cohorts.models import Enrolment, EnrolmentStatus, TrainingSession
+from lms.collation import by_name
 
 
 class RegisterError(ValueError):
@@ -79,9 +80,9 @@ def register_rows(session: Session, item: TrainingSession) -> list[RegisterRow]:
             Enrolment, sa.and_(Enrolment.user_id == User.id, Enrolment.cohort_id == item.cohort_id)
         )
         .where(sa.or_(Enrolment.id.is_not(None), User.id.in_(marked)))
-        .order_by(User.display_name, User.id)
         .options(so.raiseload(User.role_rows))  # not needed here; keeps the page's cost flat
     ).all()
+    people = by_name(people, lambda row: row[0].display_name, tie=lambda row: row[0].id)
     records = {
         record.user_id: record
         for record in session.scalars(

@@ -1,7 +1,5 @@
 """One-time password links as addresses: made, emailed, and listed on a sheet to hand out."""
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
@@ -13,7 +11,7 @@ from flask_babel import gettext as _
 from lms.auth import services
 from lms.auth.models import User
 from lms.db import utcnow
-from lms.exports import safe_cell
+from lms.exports import csv_text
 from lms.extensions import db
 from lms.mail import mail_configured, send_mail
 
@@ -64,20 +62,15 @@ def email_link(link: HandedLink) -> bool:
 
 
 def sheet_csv(links: list[HandedLink]) -> str:
-    """The links as a CSV file (UTF-8 with a byte-order mark, so Excel reads it)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_("Name"), _("Email"), _("Password link"), _("Valid until")])
-    for link in links:
-        writer.writerow(
-            [
-                safe_cell(link.person.display_name),
-                safe_cell(link.person.email),
-                link.url,
-                format_datetime(link.expires_at, "short"),
-            ]
-        )
-    return "\ufeff" + buffer.getvalue()
+    """The links as a CSV file (UTF-8 with a byte-order mark, so Excel reads it), in the
+    reader's separators."""
+    header = [_("Name"), _("Email"), _("Password link"), _("Valid until")]
+    rows = [
+        [link.person.display_name, link.person.email, link.url,
+         format_datetime(link.expires_at, "short")]
+        for link in links
+    ]  # fmt: skip
+    return csv_text(header, rows)
 
 
 def sheet_csv_address(links: list[HandedLink]) -> str:

@@ -130,7 +130,7 @@ def build(
         "@context": CONTEXT,
         "id": certificate.credential_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": f"{programme.title_for('en')}: {certificate.holder_name}",
+        "name": f"{certificate.programme_title('en', programme)}: {certificate.holder_name}",
         "issuer": issuer,
         "validFrom": _timestamp(certificate.issued_at),
         "validUntil": _timestamp(

@@ -105,10 +105,13 @@ def _heading(pdf: Document, issuer: Issuer, languages: Languages) -> None:
     pdf.set_text_color(0)
 
 
-def _line_title(line: dict, earned_in: Programme | None, second: str | None) -> str:
-    category = earned_in.category(line["slug"]) if earned_in is not None else None
-    if second and category is not None and category.title_for(second) != line["title"]:
-        return f"{line['title']}\n{category.title_for(second)}"
+def _line_title(
+    certificate: Certificate, line: dict, earned_in: Programme | None, second: str | None
+) -> str:
+    """The hour line as printed at issue, and beneath it its title in the second language."""
+    other = certificate.line_title(line, second, earned_in) if second else None
+    if other and other != line["title"]:
+        return f"{line['title']}\n{other}"
     return line["title"]
 
 
@@ -119,7 +122,7 @@ def _table(
     unit = certificate.hour_minutes
     rows = [
         (
-            _line_title(line, earned_in, languages.second),
+            _line_title(certificate, line, earned_in, languages.second),
             certificate.certified_minutes(line, earned_in),
             line["minutes"],
             unit,
@@ -257,8 +260,8 @@ def render(
         _pair(pdf, lead, 6, 11)
         pdf.ln(1)
         titles = (
-            programme.title_for(certificate.language),
-            programme.title_for(languages.second) if languages.second else None,
+            certificate.programme_title(certificate.language, programme),
+            certificate.programme_title(languages.second, programme) if languages.second else None,
         )
         _pair(pdf, titles, 7.5, 15, bold=True)
         pdf.set_text_color(90)

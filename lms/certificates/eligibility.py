@@ -191,7 +191,7 @@ def cohort_eligibility(
     if wanted and quizzes.finish_overdue(session, now, user_ids=ids):
         session.flush()
     results = quizzes.results(session, ids, wanted, since)
-    titles = {quiz.slug: quiz.title for quiz in wanted}
+    titles = {quiz.slug: quiz.title_for(_language()) for quiz in wanted}
 
     practice_lines = practice_log.totals(session, [cohort.id], ids)
     sign_offs = {

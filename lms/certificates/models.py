@@ -97,8 +97,12 @@ class Certificate(db.Model):
     earned_in: so.Mapped[str] = so.mapped_column(sa.String(80))
     holder_name: so.Mapped[str] = so.mapped_column(sa.String(200))
     language: so.Mapped[str] = so.mapped_column(sa.String(8))
-    #: [{"slug", "title", "minutes"}] per hour category, titles in the holder's language
+    #: [{"slug", "title", "titles", "minutes", "certified"}] per hour category: ``title`` in the
+    #: holder's language (what is printed), ``titles`` in every interface language at issue
     hours: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+    #: the programme's title in every interface language at issue, so that every reader sees
+    #: it in their own language however the programme's file changes later
+    programme_titles: so.Mapped[dict | None] = so.mapped_column(sa.JSON, default=dict)
     hour_minutes: so.Mapped[int] = so.mapped_column(default=60)
     practice_minutes: so.Mapped[int] = so.mapped_column(default=0)
     practice_clients: so.Mapped[int] = so.mapped_column(default=0)
@@ -129,6 +133,26 @@ class Certificate(db.Model):
         if self.status == Status.VALID and day >= self.expires_on:
             return Status.EXPIRED.value
         return self.status
+
+    def programme_title(self, language: str, programme=None) -> str:
+        """The programme's title in ``language`` as recorded at issue; for a language added
+        since, the programme's file (``programme``); failing both, the holder's."""
+        titles = self.programme_titles or {}
+        if language in titles:
+            return titles[language]
+        if programme is not None:
+            return programme.title_for(language)
+        return titles.get(self.language, self.programme_slug)
+
+    def line_title(self, line: dict, language: str, earned_in=None) -> str:
+        """An hour line's title in ``language`` as recorded at issue; for a certificate issued
+        before every language was recorded, the programme it was earned in (``earned_in``);
+        failing both, the printed title."""
+        titles = line.get("titles") or {}
+        if language in titles:
+            return titles[language]
+        category = earned_in.category(line["slug"]) if earned_in is not None else None
+        return category.title_for(language) if category is not None else line["title"]
 
     @property
     def total_minutes(self) -> int:

@@ -24,6 +24,7 @@ from lms.certificates.queries import expiring
 from lms.cohorts import services as cohorts
 from lms.cohorts.models import Cohort, Enrolment
 from lms.cohorts.routes import programme_of
+from lms.collation import by_name
 from lms.courses.services import get_catalog
 from lms.db import LIKE_ESCAPE, contains_pattern
 from lms.exports import download_response, table_response
@@ -57,6 +58,11 @@ def certificate_helpers():
         programme = get_programme(slug)
         return programme.title_for(str(get_locale())) if programme else slug
 
+    def certificate_programme(certificate: Certificate) -> str:
+        """The certified programme's title in the reader's language, as recorded at issue."""
+        slug = certificate.programme_slug
+        return certificate.programme_title(str(get_locale()), get_programme(slug))
+
     def lesson_titles(refs: str) -> str:
         """``course/lesson, ...`` as the lessons' titles in the reader's language."""
         catalog, language, titles = get_catalog(), str(get_locale()), []
@@ -70,6 +76,7 @@ def certificate_helpers():
     return {
         "certificate_status": lambda status: STATUS_LABELS.get(status, status),
         "programme_title": programme_title,
+        "certificate_programme": certificate_programme,
         "lesson_titles": lesson_titles,
         "certificate_event": lambda action: EVENT_LABELS.get(action, action),
     }
@@ -215,16 +222,16 @@ def index():
 def export(kind: str):
     """The register, filtered as on screen, for the funder or the municipality."""
     statement, _chosen = _register_query(request.args)
-    day = today()
+    day, language = today(), str(get_locale())
     rows = [
         (
             c.code,
             c.holder_name,
-            c.programme_slug,
+            c.programme_title(language, get_programme(c.programme_slug)),
             c.cohort.name,
-            c.issued_on.isoformat(),
-            c.expires_on.isoformat(),
-            c.status_on(day),
+            c.issued_on,
+            c.expires_on,
+            str(STATUS_LABELS.get(c.status_on(day), c.status_on(day))),
             round(c.total_minutes / c.hour_minutes, 2),
             round(c.practice_minutes / 60, 2),
             c.practice_clients,
@@ -324,9 +331,10 @@ def cohort(cohort_id: int):
     programme = programme_of(item)
     _settle_overdue_quizzes(sa.select(Enrolment.user_id).where(Enrolment.cohort_id == item.id))
     table = cohort_eligibility(db.session, item, programme, now=now(), today=today())
-    people = sorted(
+    people = by_name(
         table.values(),
-        key=lambda check: (check.enrolment.user.display_name, check.enrolment.user_id),
+        lambda check: check.enrolment.user.display_name,
+        tie=lambda check: check.enrolment.user_id,
     )
     return render_template(
         "certificates/cohort.html",

@@ -8,6 +8,7 @@ import calendar
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from lms.certificates.eligibility import Eligibility, cohort_eligibility, eligib
 from lms.certificates.models import Certificate, FinalSignOff, Status
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from lms.cohorts.services import can_manage
+from lms.collation import by_name
 from lms.programmes.definitions import Programme
 
 SUBJECT = "certificate"
@@ -90,10 +92,12 @@ def _build(
     user, cohort = enrolment.user, enrolment.cohort
     certified = programmes.get(programme.renews) if programme.renews else programme
     language = user.language
+    languages = current_app.config["LANGUAGES"]
     hours = [
         {
             "slug": line.category.slug,
             "title": line.category.title_for(language),
+            "titles": {code: line.category.title_for(code) for code in languages},
             "minutes": line.credited,
             # what the certificate certifies: the syllabus, however much more was attended
             "certified": line.category.syllabus_minutes,
@@ -110,10 +114,14 @@ def _build(
         holder_name=user.display_name,
         language=language,
         hours=hours,
+        programme_titles={code: certified.title_for(code) for code in languages},
         hour_minutes=programme.hour_minutes,
         practice_minutes=totals.approved_minutes if totals else 0,
         practice_clients=totals.client_count if totals else 0,
-        trainers=[trainer.display_name for trainer in cohort.trainers],
+        trainers=[
+            trainer.display_name
+            for trainer in by_name(cohort.trainers, lambda trainer: trainer.display_name, language)
+        ],
         issued_on=today,
         issued_at=now,
         expires_on=add_months(today, certified.certificate_valid_months),

@@ -13,6 +13,7 @@ from lms.auth import services as accounts
 from lms.auth.models import Role, User, UserRole
 from lms.cohorts.models import Cohort, Enrolment
 from lms.cohorts.services import CohortError, enrol
+from lms.collation import by_name
 from lms.db import LIKE_ESCAPE, contains_pattern
 from lms.programmes.definitions import Programme
 from lms.users.people_csv import ImportResult, PersonRow, import_people
@@ -85,11 +86,10 @@ def find_by_email(session: Session, email: str) -> User:
 
 
 def pickable_people(query: str) -> sa.Select:
-    """Active trainees by name, matching ``query`` in their name or email."""
-    statement = (
-        sa.select(User)
-        .where(User.active, User.role_rows.any(UserRole.role == Role.TRAINEE.value))
-        .order_by(User.display_name, User.id)
+    """Active trainees matching ``query`` in their name or email (to be put in name order with
+    ``collation.paginate_by_name``)."""
+    statement = sa.select(User).where(
+        User.active, User.role_rows.any(UserRole.role == Role.TRAINEE.value)
     )
     if query:
         pattern = contains_pattern(query.lower())
@@ -126,7 +126,7 @@ def enrol_picked(
     enrolled, problems = [], []
     if len(people) != len(set(user_ids)):
         problems.append(str(_l("Somebody picked is not in the list any more.")))
-    for user in sorted(people, key=lambda person: (person.display_name, person.id)):
+    for user in by_name(people, lambda person: person.display_name, tie=lambda person: person.id):
         try:
             enrol(session, cohort, programme, user, actor)
         except CohortError as error:

@@ -6,13 +6,16 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from lms.auth import services as accounts
+from lms.auth.models import User
 from lms.cohorts import enrolment, services
 from lms.cohorts.forms import EnrolForm
 from lms.cohorts.routes import bp, coordinators_only, get_cohort, programme_of
+from lms.collation import paginate_by_name
 from lms.extensions import db
 from lms.forms import ConfirmForm
+from lms.inputs import page_arg
 from lms.users.forms import ImportForm
-from lms.users.routes import SAMPLE_CSV, hand_out, links_page
+from lms.users.routes import hand_out, links_page, sample_csv_response
 
 PICK_PAGE_SIZE = 25
 
@@ -75,11 +78,7 @@ def import_csv(cohort_id: int):
 @coordinators_only
 def sample_csv():
     """The sample file: the same columns as the People import."""
-    return current_app.response_class(
-        SAMPLE_CSV,
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=tugi-enrolment-sample.csv"},
-    )
+    return sample_csv_response("tugi-enrolment-sample.csv")
 
 
 @bp.route("/<int:cohort_id>/pick", methods=["GET", "POST"])
@@ -105,7 +104,10 @@ def pick(cohort_id: int):
             )
             return _back(cohort.id)
         db.session.rollback()
-    page = db.paginate(enrolment.pickable_people(query), per_page=PICK_PAGE_SIZE, error_out=False)
+    page = paginate_by_name(
+        db.session, enrolment.pickable_people(query), User.id, User.display_name,
+        page_arg(), PICK_PAGE_SIZE,
+    )  # fmt: skip
     already = enrolment.enrolled_ids(db.session, cohort, [person.id for person in page.items])
     return render_template(
         "cohorts/pick.html",

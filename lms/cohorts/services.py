@@ -24,6 +24,7 @@ from lms.cohorts.models import (
     TrainingSession,
     cohort_trainers,
 )
+from lms.collation import by_name
 from lms.i18n import local_today
 from lms.programmes.definitions import Programme
 from lms.programmes.services import get_programme, programme_title
@@ -91,13 +92,10 @@ def visible_cohorts(session: Session, user: User) -> list[tuple[Cohort, int]]:
 
 
 def trainer_choices(session: Session) -> list[User]:
-    return list(
-        session.scalars(
-            sa.select(User)
-            .where(User.active, User.role_rows.any(UserRole.role == Role.TRAINER))
-            .order_by(User.display_name)
-        )
+    trainers = session.scalars(
+        sa.select(User).where(User.active, User.role_rows.any(UserRole.role == Role.TRAINER))
     )
+    return by_name(trainers, lambda user: user.display_name, tie=lambda user: user.id)
 
 
 def save_cohort(

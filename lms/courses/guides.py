@@ -23,6 +23,7 @@ from lms.courses.content import (
     key_line,
     split_front_matter,
 )
+from lms.courses.coverage import required_languages
 from lms.rendering import render_markdown
 
 GUIDE_FIELDS = {"title": str, "session_minutes": int}
@@ -186,11 +187,12 @@ def load_guides(paths, sources, lessons: dict[str, Lesson], course, courses_dir,
             guide.translations[language] = text
 
 
-def missing_guides(content_dir: Path, catalog: Catalog, wanted) -> list[Problem]:
+def missing_guides(content_dir: Path, catalog: Catalog, languages, optional) -> list[Problem]:
     """A problem on each lesson without a guide, and on each guide without a translation into
-    one of ``wanted(course)`` (the languages its course must be translated into)."""
+    a language its course must be translated into (``coverage.required_languages``)."""
     problems = []
     for course in catalog.courses:
+        wanted = required_languages(languages, optional, course.language)
         folder = Path(content_dir) / "courses" / course.slug
         shown = f"courses/{course.slug}"
         for path in sorted(folder.glob("*.md")):
@@ -202,7 +204,7 @@ def missing_guides(content_dir: Path, catalog: Catalog, wanted) -> list[Problem]
                 message = f"no trainer's guide: write {shown}/{guide}"
                 problems.append(Problem(f"{shown}/{path.name}", 1, message))
                 continue
-            for language in wanted(course):
+            for language in wanted:
                 translated = f"{match['stem']}.guide.{language}.md"
                 if not (folder / translated).is_file():
                     message = f"no '{language}' translation: write {shown}/{translated}"

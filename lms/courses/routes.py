@@ -20,6 +20,7 @@ from lms.courses import services
 from lms.courses.content import IMAGE_SUFFIXES
 from lms.extensions import db
 from lms.forms import ConfirmForm
+from lms.i18n import content_language
 from lms.quizzes.services import all_quizzes
 from lms.security import cacheable
 
@@ -92,11 +93,14 @@ def overview(course_slug: str):
 @bp.route("/<course_slug>/<lesson_slug>")
 @login_required
 def lesson(course_slug: str, lesson_slug: str):
-    """A lesson in the reader's language (or its source language, saying so)."""
+    """A lesson in the reader's language (or its source language, saying so); ``?lang=``
+    reads it in another language it exists in."""
     course = _course_or_404(course_slug)
     current = course.lesson(lesson_slug) or abort(404)
     language = _language()
-    text = current.text_for(language)
+    languages = [current.source.language, *sorted(current.translations)]
+    shown, fell_back = content_language(languages)
+    text = current.text_for(shown)
     position = course.lessons.index(current)
     completed = services.completed_lessons(db.session, current_user.id)
     return render_template(
@@ -106,7 +110,8 @@ def lesson(course_slug: str, lesson_slug: str):
         text=text,
         body=text.body.for_reader(_staff()),
         guide=_readable_guide(course, current),
-        fell_back=text.language != language,
+        fell_back=fell_back,
+        languages=languages,
         previous=course.lessons[position - 1] if position > 0 else None,
         next=course.lessons[position + 1] if position + 1 < len(course.lessons) else None,
         is_completed=(course.slug, current.slug) in completed,
@@ -129,16 +134,17 @@ def guide(course_slug: str, lesson_slug: str):
     course = _course_or_404(course_slug)
     current = course.lesson(lesson_slug) or abort(404)
     ensure_visible(_readable_guide(course, current) is not None)
-    language = _language()
-    text = current.guide.text_for(language)
+    languages = [current.guide.source.language, *sorted(current.guide.translations)]
+    shown, fell_back = content_language(languages)
     return render_template(
         "courses/guide.html",
         course=course,
         lesson=current,
         guide=current.guide,
-        text=text,
-        fell_back=text.language != language,
-        language=language,
+        text=current.guide.text_for(shown),
+        fell_back=fell_back,
+        languages=languages,
+        language=_language(),
     )
 
 

@@ -20,6 +20,7 @@ from lms.attendance.ledger import CategoryLine, Ledger, risks, unscheduled_minut
 from lms.attendance.models import AttendanceRecord
 from lms.auth.models import User
 from lms.cohorts.models import Cohort, Enrolment, TrainingSession
+from lms.collation import by_name
 from lms.programmes.definitions import Programme
 
 
@@ -93,9 +94,9 @@ def cohort_ledgers(
         sa.select(Enrolment.cohort_id, Enrolment.status, User)
         .join(User, User.id == Enrolment.user_id)
         .where(Enrolment.cohort_id.in_(ids))
-        .order_by(User.display_name, User.id)
         .options(so.raiseload(User.role_rows))
     ).all()
+    people = by_name(people, lambda row: row[2].display_name, tie=lambda row: row[2].id)
     if not people:
         return {cohort_id: [] for cohort_id in ids}
     credited: dict[tuple[int, int, str], int] = defaultdict(int)

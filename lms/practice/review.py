@@ -7,6 +7,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from lms.cohorts.models import Enrolment
+from lms.collation import by_name
 from lms.extensions import db
 from lms.inputs import page_arg
 from lms.practice import queries
@@ -43,11 +44,10 @@ def queue_page(bulk_form, selected=frozenset(), problems=()):
     if form.cohort.data in cohort_ids:
         chosen_ids = [form.cohort.data]
     enrolments = _trainees(chosen_ids)
-    enrolments.sort(key=lambda e: (e.user.display_name.casefold(), e.cohort_id))
+    enrolments = by_name(enrolments, lambda e: e.user.display_name, tie=lambda e: e.cohort_id)
     people = {e.user_id: e.user for e in enrolments}
     form.trainee.choices = [SelectChoice(None, "—")] + [
-        SelectChoice(user.id, user.display_name)
-        for user in sorted(people.values(), key=lambda u: u.display_name.casefold())
+        SelectChoice(user.id, user.display_name) for user in people.values()
     ]
     chosen = queries.QueueFilter(
         cohort_id=form.cohort.data if form.cohort.data in cohort_ids else None,

@@ -28,5 +28,7 @@ def index():
         if coordinator
         else [],
         left_out=bool(programmes.broken - programmes.stale),
-        quiz_titles={quiz.slug: quiz.title for quiz in quizzes.all_quizzes(db.session)},
+        quiz_titles={
+            quiz.slug: quiz.title_for(language) for quiz in quizzes.all_quizzes(db.session)
+        },
     )

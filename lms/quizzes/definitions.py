@@ -27,6 +27,8 @@ SETTING = re.compile(r"^@([a-z-]+)\s*:\s*(.*)$")
 REVIEW_OPTIONS = ("score", "feedback", "answers")
 SHUFFLE_OPTIONS = ("questions", "answers")
 MAX_KEY_LENGTH = 120
+#: The language quiz files are written in; translations sit beside them as ``<slug>.<lang>.gift``.
+SOURCE_LANGUAGE = "en"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,13 @@ class Quiz:
     origin: str = "file"  # or "upload"
     path: str = ""
     keys: tuple[str, ...] = field(default=(), compare=False)
+    language: str = SOURCE_LANGUAGE
+    #: The title in each language a served translation exists in (see ``translations.py``).
+    titles: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def title_for(self, language: str) -> str:
+        """The title in ``language`` when a translation gives one, else this quiz's own."""
+        return self.titles.get(language, self.title)
 
     @property
     def version(self) -> str:
@@ -224,6 +233,8 @@ class QuizSet:
 
     quizzes: dict[str, Quiz] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: slug -> language -> its translation file as read (``translations.Translation``)
+    translations: dict[str, dict] = field(default_factory=dict)
 
     def get(self, slug: str) -> Quiz | None:
         return self.quizzes.get(slug)
@@ -242,9 +253,12 @@ def read_quiz_file(path: Path, root: Path, lessons=None) -> tuple[Quiz | None, l
 
 
 def load_quizzes(content_dir: Path, lessons: set[tuple[str, str]] | None = None) -> QuizSet:
-    """Every ``quizzes/*.gift`` file under ``content_dir``."""
+    """Every ``quizzes/*.gift`` file under ``content_dir`` but translations (``x.uk.gift``),
+    which ``translations.load_all`` reads."""
     result = QuizSet()
     for path in sorted((Path(content_dir) / "quizzes").glob("*.gift")):
+        if "." in path.stem:
+            continue
         quiz, problems = read_quiz_file(path, Path(content_dir), lessons)
         result.problems += problems
         if quiz:

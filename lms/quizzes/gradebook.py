@@ -6,11 +6,13 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from lms.auth.models import User
 from lms.cohorts.models import STATUS_LABELS, Cohort, Enrolment
+from lms.collation import by_name
 from lms.exports import table_response
 from lms.extensions import db
 from lms.programmes.definitions import Programme
@@ -30,12 +32,15 @@ def build_gradebook(session: Session, cohort: Cohort, programme: Programme) -> G
     members = sa.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id)
     if services.finish_overdue(session, datetime.now(UTC), user_ids=members):
         session.commit()
-    people = session.execute(
-        sa.select(User, Enrolment.status)
-        .join(Enrolment, Enrolment.user_id == User.id)
-        .where(Enrolment.cohort_id == cohort.id)
-        .order_by(User.display_name)
-    ).all()
+    people = by_name(
+        session.execute(
+            sa.select(User, Enrolment.status)
+            .join(Enrolment, Enrolment.user_id == User.id)
+            .where(Enrolment.cohort_id == cohort.id)
+        ).all(),
+        lambda row: row[0].display_name,
+        tie=lambda row: row[0].id,
+    )
     table = services.results(session, [user.id for user, _ in people], quizzes)
     rows = [
         (user, status, [table.get((user.id, quiz.slug), services.Result()) for quiz in quizzes])
@@ -54,7 +59,7 @@ def gradebook_page(cohort: Cohort, programme: Programme, kind: str | None):
         header = [_("Trainee"), _("Email"), _("Status")]
         for quiz in book.quizzes:
             header += [
-                _("%(quiz)s: best %%", quiz=quiz.title),
+                _("%(quiz)s: best %%", quiz=quiz.title_for(str(get_locale()))),
                 _("attempts"),
                 _("passed"),
             ]

@@ -112,9 +112,21 @@ def matched_answer(question: Question, answer: dict | None) -> int | None:
     return None
 
 
-def grade(question: Question, answer: dict | None) -> float | None:
+def best_match(questions, answer: dict | None) -> tuple[Question, int] | None:
+    """Among the same short-answer question in several languages: the (question, answer
+    position) the typed answer matches with the highest weight; in each, the first match."""
+    found = [
+        (question, index)
+        for question in questions
+        if (index := matched_answer(question, answer)) is not None
+    ]
+    return max(found, key=lambda pair: pair[0].answers[pair[1]].fraction, default=None)
+
+
+def grade(question: Question, answer: dict | None, alternates=()) -> float | None:
     """The fraction of the mark earned, from -1 to 1 (choice questions can cost marks);
-    None for an essay that waits for a trainer."""
+    None for an essay that waits for a trainer. ``alternates``: the question in other
+    languages, whose accepted short answers count too."""
     kind = question.kind
     if kind == "essay":
         return None if answer and answer.get("text") else 0.0
@@ -127,7 +139,10 @@ def grade(question: Question, answer: dict | None) -> float | None:
     if kind == "multiresponse":
         total = sum(answers[i].fraction for i in answer.get("choices", []) if i < len(answers))
         return min(max(total, 0.0), 1.0)
-    if kind in ("shortanswer", "numerical"):
+    if kind == "shortanswer":
+        found = best_match([question, *alternates], answer)
+        return 0.0 if found is None else max(found[0].answers[found[1]].fraction, 0.0)
+    if kind == "numerical":
         index = matched_answer(question, answer)
         return 0.0 if index is None else max(answers[index].fraction, 0.0)
     if kind == "matching":
@@ -145,8 +160,9 @@ def grade(question: Question, answer: dict | None) -> float | None:
     return 0.0
 
 
-def feedback_for(question: Question, answer: dict | None) -> list[str]:
-    """The per-answer feedback the trainee's answer earns."""
+def feedback_for(question: Question, answer: dict | None, alternates=()) -> list[str]:
+    """The per-answer feedback the trainee's answer earns (a short answer typed in another
+    language gets that language's feedback, when the reader's has no match)."""
     if not answer:
         return []
     if question.kind in ("multichoice", "truefalse"):
@@ -154,6 +170,10 @@ def feedback_for(question: Question, answer: dict | None) -> list[str]:
         return [question.answers[choice].feedback] if choice is not None else []
     if question.kind == "multiresponse":
         return [question.answers[i].feedback for i in answer.get("choices", [])]
+    if question.kind == "shortanswer":
+        index = matched_answer(question, answer)
+        found = (question, index) if index is not None else best_match(alternates, answer)
+        return [found[0].answers[found[1]].feedback] if found else []
     index = matched_answer(question, answer)
     return [question.answers[index].feedback] if index is not None else []
 

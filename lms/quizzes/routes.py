@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -15,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,6 +28,7 @@ from lms.cohorts.services import local_datetime
 from lms.courses.services import get_catalog
 from lms.extensions import db
 from lms.forms import ConfirmForm
+from lms.i18n import content_language
 from lms.quizzes import grading, regrading, services
 from lms.quizzes.authoring import quiz_form_page
 from lms.quizzes.forms import GradeForm, QuizForm, WindowForm
@@ -56,6 +59,16 @@ def own_attempt(attempt_id: int) -> QuizAttempt:
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     return attempt
+
+
+def shown(quiz) -> dict:
+    """What a page needs to show the quiz in the reader's language (``?lang=`` for another it
+    exists in): ``quiz`` in that language, the ``languages`` and whether the reader's was
+    missing (``fell_back``). Services always get the source quiz."""
+    languages = services.quiz_languages(quiz)
+    language, fell_back = content_language(languages)
+    local = services.localized(quiz, language) or quiz
+    return {"quiz": local, "languages": languages, "fell_back": fell_back}
 
 
 @bp.app_template_filter("quiz_text")
@@ -112,7 +125,7 @@ def show(slug: str):
     may_regrade = staff_view and regrading.can_regrade(db.session, current_user, quiz)
     return render_template(
         "quizzes/show.html",
-        quiz=quiz,
+        **shown(quiz),
         attempts=attempts,
         open_attempt=open_attempt,
         window=window,
@@ -163,10 +176,11 @@ def take(attempt_id: int):
     quiz = quiz_of(attempt)
     if _closed_attempt(quiz, attempt):
         return redirect(url_for(".result", attempt_id=attempt.id))
-    items = services.attempt_questions(quiz, attempt)
+    page = shown(quiz)
+    items = services.attempt_questions(page["quiz"], attempt)
     return render_template(
         "quizzes/take.html",
-        quiz=quiz,
+        **page,
         attempt=attempt,
         items=items,
         question_count=sum(1 for _, question in items if question.kind != "description"),
@@ -251,7 +265,9 @@ def save(attempt_id: int):
         return redirect(url_for(".confirm_submit", attempt_id=attempt.id))
     if not errors:
         flash(_("Your answers are saved."), "success")
-    return redirect(url_for(".take", attempt_id=attempt.id))
+    language = request.form.get("lang")
+    language = language if language in current_app.config["LANGUAGES"] else None
+    return redirect(url_for(".take", attempt_id=attempt.id, lang=language))
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["GET", "POST"])
@@ -277,7 +293,7 @@ def confirm_submit(attempt_id: int):
         return redirect(url_for(".result", attempt_id=attempt.id))
     return render_template(
         "quizzes/submit.html",
-        quiz=quiz,
+        **shown(quiz),
         attempt=attempt,
         unanswered=_unanswered(quiz, attempt),
         form=form,
@@ -298,12 +314,14 @@ def result(attempt_id: int):
         abort(404)
     own = attempt.user_id == current_user.id
     review = quiz.review if own else frozenset({"score", "feedback", "answers"})
+    page = shown(quiz)
     return render_template(
         "quizzes/result.html",
-        quiz=quiz,
+        **page,
         attempt=attempt,
         trainee=db.session.get(User, attempt.user_id),
-        items=services.attempt_questions(quiz, attempt),
+        items=services.attempt_questions(page["quiz"], attempt),
+        alternates=services.alternates(quiz),
         review=review,
         own=own,
         passed=services.passed(quiz, attempt),
@@ -456,7 +474,9 @@ def dates(cohort_id: int):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(_("Dates saved for “%(quiz)s”.", quiz=quiz.title), "success")
+            flash(
+                _("Dates saved for “%(quiz)s”.", quiz=quiz.title_for(str(get_locale()))), "success"
+            )
             return redirect(url_for(".dates", cohort_id=cohort.id))
     elif request.method == "POST":
         for errors in form.errors.values():

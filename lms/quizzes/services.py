@@ -20,8 +20,8 @@ from lms.db import utcnow
 from lms.filecache import FolderCache
 from lms.programmes.definitions import Programme
 from lms.programmes.services import get_programme
-from lms.quizzes import grading
-from lms.quizzes.definitions import Quiz, QuizSet, load_quizzes, read_quiz
+from lms.quizzes import grading, translations
+from lms.quizzes.definitions import Quiz, QuizSet, read_quiz
 from lms.quizzes.models import QuizAttempt, QuizResponse, QuizVersion, QuizWindow, UploadedQuiz
 
 _random = random.SystemRandom()
@@ -42,7 +42,11 @@ def _lessons(app: Flask) -> set[tuple[str, str]]:
 def init_app(app: Flask) -> None:
     """Load the shipped quizzes now, so that a broken file is logged when the app starts."""
     content_dir = Path(app.config["CONTENT_DIR"])
-    cache = FolderCache(content_dir / "quizzes", lambda _: load_quizzes(content_dir, _lessons(app)))
+    languages = tuple(app.config["LANGUAGES"])
+    cache = FolderCache(
+        content_dir / "quizzes",
+        lambda _: translations.load_all(content_dir, _lessons(app), languages),
+    )
     app.extensions["tugi_quizzes"] = cache
     for problem in cache.get().problems:
         app.logger.error("quiz file problem: %s", problem)
@@ -50,6 +54,22 @@ def init_app(app: Flask) -> None:
 
 def shipped_quizzes() -> QuizSet:
     return current_app.extensions["tugi_quizzes"].get()
+
+
+def localized(quiz: Quiz, language: str) -> Quiz | None:
+    """This version of the quiz in ``language``, when a translation that fits it is served."""
+    return translations.localize(shipped_quizzes(), quiz, language)
+
+
+def quiz_languages(quiz: Quiz) -> list[str]:
+    """The languages this version of the quiz can be read in, the source's first."""
+    return translations.languages_of(shipped_quizzes(), quiz)
+
+
+def alternates(quiz: Quiz) -> dict[str, list]:
+    """Question key -> the same question in every served language (for short answers)."""
+    versions = translations.versions(shipped_quizzes(), quiz)
+    return {key: [version.question(key) for version in versions] for key in quiz.keys}
 
 
 @functools.lru_cache(maxsize=256)
@@ -382,12 +402,14 @@ def totals(quiz: Quiz, attempt: QuizAttempt) -> tuple[float, bool]:
 
 
 def grade_responses(quiz: Quiz, attempt: QuizAttempt) -> None:
-    """Mark every saved answer with this version of the quiz; a trainer's essay grade stands."""
+    """Mark every saved answer with this version of the quiz; a trainer's essay grade stands.
+    A short answer counts when it matches an accepted answer of any served language."""
+    same = alternates(quiz)
     for response in attempt.responses:
         question = quiz.question(response.question_key)
         if question is None or response.graded_at is not None:
             continue  # a trainer's grade stands
-        response.fraction = grading.grade(question, response.answer)
+        response.fraction = grading.grade(question, response.answer, same[response.question_key])
 
 
 def submit(

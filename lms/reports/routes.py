@@ -140,7 +140,9 @@ def funder_table(key: str, kind: str):
     table = next((table for table in listed if table.key == key), None)
     if table is None:
         abort(404)
-    return table_response(kind, f"funder-report-{key}", table.title, table.header, table.rows)
+    return table_response(
+        kind, f"funder-report-{key}", tables.sheet_of(table), table.header, table.rows
+    )
 
 
 @bp.route("/funder.xlsx")
@@ -152,5 +154,6 @@ def funder_workbook():
         abort(400)
     _report_, listed = _report(chosen)
     return workbook_response(
-        "funder-report.xlsx", [(table.title, table.header, table.rows) for table in listed]
+        "funder-report.xlsx",
+        [(tables.sheet_of(table), table.header, table.rows) for table in listed],
     )

@@ -25,6 +25,24 @@ class Table:
     series: tuple[str, ...] = ()
 
 
+#: Each table's sheet in the workbook: Excel cuts a sheet's name at 31 characters, so a
+#: title like "Hours of supervised client support by month" needs a short name of its own.
+SHEET_NAMES = {
+    "summary": _l("Summary"),
+    "municipalities": _l("By municipality"),
+    "client-groups": _l("By client group"),
+    "months": _l("By month"),
+    "employment": _l("What alumni do now"),
+    "roles": _l("Alumni by job"),
+    "cohorts": _l("Cohorts"),
+}
+
+
+def sheet_of(table: "Table") -> str:
+    """The short name of a table's sheet, in the reader's language."""
+    return str(SHEET_NAMES.get(table.key, table.title))
+
+
 def _hours(minutes: int) -> float:
     return round(minutes / 60, 2)
 

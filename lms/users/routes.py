@@ -19,22 +19,30 @@ from lms.access import roles_required
 from lms.auth import links
 from lms.auth import services as accounts
 from lms.auth.models import Role, User, UserRole
+from lms.collation import paginate_by_name
 from lms.db import LIKE_ESCAPE, contains_pattern
+from lms.exports import csv_response
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.inputs import page_arg
 from lms.users import services
 from lms.users.forms import ImportForm, UserForm
+from lms.users.people_csv import COLUMNS
 
 bp = Blueprint("users", __name__)
 coordinators_only = roles_required(Role.COORDINATOR)
 PAGE_SIZE = 25
-SAMPLE_CSV = (
-    "email,display_name,roles,language,municipality\n"
-    "maria.tamm@example.org,Maria Tamm,trainee,et,Võru\n"
-    "olena.k@example.org,Olena Kovalenko,trainee,uk,Põlva\n"
-    "peeter.trainer@example.org,Peeter Saar,trainer;coordinator,et,Tartu\n"
+SAMPLE_ROWS = (
+    ("maria.tamm@example.org", "Maria Tamm", "trainee", "et", "Võru"),
+    ("olena.k@example.org", "Olena Kovalenko", "trainee", "uk", "Põlva"),
+    ("peeter.trainer@example.org", "Peeter Saar", "trainer, coordinator", "et", "Tartu"),
 )
+
+
+def sample_csv_response(filename: str) -> Response:
+    """The sample file of the People and enrolment imports, in the reader's separators (the
+    import reads both ``,`` and ``;``)."""
+    return csv_response(filename, COLUMNS, SAMPLE_ROWS)
 
 
 def _get_user(user_id: int) -> User:
@@ -47,7 +55,7 @@ def index():
     """People, searchable by name, email or municipality, filterable by role, a page at a time."""
     query = request.args.get("q", "").strip()
     role = request.args.get("role", "")
-    statement = sa.select(User).order_by(User.display_name, User.id)
+    statement = sa.select(User)
     if query:
         pattern = contains_pattern(query.lower())
         statement = statement.where(
@@ -59,7 +67,9 @@ def index():
         )
     if role in {r.value for r in Role}:
         statement = statement.where(User.role_rows.any(UserRole.role == role))
-    page = db.paginate(statement, page=page_arg(), per_page=PAGE_SIZE, error_out=False)
+    page = paginate_by_name(
+        db.session, statement, User.id, User.display_name, page_arg(), PAGE_SIZE
+    )
     return render_template("users/index.html", page=page, q=query, role=role)
 
 
@@ -198,8 +208,4 @@ def import_csv():
 @coordinators_only
 def sample_csv():
     """A sample file showing the columns the import expects."""
-    return Response(
-        SAMPLE_CSV,
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=tugi-people-sample.csv"},
-    )
+    return sample_csv_response("tugi-people-sample.csv")

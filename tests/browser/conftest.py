@@ -143,7 +143,10 @@ def live_server(app, database_url, request):
     Its data is committed for real, so every row is deleted again after the module, before the
     rollback-per-test suites that expect an empty database.
     """
-    served = make_app(database_url, WTF_CSRF_ENABLED=True)
+    content = getattr(request.module, "CONTENT_DIR", None)  # a journey's own content folder
+    served = make_app(
+        database_url, WTF_CSRF_ENABLED=True, **({"CONTENT_DIR": content} if content else {})
+    )
     story = getattr(request.module, "DEMO_STORY", True)
     with served.app_context():
         if getattr(request.module, "EMPTY_DATABASE", False):
