@@ -144,7 +144,7 @@ def content_check_command(content_dir):
     for problem in problems:
         click.echo(str(problem))
     count = sum(len(course.lessons) for course in catalog.courses)
-    guides = sum(lesson.guide is not None for course in catalog.courses for lesson in course.lessons)
+    guides = sum(bool(lesson.guide) for course in catalog.courses for lesson in course.lessons)
     click.echo(
         f"{len(catalog.courses)} courses, {count} lessons, {guides} guides, "
         f"{len(programmes.programmes)} programmes, {len(quizzes.quizzes)} quizzes, "
