@@ -92,7 +92,7 @@ def test_the_plan_is_one_table(content):  # noqa: F811
         (
             guide().replace("session_minutes: 45", "session_minutes: long"),
             ":3: 'session_minutes' must be int",
-        ),  # fmt: skip
+        ),
         (guide().replace("session_minutes: 45", "session_minutes: [1"), ":3: malformed YAML"),
         (guide(extra="minutes: 20\n"), ":4: unknown field 'minutes'"),
         (guide(minutes=(0,)), ":3: 'session_minutes' must be above 0"),
