@@ -203,8 +203,8 @@ def test_content_check_wants_every_text_in_every_language_but_the_optional_ones(
 
 
 def test_the_shipped_content_is_checked_and_translated_into_every_language(runner):
-    """Fails until every lesson, course and quiz is translated (but LMS_CONTENT_OPTIONAL_LANGUAGES):
-    the check a release must pass."""
+    """Fails until every lesson, course and quiz is translated (but LMS_CONTENT_OPTIONAL_LANGUAGES)
+    and every lesson has its trainer's guide, translated too: the check a release must pass."""
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output
 
