@@ -15,7 +15,10 @@ REPOSITORY_ROOT = PACKAGE_DIR.parent
 SHIPPED_ROOT = PACKAGE_DIR / "shipped" if (PACKAGE_DIR / "shipped").is_dir() else REPOSITORY_ROOT
 
 #: The interface languages; English is the source language of every message.
-LANGUAGES = {"en": "English", "et": "Eesti", "uk": "Українська"}
+LANGUAGES = {"en": "English", "et": "Eesti", "uk": "Українська", "ru": "Русский"}
+#: Languages a person gets only by choosing them (the picker, their saved language), never
+#: guessed from the browser: a Ukrainian whose browser also lists Russian is not served Russian.
+CHOSEN_ONLY_LANGUAGES = frozenset({"ru"})
 
 
 class ConfigError(RuntimeError):
@@ -136,6 +139,7 @@ FIXED = {
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
     "LANGUAGES": LANGUAGES,
+    "CHOSEN_ONLY_LANGUAGES": CHOSEN_ONLY_LANGUAGES,
     "SQLALCHEMY_RECORD_QUERIES": False,
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
     # werkzeug's default scrypt: deliberately slow. Tests lower the cost.

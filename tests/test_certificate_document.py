@@ -4,6 +4,7 @@ programme's hours as certified; a real bold face; the trainers' signature lines.
 
 import io
 import re
+from datetime import date
 
 import pytest
 from PIL import Image
@@ -162,3 +163,15 @@ def test_a_second_language_is_printed_beneath_the_holders_when_asked_for(client,
     login(client, people["coordinator"])
     page = client.get("/organisation/").get_data(as_text=True)
     assert '<option selected value="et">' in page or 'value="et" selected' in page
+
+
+def test_a_russian_certificate_prints_in_russian_with_estonian_beneath(client, session, people):
+    holder = make_user(session, display_name="Ольга Кузнецова", language="ru")
+    cohort = make_cohort(session, trainees=(holder,))
+    certificate = make_certificate(session, cohort, holder, issued_on=date(2026, 11, 30))
+    set_organisation(client, people["coordinator"], second_language="et")
+    text = pdf_of(client, holder, certificate).pages[0].extract_text()
+    assert "Ольга Кузнецова" in text and "Сертификат" in text and "Tunnistus" in text
+    assert "Обучение опорных лиц" in text  # the programme's Russian title
+    words = " ".join(text.split())  # Babel puts a no-break space before "г."
+    assert "30 ноября 2026 г." in words and "Всего / Kokku" in words  # Russian dates and labels

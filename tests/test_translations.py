@@ -1,4 +1,5 @@
-"""Every interface message is translated into Estonian and Ukrainian; the catalogs are current."""
+"""Every interface message is translated into every interface language (Estonian, Ukrainian and
+Russian), with the same placeholders as the English; the catalogs are current."""
 
 import re
 import subprocess
@@ -8,9 +9,21 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from lms.config import LANGUAGES
+
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGS = ROOT / "lms" / "translations"
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+#: every catalog this suite checks; English is the source language and has none
+TRANSLATED = ["et", "uk", "ru"]
+#: ``%(name)s`` (also ``%(n)d``, ``%s``) and ``{name}`` placeholders; ``%%`` is a plain percent sign
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
+
+
+class _AnyValue(dict):
+    """Formats any ``%(name)s`` a message asks for, so a stray ``%`` in a translation shows."""
+
+    def __missing__(self, key):
+        return 1
 
 
 def _catalog(language: str):
@@ -32,26 +45,72 @@ def extracted(tmp_path_factory):
                 for message in read_po(handle) if message.id}  # fmt: skip
 
 
-@pytest.mark.parametrize("language", ["et", "uk"])
+def test_every_interface_language_has_its_catalog_checked():
+    assert set(TRANSLATED) == set(LANGUAGES) - {"en"}
+    for language in TRANSLATED:
+        assert (CATALOGS / language / "LC_MESSAGES" / "messages.po").is_file(), language
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
 def test_catalog_has_every_message_of_the_code(extracted, language):
     known = {m.id if isinstance(m.id, str) else m.id[0] for m in _catalog(language) if m.id}
     missing = sorted(extracted - known)
     assert not missing, f"run `make extract-messages` and translate: {missing[:5]}"
 
 
-@pytest.mark.parametrize("language", ["et", "uk"])
-def test_every_message_is_translated(language):
+def _problems(message, plurals: int) -> list[str]:
+    """What is wrong with one translated message: missing, fuzzy, wrong forms or placeholders."""
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    source = message.id if isinstance(message.id, str) else message.id[-1]
+    if message.fuzzy or not all(strings):
+        return [f"untranslated: {source!r}"]
+    if isinstance(message.id, tuple) and len(strings) != plurals:
+        return [f"{len(strings)} plural forms, not {plurals}: {source!r}"]
+    # every plural form carries the plural's placeholders: Russian uses its "one" form for 21 too
+    wanted = sorted(set(PLACEHOLDER.findall(source)))
     problems = []
-    for message in _catalog(language):
-        if not message.id:
-            continue
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        source = message.id if isinstance(message.id, str) else message.id[-1]
-        if message.fuzzy or not all(strings):
-            problems.append(f"untranslated: {source!r}")
-        elif any(set(PLACEHOLDER.findall(s)) != set(PLACEHOLDER.findall(source)) for s in strings):
-            problems.append(f"placeholders differ: {source!r}")
+    for string in strings:
+        if sorted(set(PLACEHOLDER.findall(string))) != wanted:
+            problems.append(f"placeholders differ: {source!r} -> {string!r}")
+        elif message.python_format:
+            try:
+                string % _AnyValue()
+            except (TypeError, ValueError, KeyError):
+                problems.append(f"a lone % (write %%): {string!r}")
+    return problems
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_message_is_translated(language):
+    catalog = _catalog(language)
+    problems = []
+    for message in catalog:
+        if message.id:
+            problems += _problems(message, catalog.num_plurals)
     assert not problems, f"{language}: " + "; ".join(problems[:10])
+
+
+def test_a_changed_placeholder_is_caught():
+    from babel.messages.catalog import Message
+
+    singular = Message("%(name)s has been added.", "%(nom)s добавлен(-а).", flags=["python-format"])
+    assert _problems(singular, 3)
+    brace = Message("Hello {name}", "Здравствуйте, {imya}")
+    assert _problems(brace, 3)
+    lone_percent = Message("%(share)s%% attended", "%(share)s% посещено", flags=["python-format"])
+    assert _problems(lone_percent, 3)
+    plural = Message(
+        ("%(num)d lesson", "%(num)d lessons"), ("урок", "%(num)d урока", "%(num)d уроков"),
+        flags=["python-format"],
+    )  # fmt: skip
+    assert _problems(plural, 3)
+    too_few = Message(("%(num)d lesson", "%(num)d lessons"), ("%(num)d урок", "%(num)d урока"))
+    assert _problems(too_few, 3)
+    right = Message(
+        ("%(num)d lesson", "%(num)d lessons"),
+        ("%(num)d урок", "%(num)d урока", "%(num)d уроков"), flags=["python-format"],
+    )  # fmt: skip
+    assert not _problems(right, 3)
 
 
 def test_pages_are_served_in_the_chosen_language(client):
@@ -62,17 +121,18 @@ def test_pages_are_served_in_the_chosen_language(client):
     assert translated and translated != "Log in to Tugi" and translated in page
 
 
-# The Ukrainian catalog addresses the reader politely with a capital letter (Ви, Вас, Ваш...), as
-# nearly all of its messages do; a lower-case form beside them reads as a slip.
-LOWER_CASE_YOU = re.compile(r"(?<![\w’'])(ви|вас|вам|вами|ваш\w*)(?!\w)")
+# The Ukrainian and Russian catalogs address the reader politely with a capital letter (Ви, Вас,
+# Ваш...; Вы, Вас, Ваш...), as docs/glossary.md asks; a lower-case form beside them reads as a slip.
+LOWER_CASE_YOU = re.compile(r"(?<![\w’'])(ви|вы|вас|вам|вами|ваш\w*)(?!\w)")
 
 
-def test_ukrainian_addresses_the_reader_with_a_capital_letter():
+@pytest.mark.parametrize("language", ["uk", "ru"])
+def test_the_reader_is_addressed_with_a_capital_letter(language):
     slips = []
-    for message in _catalog("uk"):
+    for message in _catalog(language):
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         slips += [s for s in strings if s and LOWER_CASE_YOU.search(s)]
-    assert not slips, "write Ви, Вас, Вам, Ваш…: " + "; ".join(slips[:5])
+    assert not slips, f"{language}: write Ви/Вы, Вас, Вам, Ваш…: " + "; ".join(slips[:5])
 
 
 # docs/glossary.md, the words a catalog must not use: each pattern names the word to write instead.
@@ -89,6 +149,15 @@ AVOIDED = {
         r"(?i)під загрозою": "ризик не завершити (the risk is to completing)",
         r"\((-?ла|-?а)\)|/шановн|шановна/": "a wording that needs no gender (a label, a passive)",
         r"(?i)свідоцтв": "сертифікат",
+    },
+    "ru": {
+        r"(?i)супервизируем": "практика под супервизией",
+        r"(?i)под угрозой|в опасности": "риск не завершить (the risk is to completing)",
+        r"\((-?ла|-?а)\)|прош(ёл|ел) \(|уважаем": "a wording that needs no gender",
+        r"(?i)свидетельств": "сертификат",
+        r"(?i)методологи": "методика CARe",
+        r"(?i)ключев\w* действ": "основные действия (CARe core acts)",
+        r"(?i)муниципалитет": "местное самоуправление",
     },
 }
 

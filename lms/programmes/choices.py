@@ -21,36 +21,40 @@ class Choice:
         return self.titles.get(language, self.titles["en"])
 
 
-def _choice(slug: str, en: str, et: str, uk: str, **flags) -> Choice:
-    return Choice(slug, {"en": en, "et": et, "uk": uk}, **flags)
+def _choice(slug: str, en: str, et: str, uk: str, ru: str, **flags) -> Choice:
+    return Choice(slug, {"en": en, "et": et, "uk": uk, "ru": ru}, **flags)
 
 
 DEFAULT_CLIENT_GROUPS = (
     _choice("refugee-child", "Refugee child", "Pagulasest laps", "Дитина-біженець",
-            refugee=True, child=True),
+            "Ребёнок-беженец", refugee=True, child=True),
     _choice("refugee-adult", "Refugee adult", "Pagulasest täiskasvanu", "Дорослий біженець",
-            refugee=True),
-    _choice("refugee-family", "Refugee family", "Pagulaspere", "Родина біженців", refugee=True),
+            "Взрослый беженец", refugee=True),
+    _choice("refugee-family", "Refugee family", "Pagulaspere", "Родина біженців",
+            "Семья беженцев", refugee=True),
     _choice("child", "Other child or young person", "Muu laps või noor",
-            "Інша дитина чи молода людина", child=True),
+            "Інша дитина чи молода людина", "Другой ребёнок или молодой человек", child=True),
     _choice("vulnerable-adult", "Other vulnerable adult", "Muu abivajav täiskasvanu",
-            "Інша вразлива доросла людина"),
-    _choice("family", "Other family", "Muu pere", "Інша родина"),
+            "Інша вразлива доросла людина", "Другой уязвимый взрослый"),
+    _choice("family", "Other family", "Muu pere", "Інша родина", "Другая семья"),
 )  # fmt: skip
 
 DEFAULT_ACTIVITIES = (
     _choice("accompanying", "Accompanying to an office or service",
-            "Saatmine ametiasutusse või teenusele", "Супровід до установи чи служби"),
-    _choice("home-visit", "Home visit", "Kodukülastus", "Візит додому"),
+            "Saatmine ametiasutusse või teenusele", "Супровід до установи чи служби",
+            "Сопровождение в учреждение или службу"),
+    _choice("home-visit", "Home visit", "Kodukülastus", "Візит додому", "Визит на дом"),
     _choice("documents", "Help with documents and applications",
-            "Abi dokumentide ja taotlustega", "Допомога з документами та заявами"),
+            "Abi dokumentide ja taotlustega", "Допомога з документами та заявами",
+            "Помощь с документами и заявлениями"),
     _choice("school-contact", "Contact with a school or kindergarten",
-            "Suhtlus kooli või lasteaiaga", "Контакт зі школою чи садочком"),
+            "Suhtlus kooli või lasteaiaga", "Контакт зі школою чи садочком",
+            "Контакт со школой или детским садом"),
     _choice("health", "Accompanying to health care", "Saatmine tervishoiuteenusele",
-            "Супровід до медичних послуг"),
+            "Супровід до медичних послуг", "Сопровождение к медицинским услугам"),
     _choice("daily-life", "Practical daily-life skills", "Igapäevaelu oskused",
-            "Практичні побутові навички"),
+            "Практичні побутові навички", "Практические бытовые навыки"),
     _choice("network", "Meeting with family or network", "Kohtumine pere või võrgustikuga",
-            "Зустріч з родиною чи мережею підтримки"),
-    _choice("other", "Other support", "Muu toetus", "Інша підтримка"),
+            "Зустріч з родиною чи мережею підтримки", "Встреча с семьёй или сетью поддержки"),
+    _choice("other", "Other support", "Muu toetus", "Інша підтримка", "Другая поддержка"),
 )  # fmt: skip
