@@ -15,6 +15,7 @@ import posixpath
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from threading import Lock
 from xml.etree.ElementTree import Element
 
@@ -117,6 +118,8 @@ class Rendered:
     source_html: str
     toc: list[Heading] = field(default_factory=list)
     source_text: str = ""
+    #: the same without its ``check`` callouts (they are for trainers), or None when it has none
+    without_checks: "Rendered | None" = None
 
     @property
     def html(self) -> Markup:
@@ -125,6 +128,57 @@ class Rendered:
     @property
     def text(self) -> str:
         return localize_generated(self.source_text)
+
+    def for_reader(self, staff: bool) -> "Rendered":
+        """What a reader sees: all of it for trainers and coordinators (``staff``), and for
+        anybody else the text without the ``check`` callouts."""
+        return self if staff or self.without_checks is None else self.without_checks
+
+
+class _CheckCallouts(HTMLParser):
+    """Finds where each ``check`` callout of sanitised HTML starts and ends (offsets).
+
+    A real parser, not a pattern: an attribute may hold ``</div>``, and callouts may nest."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=False)
+        self.line_starts = [0] + [match.end() for match in re.finditer("\n", html)]
+        self.depth, self.start, self.spans = 0, 0, []
+        self.feed(html)
+        self.close()
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def handle_starttag(self, tag, attrs):
+        if tag != "div":
+            return
+        if self.depth:
+            self.depth += 1
+        elif {"admonition", "check"} <= set((dict(attrs).get("class") or "").split()):
+            self.depth, self.start = 1, self._offset()
+
+    def handle_endtag(self, tag):
+        if tag == "div" and self.depth:
+            self.depth -= 1
+            if not self.depth:
+                self.spans.append((self.start, self._offset() + len("</div>")))
+
+
+def _without_checks(rendered: Rendered) -> Rendered | None:
+    """``rendered`` with every ``check`` callout cut out; None when it has none."""
+    html = rendered.source_html
+    spans = _CheckCallouts(html).spans
+    if not spans:
+        return None
+    kept, position = [], 0
+    for start, end in spans:
+        kept.append(html[position:start])
+        position = end
+    html = "".join(kept) + html[position:]
+    toc = [heading for heading in rendered.toc if f'id="{heading.anchor}"' in html]
+    return Rendered(html, toc, _plain_text(html))
 
 
 def lesson_slug(filename: str) -> str:
@@ -222,8 +276,14 @@ def _render(source: str, base_url: str | None) -> Rendered:
     except RecursionError:
         # Thousands of nested lists or quotes: show the text as typed rather than fail the page.
         return _as_typed(source)
-    text = re.sub(r"\s+", " ", html_module.unescape(nh3.clean(html, tags=set()))).strip()
-    return Rendered(html, _flatten_toc(md.toc_tokens, []), text)
+    rendered = Rendered(html, _flatten_toc(md.toc_tokens, []), _plain_text(html))
+    rendered.without_checks = _without_checks(rendered)
+    return rendered
+
+
+def _plain_text(html: str) -> str:
+    """The words of sanitised HTML, for search."""
+    return re.sub(r"\s+", " ", html_module.unescape(nh3.clean(html, tags=set()))).strip()
 
 
 def _as_typed(source: str) -> Rendered:
