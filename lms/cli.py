@@ -114,9 +114,11 @@ def content_group():
 @click.option("--dir", "content_dir", type=click.Path(file_okay=False), help="Content folder.")
 @with_appcontext
 def content_check_command(content_dir):
-    """Check every course, lesson, programme and quiz, and that each is translated into every
-    language the site offers (but LMS_CONTENT_OPTIONAL_LANGUAGES); print path:line: message."""
+    """Check every course, lesson, trainer's guide, programme and quiz, that every lesson has a
+    guide, and that each is translated into every language the site offers (but
+    LMS_CONTENT_OPTIONAL_LANGUAGES); print path:line: message."""
     from lms.courses.coverage import missing_translations, required_languages
+    from lms.courses.guides import missing_guides
     from lms.courses.loader import load_catalog
     from lms.programmes.definitions import load_programmes
     from lms.quizzes import translations
@@ -136,13 +138,15 @@ def content_check_command(content_dir):
         + programmes.problems
         + quizzes.problems
         + missing_translations(folder, catalog, languages, optional)
+        + missing_guides(folder, catalog, languages, optional)
         + translations.missing(folder, quizzes, wanted)
     )
     for problem in problems:
         click.echo(str(problem))
     count = sum(len(course.lessons) for course in catalog.courses)
+    guides = sum(bool(lesson.guide) for course in catalog.courses for lesson in course.lessons)
     click.echo(
-        f"{len(catalog.courses)} courses, {count} lessons, "
+        f"{len(catalog.courses)} courses, {count} lessons, {guides} guides, "
         f"{len(programmes.programmes)} programmes, {len(quizzes.quizzes)} quizzes, "
         f"{len(problems)} problems",
         err=True,

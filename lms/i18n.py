@@ -1,6 +1,7 @@
 """Interface language and local time: which language a request is served in, the picker that
 changes it, and today's date where the programme runs."""
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -47,10 +48,27 @@ def content_language(available: list[str]) -> tuple[str, bool]:
     return (wanted, False) if wanted in available else (available[0], True)
 
 
+def _as_datetime(value):
+    """A datetime from a datetime or an ISO 8601 string; None for anything else."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, date) else None
+
+
+def _percent_pattern(pattern: str) -> str:
+    """``pattern`` with the reader's locale's own spacing and sign order around the digits."""
+    locale_pattern = get_locale().percent_formats[None].pattern
+    digits = re.search(r"[#0][#0,.]*", locale_pattern)
+    return locale_pattern.replace(digits.group(0), pattern.rstrip("%")) if digits else pattern
+
+
 def init_app(app: Flask) -> None:
     """Offer the language list to every template."""
 
-    from flask_babel import format_decimal
+    from flask_babel import format_date, format_datetime, format_decimal, format_percent
 
     from lms.attendance.models import MARK_LABELS
     from lms.auth.models import ROLE_LABELS
@@ -65,6 +83,25 @@ def init_app(app: Flask) -> None:
     def number(value) -> str:
         """A count or a number of hours in the reader's number format: 12.5 -> "12,5" in et."""
         return format_decimal(round(value or 0, 2), format="#,##0.##")
+
+    @app.template_filter("percent")
+    def percent(share, digits: int = 0) -> str:
+        """A share (0.917) as a percentage in the reader's format: "92%", "91,7 %" in ru."""
+        pattern = "#,##0" + ("." + "#" * digits if digits else "") + "%"
+        return format_percent(share or 0, format=_percent_pattern(pattern))
+
+    @app.template_filter("when")
+    def when(moment, format: str = "medium") -> str:
+        """A moment (a datetime, or an ISO string as the audit trail keeps it) in the reader's
+        format and the programme's time zone; "" for none."""
+        moment = _as_datetime(moment)
+        return format_datetime(moment, format) if moment else ""
+
+    @app.template_filter("day")
+    def day(value, format: str = "medium") -> str:
+        """A date (or the local day of a moment) in the reader's format; "" for none."""
+        value = _as_datetime(value) if isinstance(value, str) else value
+        return format_date(value, format) if value else ""
 
     @app.context_processor
     def languages():

@@ -3,6 +3,10 @@
 Lessons now; practice reflections, feedback and comments later. The source is rendered with
 Python-Markdown and the HTML then goes through one explicit allow-list (nh3), so the sanitiser
 can be swapped in this module alone. Rendered HTML is cached by a hash of its input.
+
+The few words Markdown writes itself (a callout's title when the author gave none, a footnote's
+back-link title) are rendered as placeholders and put in the reader's language each time the
+HTML is read, so one cached rendering serves every language.
 """
 
 import hashlib
@@ -11,20 +15,30 @@ import posixpath
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from threading import Lock
 from xml.etree.ElementTree import Element
 
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.extensions.admonition import AdmonitionProcessor
 from markdown.treeprocessors import Treeprocessor
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from lms.i18n import N_
 from lms.markdown_limits import MAX_BLOCK_LINES, ScanLimitExtension, longest_block
 
 #: The callout boxes lesson authors may use: ``!!! case "Title"``. ``check`` marks a fact (a law, a
 #: phone number, an office) that a trainer checks against the current source before teaching.
 CALLOUTS = ("case", "reflection", "key-point", "check")
+#: a callout's title when its author gave none, in the reader's language
+CALLOUT_TITLES = {
+    "case": N_("Case"),
+    "reflection": N_("Reflection"),
+    "key-point": N_("Key point"),
+    "check": N_("Check before teaching"),
+}
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -71,13 +85,100 @@ class Heading:
     title: str
 
 
+#: words Markdown writes itself stand in the cached HTML as ``\ue000kind:value\ue001``
+#: (characters of Unicode's private use area, which no lesson or quiz text means to contain)
+_GENERATED = re.compile("\ue000([a-z-]+):([^\ue000\ue001]*)\ue001")
+
+
+def _generated(kind: str, value: str) -> str:
+    return f"\ue000{kind}:{value}\ue001"
+
+
+def _say(match: re.Match) -> str:
+    """The words a placeholder stands for, in the reader's language, escaped for HTML."""
+    from flask_babel import gettext
+
+    kind, value = match.groups()
+    if kind == "footnote-back":
+        return str(escape(gettext("Back to footnote %(number)s in the text", number=value)))
+    title = CALLOUT_TITLES.get(value)
+    return str(escape(gettext(title) if title else value.capitalize()))
+
+
+def localize_generated(text: str) -> str:
+    """``text`` with the words Markdown wrote itself in the reader's language."""
+    return _GENERATED.sub(_say, text) if "\ue000" in text else text
+
+
 @dataclass
 class Rendered:
-    """Sanitised HTML with its table of contents and plain text (for search)."""
+    """Sanitised HTML with its table of contents and plain text (for search); both are read in
+    the reader's language (``source_html`` and ``source_text`` hold the placeholders)."""
 
-    html: Markup
+    source_html: str
     toc: list[Heading] = field(default_factory=list)
-    text: str = ""
+    source_text: str = ""
+    #: the same without its ``check`` callouts (they are for trainers), or None when it has none
+    without_checks: "Rendered | None" = None
+
+    @property
+    def html(self) -> Markup:
+        return Markup(localize_generated(self.source_html))
+
+    @property
+    def text(self) -> str:
+        return localize_generated(self.source_text)
+
+    def for_reader(self, staff: bool) -> "Rendered":
+        """What a reader sees: all of it for trainers and coordinators (``staff``), and for
+        anybody else the text without the ``check`` callouts."""
+        return self if staff or self.without_checks is None else self.without_checks
+
+
+class _CheckCallouts(HTMLParser):
+    """Finds where each ``check`` callout of sanitised HTML starts and ends (offsets).
+
+    A real parser, not a pattern: an attribute may hold ``</div>``, and callouts may nest."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=False)
+        self.line_starts = [0] + [match.end() for match in re.finditer("\n", html)]
+        self.depth, self.start, self.spans = 0, 0, []
+        self.feed(html)
+        self.close()
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def handle_starttag(self, tag, attrs):
+        if tag != "div":
+            return
+        if self.depth:
+            self.depth += 1
+        elif {"admonition", "check"} <= set((dict(attrs).get("class") or "").split()):
+            self.depth, self.start = 1, self._offset()
+
+    def handle_endtag(self, tag):
+        if tag == "div" and self.depth:
+            self.depth -= 1
+            if not self.depth:
+                self.spans.append((self.start, self._offset() + len("</div>")))
+
+
+def _without_checks(rendered: Rendered) -> Rendered | None:
+    """``rendered`` with every ``check`` callout cut out; None when it has none."""
+    html = rendered.source_html
+    spans = _CheckCallouts(html).spans
+    if not spans:
+        return None
+    kept, position = [], 0
+    for start, end in spans:
+        kept.append(html[position:start])
+        position = end
+    html = "".join(kept) + html[position:]
+    toc = [heading for heading in rendered.toc if f'id="{heading.anchor}"' in html]
+    return Rendered(html, toc, _plain_text(html))
 
 
 def lesson_slug(filename: str) -> str:
@@ -113,6 +214,23 @@ class _LinkRewriter(Treeprocessor):
                 image.set("src", posixpath.join(self.base_url, "media", src))
 
 
+class _CalloutTitles(AdmonitionProcessor):
+    """Admonitions whose author gave no title get a placeholder for one in the reader's
+    language, instead of Python-Markdown's English class name ("Case")."""
+
+    def get_class_and_title(self, match: re.Match) -> tuple[str, str | None]:
+        klass, title = super().get_class_and_title(match)
+        if match.group(2) is None:
+            title = _generated("callout", klass.split(" ", 1)[0])
+        return klass, title
+
+
+class _CalloutExtension(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
+        md.registerExtension(self)
+        md.parser.blockprocessors.register(_CalloutTitles(md.parser), "admonition", 105)
+
+
 class _LinkExtension(Extension):
     def __init__(self, base_url: str):
         super().__init__()
@@ -135,7 +253,7 @@ def _render(source: str, base_url: str | None) -> Rendered:
     extensions = [
         "tables",
         "footnotes",
-        "admonition",
+        _CalloutExtension(),
         "sane_lists",
         "fenced_code",
         "toc",
@@ -145,7 +263,10 @@ def _render(source: str, base_url: str | None) -> Rendered:
         extensions.append(_LinkExtension(base_url))
     md = markdown.Markdown(
         extensions=extensions,
-        extension_configs={"toc": {"permalink": False, "toc_depth": "2-3"}},
+        extension_configs={
+            "toc": {"permalink": False, "toc_depth": "2-3"},
+            "footnotes": {"BACKLINK_TITLE": _generated("footnote-back", "{}")},
+        },
         output_format="html",
     )
     if longest_block(source) > MAX_BLOCK_LINES:
@@ -155,8 +276,14 @@ def _render(source: str, base_url: str | None) -> Rendered:
     except RecursionError:
         # Thousands of nested lists or quotes: show the text as typed rather than fail the page.
         return _as_typed(source)
-    text = re.sub(r"\s+", " ", html_module.unescape(nh3.clean(html, tags=set()))).strip()
-    return Rendered(Markup(html), _flatten_toc(md.toc_tokens, []), text)
+    rendered = Rendered(html, _flatten_toc(md.toc_tokens, []), _plain_text(html))
+    rendered.without_checks = _without_checks(rendered)
+    return rendered
+
+
+def _plain_text(html: str) -> str:
+    """The words of sanitised HTML, for search."""
+    return re.sub(r"\s+", " ", html_module.unescape(nh3.clean(html, tags=set()))).strip()
 
 
 def _as_typed(source: str) -> Rendered:
@@ -166,7 +293,9 @@ def _as_typed(source: str) -> Rendered:
         "<p>" + "<br>".join(html_module.escape(line) for line in part.split("\n")) + "</p>"
         for part in paragraphs
     )
-    return Rendered(Markup(html), [], re.sub(r"\s+", " ", source).strip())
+    # as typed: a placeholder character in the source is the author's, and is not replaced
+    html = html.replace("\ue000", "&#xe000;")
+    return Rendered(html, [], re.sub(r"\s+", " ", source).strip().replace("\ue000", ""))
 
 
 _cache: OrderedDict[str, Rendered] = OrderedDict()

@@ -37,6 +37,7 @@ AUDIENCE = {
     "courses.catalogue": LOGIN,
     "courses.overview": LOGIN,
     "courses.lesson": LOGIN,
+    "courses.guide": LOGIN,  # then only the course's trainers and coordinators: test_guide_pages
     "courses.completion": LOGIN,
     "courses.search": LOGIN,
     "courses.media": LOGIN,

@@ -20,14 +20,29 @@ def lesson(title="A lesson", order=1, body="Some text.", extra=""):
     )
 
 
+def guide(title="Trainer's guide", minutes=(30, 15), headings=None, extra=""):
+    """A trainer's guide whose session plan lists ``minutes``; its table's header is on line 7."""
+    headings = headings or [
+        "Session plan", "Exercises and role plays", "Discussion questions",
+        "Materials to prepare", "The quiz and the practice log",
+    ]  # fmt: skip
+    rows = "".join(f"| {number} | Activity {n} | How. |\n" for n, number in enumerate(minutes))
+    plan = f"## {headings[0]}\n\n| Minutes | Activity | How |\n| --- | --- | --- |\n{rows}"
+    rest = "".join(f"\n## {heading}\n\nText.\n" for heading in headings[1:])
+    total = sum(int(number) for number in minutes if str(number).isdigit())
+    return f'---\ntitle: "{title}"\nsession_minutes: {total}\n{extra}---\n{plan}{rest}'
+
+
 @pytest.fixture
 def content(tmp_path):
-    """A content folder with one good course of two lessons; tests break it."""
+    """A content folder with one good course of two lessons and their guides; tests break it."""
     course = tmp_path / "courses" / "test-course"
     course.mkdir(parents=True)
     (course / "course.yaml").write_text(COURSE_YAML)
     (course / "01-first.md").write_text(lesson("First", 1, "Go on to [the second](02-second.md)."))
     (course / "02-second.md").write_text(lesson("Second", 2))
+    (course / "01-first.guide.md").write_text(guide())
+    (course / "02-second.guide.md").write_text(guide(minutes=(60,)))
     return tmp_path
 
 
@@ -175,6 +190,8 @@ def test_content_check_wants_every_text_in_every_language_but_the_optional_ones(
     folder = content / "courses/test-course"
     (folder / "course.et.yaml").write_text("title: Testkursus\nsummary: Testideks.\n")
     (folder / "01-first.et.md").write_text(lesson("Esimene", 1))
+    (folder / "01-first.guide.et.md").write_text(guide("Koolitaja juhend"))
+    (folder / "02-second.guide.et.md").write_text(guide("Koolitaja juhend", minutes=(60,)))
     result = runner.invoke(args=["content", "check", "--dir", str(content)])
     assert result.exit_code == 1
     assert result.output.splitlines()[:-1] == [
@@ -186,8 +203,8 @@ def test_content_check_wants_every_text_in_every_language_but_the_optional_ones(
 
 
 def test_the_shipped_content_is_checked_and_translated_into_every_language(runner):
-    """Fails until every lesson, course and quiz is translated (but LMS_CONTENT_OPTIONAL_LANGUAGES):
-    the check a release must pass."""
+    """Fails until every lesson, course and quiz is translated (but LMS_CONTENT_OPTIONAL_LANGUAGES)
+    and every lesson has its trainer's guide, translated too: the check a release must pass."""
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output
 

@@ -232,7 +232,7 @@ def test_the_result_page_follows_the_review_options(app, client, session, traine
     session.commit()
     login(client, trainee)
     page = client.get(f"/quizzes/attempts/{attempt.id}/result").get_data(as_text=True)
-    assert "Score: 0 %" in page
+    assert "Score: 0%" in page
     assert "Right answer" not in page and ">No<" not in page
     coordinator = make_user(session, Role.COORDINATOR)
     login(client, coordinator)

@@ -28,7 +28,7 @@ def _free_port() -> int:
 def _status(opener, url: str, data: dict | None = None) -> int:
     body = urllib.parse.urlencode(data).encode() if data is not None else None
     try:
-        with opener.open(url, body, timeout=30) as response:
+        with opener.open(url, body, timeout=120) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -48,7 +48,7 @@ def server(tmp_path_factory):
     }
     for name in ("LMS_RATELIMIT_STORAGE_URI", "LMS_RATELIMIT_LOGIN", "LMS_RATELIMIT_VERIFY"):
         env.pop(name, None)
-    subprocess.run([BIN / "lms", "init"], env=env, check=True, capture_output=True, timeout=120)
+    subprocess.run([BIN / "lms", "init"], env=env, check=True, capture_output=True, timeout=600)
     port = _free_port()
     process = subprocess.Popen(
         [BIN / "gunicorn", "-w", "2", "--preload", "-b", f"127.0.0.1:{port}", "lms:create_app()"],
@@ -70,7 +70,7 @@ def server(tmp_path_factory):
         yield base
     finally:
         os.killpg(process.pid, signal.SIGINT)  # quick shutdown
-        process.wait(timeout=30)
+        process.wait(timeout=120)
 
 
 def _fire(count: int, attempt) -> list[int]:
@@ -83,7 +83,7 @@ def test_login_limit_holds_across_two_workers(server):
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
-    with opener.open(f"{server}/login", timeout=30) as response:
+    with opener.open(f"{server}/login", timeout=120) as response:
         page = response.read().decode()
     token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
     form = {"email": "nobody@example.org", "password": "wrong", "csrf_token": token}

@@ -143,3 +143,26 @@ def test_toc_and_search_text_are_not_escaped_twice():
     rendered = render_markdown("## Q&A\n\nWilken & den Hollander\n")
     assert rendered.toc[0].title == "Q&A"
     assert "Wilken & den Hollander" in rendered.text and "&amp;" not in rendered.text
+
+
+def test_check_callouts_are_cut_out_of_what_trainees_read():
+    source = (
+        '## Before\n\nA [link](https://example.org "</div><p>") stays.\n\n'
+        '!!! check "Check the law"\n    Section 27 of the Act.\n\n'
+        '    !!! check "Inside"\n        The number 116 111.\n\n'
+        '!!! case "A case"\n    Kept.\n\n'
+        '!!! check "Heading inside"\n    ### A heading in a check\n\n'
+        "## After\n\nThe end.\n"
+    )
+    rendered = render_markdown(source)
+    staff, trainee = rendered.for_reader(staff=True), rendered.for_reader(staff=False)
+    assert staff is rendered and str(staff.html).count('class="admonition check"') == 3
+    html = str(trainee.html)
+    assert "admonition check" not in html and "Section 27" not in html and "116 111" not in html
+    assert '<div class="admonition case">' in html and "Kept." in html
+    assert "stays." in html and "The end." in html and html.count("<div") == html.count("</div>")
+    assert "Section 27" not in trainee.text and "The end" in trainee.text
+    assert [h.anchor for h in trainee.toc] == ["before", "after"]
+    assert "a-heading-in-a-check" in [h.anchor for h in staff.toc]
+    plain = render_markdown("No callout to check here.")
+    assert plain.without_checks is None and plain.for_reader(staff=False) is plain

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from flask import current_app, url_for
-from flask_babel import format_datetime
+from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 
 from lms.auth import services
@@ -48,16 +48,18 @@ def email_link(link: HandedLink) -> bool:
     Called after the commit: a slow mail server never holds a transaction open, and nobody
     gets a link that a failed commit made worthless.
     """
-    link.emailed = mail_configured() and send_mail(
-        link.person.email,
-        _("Your Tugi password link"),
-        _(
+    if not mail_configured():
+        link.emailed = False
+        return False
+    with force_locale(link.person.language or "en"):  # the reader's language, not the sender's
+        subject = _("Your Tugi password link")
+        body = _(
             "Open this link to set your Tugi password. It works once, for %(hours)d hours:\n\n"
             "%(url)s",
             hours=current_app.config["PASSWORD_RESET_HOURS"],
             url=link.url,
-        ),
-    )
+        )
+    link.emailed = send_mail(link.person.email, subject, body)
     return link.emailed
 
 

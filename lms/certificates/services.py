@@ -357,7 +357,7 @@ def send_expiry_reminders(
     for certificate in expiring(session, today, days):
         if certificate.reminded_at is not None or not certificate.user.email:
             continue
-        with force_locale(certificate.language):
+        with force_locale(certificate.user.language or certificate.language):
             subject = gettext("Your certificate expires on %(date)s",
                               date=format_date(certificate.expires_on, "long"))  # fmt: skip
             body = gettext(

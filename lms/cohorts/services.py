@@ -27,7 +27,7 @@ from lms.cohorts.models import (
 from lms.collation import by_name
 from lms.i18n import local_today
 from lms.programmes.definitions import Programme
-from lms.programmes.services import programme_title
+from lms.programmes.services import get_programme, programme_title
 
 MAX_SESSION_HOURS = 12
 MAX_REPEATS = 52
@@ -42,6 +42,26 @@ def can_manage(user: User, cohort: Cohort) -> bool:
     """Coordinators run every cohort; a trainer runs the cohorts they are a trainer of."""
     return user.has_role(Role.COORDINATOR) or (
         user.has_role(Role.TRAINER) and cohort.has_trainer(user.id)
+    )
+
+
+def teaches_course(session: Session, user: User, course_slug: str) -> bool:
+    """Whether ``user`` may read the trainer's guides of a course: coordinators may, and trainers
+    of a cohort whose programme includes the course."""
+    if user.has_role(Role.COORDINATOR):
+        return True
+    if not user.has_role(Role.TRAINER):
+        return False
+    programmes = session.scalars(
+        sa.select(Cohort.programme_slug)
+        .join(cohort_trainers, cohort_trainers.c.cohort_id == Cohort.id)
+        .where(cohort_trainers.c.user_id == user.id)
+        .distinct()
+    )
+    return any(
+        course_slug in category.courses
+        for programme in filter(None, map(get_programme, programmes))
+        for category in programme.categories
     )
 
 

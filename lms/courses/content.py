@@ -1,8 +1,9 @@
 """Course content on disk: the shapes of courses and lessons, and the checks of their files.
 
 Layout: ``courses/<course>/course.yaml`` (+ ``course.<lang>.yaml``), one ``NN-slug.md`` per lesson
-with YAML front matter, and translations beside their source as ``NN-slug.<lang>.md``. Every problem
-is reported with its file and line; a broken lesson is left out, never taking the site down.
+with YAML front matter, translations beside their source as ``NN-slug.<lang>.md``, and the lesson's
+trainer's guide as ``NN-slug.guide.md`` (``NN-slug.guide.<lang>.md``). Every problem is reported
+with its file and line; a broken lesson is left out, never taking the site down.
 """
 
 import re
@@ -14,6 +15,9 @@ import yaml
 from lms.rendering import Rendered
 
 LESSON_FILE = re.compile(r"^(?P<stem>\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<lang>[a-z]{2}))?\.md$")
+GUIDE_FILE = re.compile(
+    r"^(?P<stem>\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*)\.guide(?:\.(?P<lang>[a-z]{2}))?\.md$"
+)
 COURSE_FIELDS = {"title": str, "summary": str, "part": int, "order": int, "language": str}
 LESSON_FIELDS = {"title": str, "summary": str, "order": int, "minutes": int, "objectives": list}
 TRANSLATION_FIELDS = {"title": str, "summary": str, "objectives": list}
@@ -47,6 +51,28 @@ class LessonText:
 
 
 @dataclass
+class GuideText:
+    """A trainer's guide in one language."""
+
+    language: str
+    title: str
+    body: Rendered
+
+
+@dataclass
+class Guide:
+    """A lesson's trainer's guide: the plan of its classroom session, with translations."""
+
+    session_minutes: int
+    source: GuideText
+    translations: dict[str, GuideText] = field(default_factory=dict)
+
+    def text_for(self, language: str) -> GuideText:
+        """The guide in ``language`` if translated, else in its source language."""
+        return self.translations.get(language, self.source)
+
+
+@dataclass
 class Lesson:
     """A lesson with its source text and translations."""
 
@@ -56,6 +82,8 @@ class Lesson:
     minutes: int
     source: LessonText
     translations: dict[str, LessonText] = field(default_factory=dict)
+    #: the trainer's guide, for the trainers of the course's cohorts and coordinators only
+    guide: Guide | None = None
 
     def text_for(self, language: str) -> LessonText:
         """The lesson in ``language`` if translated, else in its source language."""
@@ -120,7 +148,7 @@ class Reporter:
         self.count += 1
 
 
-def _key_line(lines: list[str], key: str, offset: int) -> int:
+def key_line(lines: list[str], key: str, offset: int) -> int:
     for number, text in enumerate(lines, start=1):
         if re.match(rf"^{re.escape(key)}\s*:", text):
             return number + offset
@@ -135,18 +163,18 @@ def check_fields(data: dict, fields: dict, lines, offset, report, path, allowed=
             report(path, offset or 1, f"missing required field '{key}'")
             ok = False
         elif not isinstance(value, kind) or isinstance(value, bool):
-            report(path, _key_line(lines, key, offset), f"'{key}' must be {kind.__name__}")
+            report(path, key_line(lines, key, offset), f"'{key}' must be {kind.__name__}")
             ok = False
         elif kind is list and not all(isinstance(item, str) and item for item in value):
             report(
                 path,
-                _key_line(lines, key, offset),
+                key_line(lines, key, offset),
                 f"'{key}' must be a list of texts (put an item in quotes if it contains ': ')",
             )
             ok = False
     for key in data:
         if key not in (allowed or fields):
-            report(path, _key_line(lines, key, offset), f"unknown field '{key}'")
+            report(path, key_line(lines, key, offset), f"unknown field '{key}'")
             ok = False
     return ok
 

@@ -2,14 +2,12 @@
 
 from pathlib import Path
 
+from lms.courses import guides
+from lms.courses.checks import check_body, read_file
 from lms.courses.content import (
-    CALLOUT_PATTERN,
     COURSE_FIELDS,
-    IMAGE_SUFFIXES,
     LESSON_FIELDS,
     LESSON_FILE,
-    LINK_PATTERN,
-    SCHEME_PATTERN,
     TRANSLATION_FIELDS,
     Catalog,
     Course,
@@ -20,70 +18,13 @@ from lms.courses.content import (
     load_yaml,
     split_front_matter,
 )
-from lms.rendering import CALLOUTS, lesson_slug, render_markdown
-
-
-def _check_body(body: str, first_line: int, path: Path, courses_dir: Path, report) -> None:
-    """Callouts must be of a known kind; links and images must resolve inside the content."""
-    fenced = False
-    for number, line in enumerate(body.split("\n"), start=first_line):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-        if fenced:
-            continue
-        callout = CALLOUT_PATTERN.match(line)
-        if line.startswith("!!!"):
-            if not callout or callout["kind"] not in CALLOUTS:
-                kind = callout["kind"] if callout else line[3:].strip()
-                report(path, number, f"unknown callout '{kind}' (use {', '.join(CALLOUTS)})")
-            elif not callout["title"]:
-                report(path, number, f"callout '{callout['kind']}' needs a title in quotes")
-        for target in LINK_PATTERN.findall(line):
-            _check_target(target, number, path, courses_dir, report)
-
-
-def _check_target(target: str, line: int, path: Path, courses_dir: Path, report) -> None:
-    scheme = SCHEME_PATTERN.match(target)
-    if scheme:
-        if scheme[1].lower() not in {"http", "https", "mailto"}:
-            report(path, line, f"unsafe link '{target}'")
-        return
-    if target.startswith("#"):
-        return
-    if target.startswith("/"):
-        report(path, line, f"link '{target}' must be relative to the lesson file")
-        return
-    file_part = target.split("#", 1)[0]
-    resolved = (path.parent / file_part).resolve()
-    if courses_dir.resolve() not in resolved.parents:
-        report(path, line, f"link '{target}' points outside the courses folder")
-    elif file_part.endswith(".md"):
-        match = LESSON_FILE.match(resolved.name)
-        if not resolved.is_file():
-            report(path, line, f"broken link: '{target}' does not exist")
-        elif not match or match["lang"]:
-            report(path, line, f"link '{target}' must point at a lesson's source file")
-    elif resolved.suffix.lower() in IMAGE_SUFFIXES:
-        if not resolved.is_file():
-            report(path, line, f"missing image '{target}'")
-    else:
-        report(path, line, f"link '{target}' is neither a lesson, an image nor a web address")
-
-
-def _read(path: Path, report) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        report(path, 1, f"not UTF-8 text ({error.reason})")
-    except OSError as error:
-        report(path, 1, f"cannot be read ({error.strerror})")
-    return None
+from lms.rendering import lesson_slug, render_markdown
 
 
 def _load_text(path, language, fields, courses_dir, base_url, report):
     """Read one lesson file; return (front matter, LessonText) or None when it has problems."""
     before = report.count
-    text = _read(path, report)
+    text = read_file(path, report)
     if text is None:
         return None
     data, body, body_line = split_front_matter(text, path, report)
@@ -91,7 +32,7 @@ def _load_text(path, language, fields, courses_dir, base_url, report):
         return None
     lines = text.split("\n")[1:]
     check_fields(data, fields, lines, 1, report, path, allowed=LESSON_FIELDS)
-    _check_body(body, body_line, path, courses_dir, report)
+    check_body(body, body_line, path, courses_dir, report)
     if report.count > before:
         return None
     rendered = render_markdown(body, base_url=base_url)
@@ -105,7 +46,7 @@ def _load_course(folder: Path, courses_dir: Path, report) -> Course | None:
     if not meta_path.is_file():
         report(folder, 1, "course folder without course.yaml")
         return None
-    text = _read(meta_path, report)
+    text = read_file(meta_path, report)
     meta = load_yaml(text, meta_path, report) if text is not None else None
     if meta is None or not check_fields(
         meta, COURSE_FIELDS, text.split("\n"), 0, report, meta_path
@@ -115,7 +56,7 @@ def _load_course(folder: Path, courses_dir: Path, report) -> Course | None:
                     meta["order"], meta["language"])  # fmt: skip
     for translated in sorted(folder.glob("course.*.yaml")):
         language = translated.name.split(".")[1]
-        text = _read(translated, report)
+        text = read_file(translated, report)
         data = load_yaml(text, translated, report) if text is not None else None
         fields = {"title": str, "summary": str}
         if data is not None and check_fields(data, fields, text.split("\n"), 0, report, translated):
@@ -134,12 +75,17 @@ def _load_course(folder: Path, courses_dir: Path, report) -> Course | None:
 
 def _load_lessons(course: Course, folder: Path, courses_dir: Path, report) -> None:
     base_url = f"/courses/{course.slug}/"
-    sources, translations = {}, []
+    sources, translations, guide_files = {}, [], []
     for path in sorted(folder.glob("*.md")):
         match = LESSON_FILE.match(path.name)
-        if not match:
+        if guides.GUIDE_FILE.match(path.name):
+            guide_files.append(path)
+        elif not match:
             report(
-                path, 1, "lesson file names look like '01-short-title.md' or '01-short-title.et.md'"
+                path,
+                1,
+                "lesson file names look like '01-short-title.md' or '01-short-title.et.md' "
+                "(a trainer's guide: '01-short-title.guide.md')",
             )
         elif match["lang"]:
             translations.append((path, match["stem"], match["lang"]))
@@ -180,6 +126,7 @@ def _load_lessons(course: Course, folder: Path, courses_dir: Path, report) -> No
             if key in data and data[key] != getattr(lesson, key):
                 report(path, 1, f"'{key}' differs from the source lesson ({getattr(lesson, key)})")
         lesson.translations[language] = text
+    guides.load_guides(guide_files, sources, lessons, course, courses_dir, report)
     course.lessons = sorted(lessons.values(), key=lambda lesson: lesson.order)
 
 

@@ -13,8 +13,9 @@ from flask import (
 from flask_babel import get_locale
 from flask_login import current_user
 
-from lms.access import login_required, roles_required
+from lms.access import ensure_visible, login_required, roles_required
 from lms.auth.models import Role
+from lms.cohorts.services import teaches_course
 from lms.courses import services
 from lms.courses.content import IMAGE_SUFFIXES
 from lms.extensions import db
@@ -32,12 +33,28 @@ def _language() -> str:
 
 @bp.app_context_processor
 def course_helpers():
-    """``lesson_title(ref)`` for any page that names a lesson by its ``course/lesson``."""
-    return {"lesson_title": lambda ref: services.lesson_title(ref, _language())}
+    """``lesson_title(ref)`` and ``has_guide(ref)`` for any page that names a lesson by its
+    ``course/lesson``."""
+    return {
+        "lesson_title": lambda ref: services.lesson_title(ref, _language()),
+        "has_guide": services.has_guide,
+    }
 
 
 def _course_or_404(course_slug: str):
     return services.get_catalog().course(course_slug) or abort(404)
+
+
+def _staff() -> bool:
+    """Whether the reader sees what is for trainers: the ``check`` callouts of lessons."""
+    return current_user.has_role(Role.TRAINER, Role.COORDINATOR)
+
+
+def _readable_guide(course, lesson):
+    """The lesson's trainer's guide if the reader may read it (a trainee's page asks the database
+    nothing more), else None."""
+    staff = lesson.guide is not None and _staff()
+    return lesson.guide if staff and teaches_course(db.session, current_user, course.slug) else None
 
 
 @bp.route("/")
@@ -91,6 +108,8 @@ def lesson(course_slug: str, lesson_slug: str):
         course=course,
         lesson=current,
         text=text,
+        body=text.body.for_reader(_staff()),
+        guide=_readable_guide(course, current),
         fell_back=fell_back,
         languages=languages,
         previous=course.lessons[position - 1] if position > 0 else None,
@@ -104,6 +123,28 @@ def lesson(course_slug: str, lesson_slug: str):
             for q in all_quizzes(db.session)
             if (q.course, q.lesson) == (course.slug, current.slug)
         ],
+    )
+
+
+@bp.route("/<course_slug>/<lesson_slug>/guide")
+@login_required
+def guide(course_slug: str, lesson_slug: str):
+    """The lesson's trainer's guide, printable: for the trainers of a cohort whose programme
+    includes the course, and coordinators; anyone else gets a 404, not a hint that it exists."""
+    course = _course_or_404(course_slug)
+    current = course.lesson(lesson_slug) or abort(404)
+    ensure_visible(_readable_guide(course, current) is not None)
+    languages = [current.guide.source.language, *sorted(current.guide.translations)]
+    shown, fell_back = content_language(languages)
+    return render_template(
+        "courses/guide.html",
+        course=course,
+        lesson=current,
+        guide=current.guide,
+        text=current.guide.text_for(shown),
+        fell_back=fell_back,
+        languages=languages,
+        language=_language(),
     )
 
 
@@ -135,7 +176,8 @@ def search():
     """Search every lesson in the reader's language."""
     query = request.args.get("q", "").strip()[:200]
     language = _language()
-    hits = services.search_lessons(services.get_catalog(), query, language) if query else []
+    catalog = services.get_catalog()
+    hits = services.search_lessons(catalog, query, language, _staff()) if query else []
     return render_template("courses/search.html", query=query, hits=hits, language=language)
 
 

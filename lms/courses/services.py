@@ -41,6 +41,14 @@ def lesson_title(ref: str, language: str) -> str:
     return lesson.text_for(language).title if lesson else ref
 
 
+def has_guide(ref: str) -> bool:
+    """Whether the lesson ``course/lesson`` is served with a trainer's guide."""
+    course_slug, _, lesson_slug = ref.partition("/")
+    course = get_catalog().course(course_slug)
+    lesson = course.lesson(lesson_slug) if course else None
+    return bool(lesson and lesson.guide)
+
+
 def completed_lessons(session: Session, user_id: int) -> set[tuple[str, str]]:
     """(course slug, lesson slug) of every lesson the person has completed."""
     rows = session.execute(
@@ -114,8 +122,11 @@ class SearchHit:
     score: int
 
 
-def search_lessons(catalog: Catalog, query: str, language: str, limit: int = 50) -> list[SearchHit]:
-    """Lessons (in the reader's language) containing every word of ``query``, best first."""
+def search_lessons(
+    catalog: Catalog, query: str, language: str, staff: bool = False, limit: int = 50
+) -> list[SearchHit]:
+    """Lessons (in the reader's language) containing every word of ``query``, best first; the
+    ``check`` callouts are searched only for ``staff`` (trainers and coordinators)."""
     words = [word for word in re.findall(r"\w+", query.lower()) if len(word) > 1]
     if not words:
         return []
@@ -123,15 +134,16 @@ def search_lessons(catalog: Catalog, query: str, language: str, limit: int = 50)
     for course in catalog.courses:
         for lesson in course.lessons:
             text = lesson.text_for(language)
-            haystack = f"{text.title} {text.summary} {text.body.text}".lower()
+            body = text.body.for_reader(staff)
+            haystack = f"{text.title} {text.summary} {body.text}".lower()
             if not all(word in haystack for word in words):
                 continue
             score = sum(haystack.count(word) for word in words) + 10 * sum(
                 word in text.title.lower() for word in words
             )
-            position = text.body.text.lower().find(words[0])
+            position = body.text.lower().find(words[0])
             start = max(position - 80, 0)
-            snippet = text.body.text[start : start + 220] if position >= 0 else text.summary
+            snippet = body.text[start : start + 220] if position >= 0 else text.summary
             prefix = "…" if start > 0 else ""
             hits.append(SearchHit(course, lesson, text.title, prefix + snippet + "…", score))
     hits.sort(key=lambda hit: -hit.score)

@@ -16,7 +16,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -69,6 +68,12 @@ def shown(quiz) -> dict:
     language, fell_back = content_language(languages)
     local = services.localized(quiz, language) or quiz
     return {"quiz": local, "languages": languages, "fell_back": fell_back}
+
+
+@bp.app_context_processor
+def quiz_helpers() -> dict:
+    """``quiz_title(quiz)`` for any page that names a quiz."""
+    return {"quiz_title": services.quiz_title}
 
 
 @bp.app_template_filter("quiz_text")
@@ -474,9 +479,7 @@ def dates(cohort_id: int):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(
-                _("Dates saved for “%(quiz)s”.", quiz=quiz.title_for(str(get_locale()))), "success"
-            )
+            flash(_("Dates saved for “%(quiz)s”.", quiz=services.quiz_title(quiz)), "success")
             return redirect(url_for(".dates", cohort_id=cohort.id))
     elif request.method == "POST":
         for errors in form.errors.values():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, current_app
-from flask_babel import format_datetime
+from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -32,6 +32,13 @@ class QuizError(ValueError):
 
 
 # --- the quizzes -----------------------------------------------------------------------------
+
+
+def quiz_title(quiz: Quiz, language: str | None = None) -> str:
+    """The quiz's title in ``language`` (by default the reader's): the one place where a
+    quiz's name for people is chosen, so that a translated title shows wherever it is named.
+    A quiz already shown in one language (``localized``) keeps that language's title."""
+    return quiz.title_for(language or str(get_locale()))
 
 
 def _lessons(app: Flask) -> set[tuple[str, str]]:

@@ -162,6 +162,7 @@ def _pages(app) -> dict[str, tuple[str, str]]:
             "courses.catalogue": ("trainee", "/courses/"),
             "courses.overview": ("trainee", "/courses/support-role/"),
             "courses.lesson": ("oksana", lesson),
+            "courses.guide": ("trainer", lesson + "/guide"),
             "courses.search": ("trainee", "/courses/search?q=support"),
             "courses.problems": ("coordinator", "/courses/problems"),
             "programmes.index": ("trainee", "/programmes/"),
