@@ -25,7 +25,7 @@ def test_catalogue_lists_both_parts(client, trainee):
     page = client.get("/courses/").get_data(as_text=True)
     assert "The role and responsibilities of a support person" in page
     assert "Practical work based on the CARe methodology" in page
-    assert "0 of 8 lessons" in page
+    assert "0 of 11 lessons" in page
 
 
 def test_lesson_page_has_toc_previous_next_and_completion(client, trainee):
@@ -47,18 +47,18 @@ def test_marking_completed_is_stored_and_shown(client, session, trainee):
     assert [(r.course_slug, r.lesson_slug) for r in rows] == [
         ("support-role", "boundaries-and-ethics")
     ]
-    assert "1 of 8 lessons" in client.get("/courses/support-role/").get_data(as_text=True)
-    assert "1 of 8 lessons" in client.get("/").get_data(as_text=True)
+    assert "1 of 11 lessons" in client.get("/courses/support-role/").get_data(as_text=True)
+    assert "1 of 11 lessons" in client.get("/").get_data(as_text=True)
     assert "You have completed this lesson." in client.get(LESSON).get_data(as_text=True)
     client.post(LESSON + "/completion", data={"completed": "0"})
-    assert "0 of 8 lessons" in client.get("/courses/support-role/").get_data(as_text=True)
+    assert "0 of 11 lessons" in client.get("/courses/support-role/").get_data(as_text=True)
 
 
 def test_progress_is_per_person(client, session, trainee):
     client.post(LESSON + "/completion", data={"completed": "1"})
     other = make_user(session)
     login(client, other)
-    assert "0 of 8 lessons" in client.get("/courses/support-role/").get_data(as_text=True)
+    assert "0 of 11 lessons" in client.get("/courses/support-role/").get_data(as_text=True)
 
 
 def test_estonian_reader_gets_the_translation(client, session):

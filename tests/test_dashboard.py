@@ -319,7 +319,7 @@ def test_the_trainee_page(client, world):
     assert "/quizzes/care-methodology-final" in text and "/quizzes/support-role-final" not in text
     assert "2 of 10 h" in text and "1 h more are waiting for a trainer" in text
     assert "4 of 10 requirements met" in text and "Final sign-off by a trainer" in text
-    assert "1 of 8 lessons" in text  # the courses, smaller, below
+    assert "1 of 11 lessons" in text  # the courses, smaller, below
     assert "Your teaching" not in text and "Cohorts at a glance" not in text
 
 
