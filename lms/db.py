@@ -61,7 +61,9 @@ def _tune_sqlite(dbapi_connection, connection_record):
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # a writer waits for another's lock rather than failing: on a busy machine a write holding the
+    # lock can outlast a few seconds (two hosts making the issuer key together hit 5 s under load)
+    cursor.execute("PRAGMA busy_timeout=20000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
     # SQLite's own lower() knows only ASCII; searching "олена" must find "Олена", as on PostgreSQL.

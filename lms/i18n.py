@@ -68,7 +68,15 @@ def _percent_pattern(pattern: str) -> str:
 def init_app(app: Flask) -> None:
     """Offer the language list to every template."""
 
-    from flask_babel import format_date, format_datetime, format_decimal, format_percent
+    from babel.dates import format_skeleton
+    from flask_babel import (
+        format_date,
+        format_datetime,
+        format_decimal,
+        format_percent,
+        format_time,
+        to_user_timezone,
+    )
 
     from lms.attendance.models import MARK_LABELS
     from lms.auth.models import ROLE_LABELS
@@ -102,6 +110,20 @@ def init_app(app: Flask) -> None:
         """A date (or the local day of a moment) in the reader's format; "" for none."""
         value = _as_datetime(value) if isinstance(value, str) else value
         return format_date(value, format) if value else ""
+
+    @app.template_filter("local_day")
+    def local_day(moment, time: bool | str = False, year: bool = True, weekday: bool = True):
+        """A moment's local day, with its weekday, in the order and marks of the reader's
+        language ("Tue, Feb 10, 2026", "T, 10. veebruar 2026", "вт, 10 лют. 2026 р."), then its
+        time after a comma when ``time`` (a pattern such as "HH:mm:ss", else "HH:mm"); "" for
+        none."""
+        if not (moment := _as_datetime(moment)):
+            return ""
+        skeleton = ("y" if year else "") + "MMM" + ("E" if weekday else "") + "d"
+        text = format_skeleton(skeleton, to_user_timezone(moment), locale=get_locale())
+        if not time:
+            return text
+        return f"{text}, {format_time(moment, time if isinstance(time, str) else 'HH:mm')}"
 
     @app.context_processor
     def languages():

@@ -28,6 +28,11 @@ DECIMAL_POINT = re.compile(r"(?<![\w.:/-])\d+\.\d+(?![\w.:/-])")
 #: a short day and month such as 30.11, which et, uk and ru write with a point
 DAY_MONTH = re.compile(r"(?:0?[1-9]|[12]\d|3[01])\.(?:0[1-9]|1[0-2])")
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:T\d\d:\d\d)?")
+#: Estonian writes the day of a month as an ordinal, with a point: "10. veebr", never "10 veebr"
+ET_DAY_WITHOUT_POINT = re.compile(
+    r"(?<![\d.,])(?:[1-9]|[12]\d|3[01]) "
+    r"(?:jaan|veebr|märts|apr|mai|juuni|juuli|aug|sept|okt|nov|dets)[a-z]*\b"
+)
 
 
 class _Visible(HTMLParser):
@@ -75,9 +80,15 @@ def _around(text: str, match: re.Match) -> str:
     return "…" + text[max(0, match.start() - 40) : match.end() + 40] + "…"
 
 
-def problems(text: str, slugs: set[str] = frozenset()) -> list[str]:
-    """Each English date word, US date, AM/PM time, decimal point or slug in ``text``."""
+def problems(text: str, slugs: set[str] = frozenset(), language: str = "") -> list[str]:
+    """Each English date word, US date, AM/PM time, decimal point or slug in ``text``, and in
+    Estonian (``language`` "et") each day of a month written without its point."""
     found = []
+    if language == "et":
+        found += [
+            f"a day without its point {m.group(0)!r} in {_around(text, m)}"
+            for m in ET_DAY_WITHOUT_POINT.finditer(text)
+        ]
     for kind, pattern in (
         ("an English month or weekday", ENGLISH_NAME),
         ("a US date", US_DATE),

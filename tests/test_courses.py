@@ -5,13 +5,17 @@ import sqlalchemy as sa
 
 from lms import rendering
 from lms.auth.models import Role
+from lms.courses.loader import load_catalog
 from lms.courses.models import LessonCompletion
 from tests.conftest import make_app
 from tests.factories import count_queries, login, make_user
-from tests.test_content import COURSE_YAML, lesson
+from tests.test_content import COURSE_YAML, ROOT, lesson
 from tests.test_rendering import HOSTILE, assert_safe
 
 LESSON = "/courses/support-role/boundaries-and-ethics"
+# The shipped course grows as lessons are written; the progress line counts what is there.
+SUPPORT_ROLE = next(c for c in load_catalog(ROOT).courses if c.slug == "support-role")
+OF_ALL = f"of {len(SUPPORT_ROLE.lessons)} lessons"
 
 
 @pytest.fixture
@@ -25,7 +29,7 @@ def test_catalogue_lists_both_parts(client, trainee):
     page = client.get("/courses/").get_data(as_text=True)
     assert "The role and responsibilities of a support person" in page
     assert "Practical work based on the CARe methodology" in page
-    assert "0 of 8 lessons" in page
+    assert f"0 {OF_ALL}" in page
 
 
 def test_lesson_page_has_toc_previous_next_and_completion(client, trainee):
@@ -47,18 +51,18 @@ def test_marking_completed_is_stored_and_shown(client, session, trainee):
     assert [(r.course_slug, r.lesson_slug) for r in rows] == [
         ("support-role", "boundaries-and-ethics")
     ]
-    assert "1 of 8 lessons" in client.get("/courses/support-role/").get_data(as_text=True)
-    assert "1 of 8 lessons" in client.get("/").get_data(as_text=True)
+    assert f"1 {OF_ALL}" in client.get("/courses/support-role/").get_data(as_text=True)
+    assert f"1 {OF_ALL}" in client.get("/").get_data(as_text=True)
     assert "You have completed this lesson." in client.get(LESSON).get_data(as_text=True)
     client.post(LESSON + "/completion", data={"completed": "0"})
-    assert "0 of 8 lessons" in client.get("/courses/support-role/").get_data(as_text=True)
+    assert f"0 {OF_ALL}" in client.get("/courses/support-role/").get_data(as_text=True)
 
 
 def test_progress_is_per_person(client, session, trainee):
     client.post(LESSON + "/completion", data={"completed": "1"})
     other = make_user(session)
     login(client, other)
-    assert "0 of 8 lessons" in client.get("/courses/support-role/").get_data(as_text=True)
+    assert f"0 {OF_ALL}" in client.get("/courses/support-role/").get_data(as_text=True)
 
 
 def test_estonian_reader_gets_the_translation(client, session):

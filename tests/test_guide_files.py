@@ -19,10 +19,12 @@ ET_HEADINGS = [
 
 
 def content_with_guides(folder: Path) -> Path:
-    """The shipped courses, programmes and quizzes with the two example guides of
-    ``tests/fixtures/guides`` beside their lessons, in ``folder``."""
+    """The shipped courses, programmes and quizzes with only the two example guides of
+    ``tests/fixtures/guides`` beside their lessons (the shipped guides left out), in ``folder``."""
     for name in ("courses", "programmes", "quizzes"):
         shutil.copytree(ROOT / name, folder / name, dirs_exist_ok=True)
+    for shipped in (folder / "courses").glob("*/*.guide*.md"):  # only the examples: a known world
+        shipped.unlink()
     for path in FIXTURES.glob("*/*.md"):
         shutil.copy(path, folder / "courses" / path.parent.name / path.name)
     return folder

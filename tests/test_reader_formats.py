@@ -108,7 +108,9 @@ def test_every_page_speaks_the_readers_formats(demo, language):
                 continue  # not this person's page
             seen += 1
             text = visible_text(response.get_data(as_text=True), language)
-            found += [f"{name} as {viewer}: {problem}" for problem in problems(text, slugs)]
+            found += [
+                f"{name} as {viewer}: {problem}" for problem in problems(text, slugs, language)
+            ]
     assert seen > len(pages)
     assert not found, f"{len(found)} in {language}:\n" + "\n".join(found)
 
@@ -131,6 +133,30 @@ def test_percentages_and_audit_times_in_the_readers_format(app, language, share,
             "{{ 0.9166|percent(1) }}|{{ '2026-11-30T09:05:00+00:00'|when }}|{{ none|when }}"
         )
     assert rendered.replace("\u202f", " ") == f"{share}|{moment}|"
+
+
+@pytest.mark.parametrize(
+    ("language", "session", "short", "logged"),
+    [
+        ("en", "Tue, Feb 10, 2026, 12:00", "Feb 10", "Feb 10, 2026, 12:00:05"),
+        ("et", "T, 10. veebruar 2026, 12:00", "10. veebr", "10. veebr 2026, 12:00:05"),
+        ("uk", "вт, 10 лют. 2026 р., 12:00", "10 лют.", "10 лют. 2026 р., 12:00:05"),
+        ("ru", "вт, 10 февр. 2026 г., 12:00", "10 февр.", "10 февр. 2026 г., 12:00:05"),
+    ],
+)
+def test_session_days_in_the_readers_order_and_marks(app, language, session, short, logged):
+    """A session's day reads as the language writes it: Estonian puts a point after the day
+    ("10. veebruar"), Ukrainian and Russian close the year with "р." and "г."."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale(language):
+        rendered = render_template_string(
+            "{{ at|local_day(time=True) }}|{{ at|local_day(year=False, weekday=False) }}|"
+            "{{ at|local_day(time='HH:mm:ss', weekday=False) }}|{{ none|local_day }}",
+            at="2026-02-10T10:00:05+00:00",
+        )
+    assert rendered.replace("\u202f", " ") == f"{session}|{short}|{logged}|"
 
 
 def test_markdown_writes_its_own_words_in_the_readers_language(app):

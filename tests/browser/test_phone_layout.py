@@ -190,3 +190,39 @@ def test_a_refused_form_lists_every_problem_at_the_top(
     expect(page.locator("#client_code")).to_be_focused()
     expect(page.locator("#client_code")).to_have_value("Olena Shevchenko")
     context.close()
+
+
+# Words of a lesson's table cells that the browser split over two lines.
+SPLIT_WORDS = """() => {
+  const split = [];
+  for (const cell of document.querySelectorAll('.lesson-body td, .lesson-body th')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/[^\\s\\u2013\\u2014-]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].map(box => Math.round(box.top)));
+        if (lines.size > 1) split.push(word[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+@pytest.mark.parametrize(
+    "lesson",
+    ["support-role/what-a-support-person-does", "care-methodology/the-four-core-acts"],
+)
+def test_a_lesson_table_keeps_its_words_whole_on_a_phone(browser: Browser, live_server, lesson):
+    """Oksana reads in Ukrainian, whose long words ("Розпоряджається") must not be cut between
+    two letters to squeeze a table into the screen: the table scrolls in its own box instead."""
+    context = browser.new_context(viewport=SIZES["phone"], is_mobile=True, has_touch=True)
+    page = context.new_page()
+    log_in(page, live_server, "oksana@demo.tugi.ee")
+    page.goto(f"{live_server.url}/courses/{lesson}")
+    expect(page.locator(".lesson-body table").first).to_be_visible()
+    assert page.evaluate(SPLIT_WORDS) == []
+    assert page.evaluate(SIDEWAYS, SIZES["phone"]["width"]) <= 0
+    context.close()
