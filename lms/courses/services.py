@@ -120,6 +120,8 @@ class SearchHit:
     title: str
     snippet: str
     score: int
+    #: the language the title and snippet are in (the source's when the lesson is not translated)
+    language: str = ""
 
 
 def search_lessons(
@@ -145,6 +147,8 @@ def search_lessons(
             start = max(position - 80, 0)
             snippet = body.text[start : start + 220] if position >= 0 else text.summary
             prefix = "…" if start > 0 else ""
-            hits.append(SearchHit(course, lesson, text.title, prefix + snippet + "…", score))
+            hits.append(
+                SearchHit(course, lesson, text.title, prefix + snippet + "…", score, text.language)
+            )
     hits.sort(key=lambda hit: -hit.score)
     return hits[:limit]
