@@ -210,3 +210,18 @@ def test_a_simultaneous_completion_is_not_an_error(session, trainee, monkeypatch
         sa.select(LessonCompletion).where(LessonCompletion.user_id == trainee.id)
     )
     assert len(list(rows)) == 1
+
+
+def test_a_course_that_is_no_part_of_a_training_says_no_part(tmp_path, database_url, session):
+    """The trainer-of-trainers course stands alone: 'Part 3' would send readers to look for 1 and 2."""
+    app = _content_app(tmp_path, database_url, {"01-first.md": lesson("First", 1)})
+    second = tmp_path / "courses" / "alone"
+    second.mkdir()
+    (second / "course.yaml").write_text(COURSE_YAML.replace("part: 1\norder: 1", "order: 2"))
+    (second / "01-only.md").write_text(lesson("Only", 1))
+    assert load_catalog(tmp_path).problems == []
+    client = app.test_client()
+    login(client, make_user(session, language="en"))
+    catalogue = client.get("/courses/").get_data(as_text=True)
+    assert catalogue.count("Part 1 ·") == 1 and "Part 2" not in catalogue
+    assert "Part " not in client.get("/courses/alone/").get_data(as_text=True)

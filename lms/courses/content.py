@@ -18,7 +18,9 @@ LESSON_FILE = re.compile(r"^(?P<stem>\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<lan
 GUIDE_FILE = re.compile(
     r"^(?P<stem>\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*)\.guide(?:\.(?P<lang>[a-z]{2}))?\.md$"
 )
-COURSE_FIELDS = {"title": str, "summary": str, "part": int, "order": int, "language": str}
+COURSE_FIELDS = {"title": str, "summary": str, "order": int, "language": str}
+#: optional: which part of its training a course is; None when the course stands alone
+COURSE_OPTIONAL_FIELDS = {"part": int}
 LESSON_FIELDS = {"title": str, "summary": str, "order": int, "minutes": int, "objectives": list}
 TRANSLATION_FIELDS = {"title": str, "summary": str, "objectives": list}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
@@ -97,7 +99,7 @@ class Course:
     slug: str
     title: str
     summary: str
-    part: int
+    part: int | None
     order: int
     language: str
     translations: dict[str, dict[str, str]] = field(default_factory=dict)

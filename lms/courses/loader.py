@@ -6,6 +6,7 @@ from lms.courses import guides
 from lms.courses.checks import check_body, read_file
 from lms.courses.content import (
     COURSE_FIELDS,
+    COURSE_OPTIONAL_FIELDS,
     LESSON_FIELDS,
     LESSON_FILE,
     TRANSLATION_FIELDS,
@@ -48,11 +49,14 @@ def _load_course(folder: Path, courses_dir: Path, report) -> Course | None:
         return None
     text = read_file(meta_path, report)
     meta = load_yaml(text, meta_path, report) if text is not None else None
-    if meta is None or not check_fields(
-        meta, COURSE_FIELDS, text.split("\n"), 0, report, meta_path
-    ):
+    if meta is None:
         return None
-    course = Course(folder.name, meta["title"].strip(), meta["summary"].strip(), meta["part"],
+    lines = text.split("\n")
+    allowed = COURSE_FIELDS | COURSE_OPTIONAL_FIELDS
+    present = {key: kind for key, kind in COURSE_OPTIONAL_FIELDS.items() if key in meta}
+    if not check_fields(meta, COURSE_FIELDS | present, lines, 0, report, meta_path, allowed):
+        return None
+    course = Course(folder.name, meta["title"].strip(), meta["summary"].strip(), meta.get("part"),
                     meta["order"], meta["language"])  # fmt: skip
     for translated in sorted(folder.glob("course.*.yaml")):
         language = translated.name.split(".")[1]
