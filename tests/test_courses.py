@@ -213,7 +213,7 @@ def test_a_simultaneous_completion_is_not_an_error(session, trainee, monkeypatch
 
 
 def test_a_course_that_is_no_part_of_a_training_says_no_part(tmp_path, database_url, session):
-    """The trainer-of-trainers course stands alone: 'Part 3' would send readers to look for 1 and 2."""
+    """The trainer-of-trainers course stands alone: 'Part 3' sends readers looking for 1 and 2."""
     app = _content_app(tmp_path, database_url, {"01-first.md": lesson("First", 1)})
     second = tmp_path / "courses" / "alone"
     second.mkdir()
