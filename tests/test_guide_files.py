@@ -195,16 +195,29 @@ def test_content_check_wants_a_guide_for_every_lesson_in_every_language(
     assert "2 lessons, 2 guides" in result.output
 
 
-def test_the_shipped_guides_plan_each_courses_hours_of_the_support_person_programme():
-    """Fails until the guides of every lesson are written (their content comes separately):
-    together they plan the 50 hours, 25 for each part."""
+@pytest.mark.parametrize(
+    ("programme_slug", "category_slugs"),
+    [("support-person", ["support-role", "care-practice"]), ("trainer-of-trainers", ["theory"])],
+)
+def test_the_shipped_guides_plan_the_hours_their_programme_teaches(programme_slug, category_slugs):
+    """A new trainer can run the whole programme from the guides: the guides of a category's courses
+    plan its hours, 25 + 25 for the support-person training and 64 of theory for its trainers."""
     from lms.programmes.definitions import load_programmes
 
     catalog = load_catalog(ROOT)
-    programme = load_programmes(ROOT).get("support-person")
-    for category in programme.categories:
+    programme = load_programmes(ROOT).get(programme_slug)
+    taught = [category for category in programme.categories if category.courses]
+    assert [category.slug for category in taught] == category_slugs
+    for category in taught:
         lessons = [lesson for slug in category.courses for lesson in catalog.course(slug).lessons]
         missing = [lesson.slug for lesson in lessons if lesson.guide is None]
         assert not missing, f"{category.slug}: no guide for {missing}"
         planned = sum(lesson.guide.session_minutes for lesson in lessons)
         assert planned == category.syllabus_minutes, category.slug
+
+
+def test_the_basic_courses_give_a_trainee_twenty_hours_of_reading():
+    """The 50 hours are sessions; the reading between them is at least 20 of its own."""
+    catalog = load_catalog(ROOT)
+    reading = sum(catalog.course(slug).minutes for slug in ("support-role", "care-methodology"))
+    assert reading >= 20 * 60
