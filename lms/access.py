@@ -44,6 +44,11 @@ def roles_required(*roles: Role) -> Callable[[View], View]:
     return _declare(Audience(roles=frozenset(roles)))
 
 
+#: the two audiences most staff pages have
+staff_only = roles_required(Role.TRAINER, Role.COORDINATOR)
+coordinators_only = roles_required(Role.COORDINATOR)
+
+
 def audience_of(endpoint: str) -> Audience | None:
     """The declared audience of an endpoint, or None when it declares none."""
     if endpoint == "static":
@@ -82,10 +87,8 @@ def init_app(app: Flask) -> None:
     """Install the guard and tell flask-login where to send anonymous visitors."""
     from flask_babel import gettext
 
-    from lms.auth.loader import load_user
     from lms.i18n import N_
 
-    login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = N_("Please log in to see this page.")
     login_manager.localize_callback = gettext

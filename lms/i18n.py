@@ -78,10 +78,6 @@ def init_app(app: Flask) -> None:
         to_user_timezone,
     )
 
-    from lms.attendance.models import MARK_LABELS
-    from lms.auth.models import ROLE_LABELS
-    from lms.cohorts.models import STATUS_LABELS
-
     @app.template_filter("hours")
     def hours(minutes, hour_minutes: int = 60) -> str:
         """Minutes as hours (of ``hour_minutes``) in the reader's number format: 90 -> "1.5"."""
@@ -130,7 +126,10 @@ def init_app(app: Flask) -> None:
         return {
             "LANGUAGES": app.config["LANGUAGES"],
             "current_locale": str(get_locale()),
-            "role_label": lambda role: ROLE_LABELS.get(str(role), role),
-            "mark_label": lambda mark: MARK_LABELS.get(str(mark), mark),
-            "status_label": lambda status: STATUS_LABELS.get(str(status), status),
         }
+
+
+def register_labels(bp, name: str, labels: dict) -> None:
+    """Let every template show a feature's stored values (``name(value)``) in the reader's
+    language: the feature registers its own label map, so this module knows no feature."""
+    bp.app_context_processor(lambda: {name: lambda value: labels.get(str(value), value)})

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from lms.access import roles_required
+from lms.access import coordinators_only
 from lms.alumni import services
 from lms.alumni.forms import AlumniFilterForm, FollowUpForm
 from lms.alumni.models import (
@@ -16,7 +16,7 @@ from lms.alumni.models import (
     EmploymentFollowUp,
     employment_label,
 )
-from lms.auth.models import Role, User
+from lms.auth.models import User
 from lms.certificates.models import Certificate
 from lms.cohorts.models import Cohort
 from lms.collation import by_name, paginate_by_name
@@ -27,7 +27,6 @@ from lms.i18n import local_today
 from lms.inputs import page_arg
 
 bp = Blueprint("alumni", __name__)
-coordinators = roles_required(Role.COORDINATOR)
 PAGE_SIZE = 50
 FILTER_KEYS = ("q", "cohort", "employment")
 
@@ -84,7 +83,7 @@ def _args() -> dict:
 
 
 @bp.route("/")
-@coordinators
+@coordinators_only
 def index():
     """Everyone who earned a certificate, with what they do now."""
     form = _filters()
@@ -110,7 +109,7 @@ def index():
 
 
 @bp.route("/export.<any(csv, xlsx):kind>")
-@coordinators
+@coordinators_only
 def export(kind: str):
     """The alumni list, filtered as on screen."""
     form = _filters()
@@ -151,7 +150,7 @@ def export(kind: str):
 
 
 @bp.route("/<int:user_id>/follow-up", methods=["GET", "POST"])
-@coordinators
+@coordinators_only
 def follow_up(user_id: int):
     """Record what an alumnus does now; the earlier answer stays in the audit trail."""
     alumnus = db.session.get(User, user_id)

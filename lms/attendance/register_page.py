@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from lms.attendance import attendees, services
 from lms.attendance.forms import MakeUpForm
 from lms.attendance.models import MARKS, PARTIAL_MARKS
-from lms.cohorts.routes import programme_of
+from lms.cohorts.api import programme_of
 from lms.extensions import db
 from lms.forms import ConfirmForm
 

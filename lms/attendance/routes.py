@@ -9,28 +9,28 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import audit
-from lms.access import login_required, roles_required
+from lms.access import login_required, staff_only
 from lms.attendance import attendees, reports, services, sheet
 from lms.attendance.forms import CheckInForm
 from lms.attendance.ledger import build_matrix
 from lms.attendance.models import MARK_LABELS
 from lms.attendance.register_page import changes_from, fill, int_or_none, page
-from lms.auth.models import Role, User
+from lms.auth.models import User
 from lms.cohorts import schedule
 from lms.cohorts import services as cohorts
-from lms.cohorts.routes import get_cohort, managed_cohort, managed_session, programme_of
+from lms.cohorts.api import get_cohort, managed_cohort, managed_session, programme_of
 from lms.exports import download_response
 from lms.extensions import db, limiter
 from lms.forms import ConfirmForm
-from lms.i18n import local_today
+from lms.i18n import local_today, register_labels
 from lms.qr import qr_svg
 
 bp = Blueprint("attendance", __name__)
-staff = roles_required(Role.TRAINER, Role.COORDINATOR)
+register_labels(bp, "mark_label", MARK_LABELS)
 
 
 @bp.route("/sessions/<int:session_id>", methods=["GET", "POST"])
-@staff
+@staff_only
 def register(session_id: int):
     """Mark each trainee; only the rows this trainer changed are saved, each whole or, when
     someone else changed it meanwhile, not at all and shown with its current value."""
@@ -96,7 +96,7 @@ def _apply(item, change, success) -> None:
 
 
 @bp.route("/sessions/<int:session_id>/make-up", methods=["POST"])
-@staff
+@staff_only
 def add_make_up(session_id: int):
     """Add a trainee of another cohort of the programme who makes up a missed session here."""
     item = managed_session(session_id)
@@ -111,7 +111,7 @@ def add_make_up(session_id: int):
 
 
 @bp.route("/sessions/<int:session_id>/check-ins", methods=["POST"])
-@staff
+@staff_only
 def confirm_check_ins(session_id: int):
     item = managed_session(session_id)
     _apply(
@@ -125,7 +125,7 @@ def confirm_check_ins(session_id: int):
 
 
 @bp.route("/sessions/<int:session_id>/code")
-@staff
+@staff_only
 def check_in_code(session_id: int):
     """The rotating code and its QR code, to show on the room's screen."""
     item = managed_session(session_id)
@@ -179,7 +179,7 @@ def check_in():
 
 
 @bp.route("/sessions/<int:session_id>/sign-in-sheet.pdf")
-@staff
+@staff_only
 def sign_in_sheet(session_id: int):
     """A printable sign-in sheet, for rooms without devices."""
     item = managed_session(session_id)
@@ -189,7 +189,7 @@ def sign_in_sheet(session_id: int):
 
 
 @bp.route("/sessions/<int:session_id>/history")
-@staff
+@staff_only
 def history(session_id: int):
     """Every change to the session and its register: who, when, before and after."""
     item = managed_session(session_id)
@@ -203,7 +203,7 @@ def history(session_id: int):
 
 @bp.route("/cohorts/<int:cohort_id>/matrix")
 @bp.route("/cohorts/<int:cohort_id>/matrix.<any(csv, xlsx):kind>")
-@staff
+@staff_only
 def matrix(cohort_id: int, kind: str | None = None):
     """The cohort register: trainees by sessions, with totals per hour category."""
     cohort = managed_cohort(cohort_id)

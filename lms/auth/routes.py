@@ -8,13 +8,18 @@ from flask_login import current_user, login_user, logout_user
 from lms.access import login_required, public
 from lms.auth import links, logins, services
 from lms.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
-from lms.auth.models import LoginSession
-from lms.extensions import db, limiter
+from lms.auth.loader import load_user
+from lms.auth.models import ROLE_LABELS, LoginSession
+from lms.extensions import db, limiter, login_manager
 from lms.forms import ConfirmForm
+from lms.i18n import register_labels
 from lms.mail import mail_configured
 from lms.urls import safe_next
 
 bp = Blueprint("auth", __name__)
+register_labels(bp, "role_label", ROLE_LABELS)
+# flask-login finds the person behind a session through this feature
+bp.record_once(lambda state: login_manager.user_loader(load_user))
 
 
 def _login_limit() -> str:

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms import audit
-from lms.access import ensure_visible, login_required, roles_required
+from lms.access import ensure_visible, login_required, roles_required, staff_only
 from lms.auth.models import Role, User
 from lms.certificates import credential, document, services
 from lms.certificates.eligibility import cohort_eligibility, eligibility
@@ -22,8 +22,8 @@ from lms.certificates.models import STATUS_LABELS, Certificate, Status
 from lms.certificates.public import issuer_profile
 from lms.certificates.queries import expiring
 from lms.cohorts import services as cohorts
+from lms.cohorts.api import programme_of
 from lms.cohorts.models import Cohort, Enrolment
-from lms.cohorts.routes import programme_of
 from lms.collation import by_name
 from lms.courses.services import get_catalog
 from lms.db import LIKE_ESCAPE, contains_pattern
@@ -39,7 +39,6 @@ from lms.urls import PublicAddressMissing, public_url
 
 bp = Blueprint("certificates", __name__)
 PAGE_SIZE = 50
-staff = roles_required(Role.TRAINER, Role.COORDINATOR)
 EVENT_LABELS = {
     "certificate.issued": _l("issued"),
     "certificate.renewed": _l("issued as a renewal"),
@@ -323,7 +322,7 @@ def issue(enrolment_id: int):
 
 
 @bp.route("/cohorts/<int:cohort_id>")
-@staff
+@staff_only
 def cohort(cohort_id: int):
     """Each trainee of a cohort against the requirements, and issuing to all who are eligible."""
     item = db.session.get(Cohort, cohort_id)

@@ -1,45 +1,9 @@
-"""The cohorts blueprint and the look-ups its views start with (also used by the features that
-build on cohorts: attendance, quizzes, practice, certificates)."""
+"""The cohorts blueprint: the cohort, enrolment and schedule pages all join it."""
 
-import sqlalchemy.orm as so
-from flask import Blueprint, abort, current_app
-from flask_login import current_user
+from flask import Blueprint
 
-from lms.cohorts import services
-from lms.cohorts.models import Cohort, TrainingSession
-from lms.extensions import db
-from lms.programmes.services import programme_or_unavailable
+from lms.cohorts.models import STATUS_LABELS
+from lms.i18n import register_labels
 
 bp = Blueprint("cohorts", __name__)
-
-
-def get_cohort(cohort_id: int) -> Cohort:
-    """The cohort, or a 404."""
-    return db.session.get(Cohort, cohort_id) or abort(404)
-
-
-def managed_cohort(cohort_id: int) -> Cohort:
-    """The cohort, if the current person runs it; others get a 404, not a hint it exists."""
-    cohort = get_cohort(cohort_id)
-    if not services.can_manage(current_user, cohort):
-        abort(404)
-    return cohort
-
-
-def managed_session(session_id: int) -> TrainingSession:
-    """The session, if the current person runs its cohort; else a 404."""
-    item = db.session.get(
-        TrainingSession, session_id, options=[so.joinedload(TrainingSession.cohort)]
-    ) or abort(404)
-    managed_cohort(item.cohort_id)
-    return item
-
-
-def programme_of(cohort: Cohort):
-    """The cohort's programme; when its file never loaded, the page says so instead."""
-    return programme_or_unavailable(cohort.programme_slug, cohort)
-
-
-def zone() -> str:
-    """The time zone sessions are scheduled in."""
-    return current_app.config["TIMEZONE"]
+register_labels(bp, "status_label", STATUS_LABELS)

@@ -5,17 +5,19 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from lms.access import coordinators_only
 from lms.auth import services as accounts
 from lms.auth.models import User
 from lms.cohorts import enrolment, services
+from lms.cohorts.api import get_cohort, programme_of
+from lms.cohorts.blueprint import bp
 from lms.cohorts.forms import EnrolForm
-from lms.cohorts.routes import bp, coordinators_only, get_cohort, programme_of
 from lms.collation import paginate_by_name
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.inputs import page_arg
+from lms.users.api import hand_out, links_page, sample_csv_response
 from lms.users.forms import ImportForm
-from lms.users.routes import hand_out, links_page, sample_csv_response
 
 PICK_PAGE_SIZE = 25
 

@@ -20,7 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from lms.cohorts.services import link_problem
-from lms.users.forms import CheckboxesField
+from lms.forms import CheckboxesField
 
 
 class CohortForm(FlaskForm):

@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.access import login_required, public, roles_required
+from lms.access import coordinators_only, login_required, public, roles_required
 from lms.attendance.ledger import build_matrix
 from lms.auth.models import Role, User
 from lms.cohorts import (
@@ -25,14 +25,8 @@ from lms.cohorts import (
     schedule_routes,  # noqa: F401  (the schedule's pages join the blueprint)
     services,
 )
-from lms.cohorts.blueprint import (  # noqa: F401  (other features import these from here)
-    bp,
-    get_cohort,
-    managed_cohort,
-    managed_session,
-    programme_of,
-    zone,
-)
+from lms.cohorts.api import get_cohort, managed_cohort, programme_of
+from lms.cohorts.blueprint import bp
 from lms.cohorts.forms import CohortForm, EnrolForm, StatusForm
 from lms.cohorts.models import (
     STATUS_LABELS,
@@ -49,8 +43,6 @@ from lms.practice import queries as practice_queries
 from lms.programmes.services import get_programme, get_programmes
 from lms.quizzes import services as quizzes
 from lms.security import cacheable
-
-coordinators_only = roles_required(Role.COORDINATOR)
 
 
 @bp.route("/")

@@ -10,17 +10,15 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from lms.access import roles_required
-from lms.auth.models import Role
+from lms.access import staff_only
 from lms.cohorts import schedule, services
-from lms.cohorts.blueprint import bp, managed_cohort, managed_session, programme_of, zone
+from lms.cohorts.api import managed_cohort, managed_session, programme_of, zone
+from lms.cohorts.blueprint import bp
 from lms.cohorts.forms import CancelForm, SeriesForm, SessionForm
 from lms.cohorts.models import TrainingSession
 from lms.courses.services import get_catalog
 from lms.extensions import db
 from lms.forms import ConfirmForm
-
-staff = roles_required(Role.TRAINER, Role.COORDINATOR)
 
 
 def _programme_lessons(programme):
@@ -105,7 +103,7 @@ def _to_schedule(cohort_id: int):
 
 
 @bp.route("/<int:cohort_id>/sessions/new", methods=["GET", "POST"])
-@staff
+@staff_only
 def new_session(cohort_id: int):
     """Schedule a session, or a weekly series of them in one step."""
     cohort = managed_cohort(cohort_id)
@@ -155,7 +153,7 @@ def new_session(cohort_id: int):
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
-@staff
+@staff_only
 def edit_session(session_id: int):
     """Change one session (its lessons too); the link to change the rest of its series."""
     item = managed_session(session_id)
@@ -208,7 +206,7 @@ def edit_session(session_id: int):
 
 
 @bp.route("/sessions/<int:session_id>/series", methods=["GET", "POST"])
-@staff
+@staff_only
 def edit_series(session_id: int):
     """Change this session and the following ones of its series in one step; each keeps its
     own date and lessons."""
@@ -260,7 +258,7 @@ def edit_series(session_id: int):
 
 
 @bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
-@staff
+@staff_only
 def cancel_session(session_id: int):
     """Ask for a reason, then cancel this session (or the rest of its series); cancelled
     sessions and their registers stay in the history."""
@@ -291,7 +289,7 @@ def cancel_session(session_id: int):
 
 
 @bp.route("/sessions/<int:session_id>/delete", methods=["GET", "POST"])
-@staff
+@staff_only
 def delete_session(session_id: int):
     """Delete a session nobody has been marked or checked in for, after a confirmation page;
     a session with marks can only be cancelled."""

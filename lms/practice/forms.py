@@ -14,9 +14,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from lms.forms import CheckboxesField
 from lms.practice.models import CORE_ACTS, MAX_ENTRY_MINUTES
 from lms.practice.privacy import MAX_CODE_LENGTH
-from lms.users.forms import CheckboxesField
 
 ATTESTATION = _l(
     "I supervised this practice, I have read the entry and its reflection, and I confirm that "

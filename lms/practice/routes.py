@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from lms.access import login_required, roles_required
+from lms.access import login_required, staff_only
 from lms.auth.models import Role, User
 from lms.cohorts import services as cohorts
+from lms.cohorts.api import programme_of
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
-from lms.cohorts.routes import programme_of
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import local_today as today
@@ -32,7 +32,6 @@ from lms.programmes.services import get_programmes
 
 bp = Blueprint("practice", __name__)
 display.register(bp)
-staff = roles_required(Role.TRAINER, Role.COORDINATOR)
 
 
 def now() -> datetime:
@@ -244,7 +243,7 @@ def discard(entry_id: int):
 
 
 @bp.route("/entries/<int:entry_id>/review", methods=["POST"])
-@staff
+@staff_only
 def review(entry_id: int):
     """Sign off the waiting revision, or return it with a comment."""
     item = get_entry(entry_id)
@@ -276,14 +275,14 @@ def review(entry_id: int):
 
 
 @bp.route("/queue")
-@staff
+@staff_only
 def queue():
     """Submitted entries of the trainer's own cohorts, with filters and per-trainee totals."""
     return queue_page(BulkApproveForm())
 
 
 @bp.route("/queue/sign-off", methods=["POST"])
-@staff
+@staff_only
 def approve_many():
     """Sign off several reviewed entries at once, all or none."""
     form = BulkApproveForm()

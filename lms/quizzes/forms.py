@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from lms.users.forms import CheckboxesField
+from lms.forms import CheckboxesField
 
 REVIEW_LABELS = {
     "score": _l("the score"),

@@ -19,10 +19,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.access import login_required, roles_required
+from lms.access import login_required, staff_only
 from lms.auth.models import Role, User
+from lms.cohorts.api import managed_cohort, programme_of, zone
 from lms.cohorts.models import Enrolment
-from lms.cohorts.routes import managed_cohort, programme_of, zone
 from lms.cohorts.services import local_datetime
 from lms.courses.services import get_catalog
 from lms.extensions import db
@@ -36,7 +36,6 @@ from lms.quizzes.models import QuizAttempt, QuizResponse, QuizWindow, UploadedQu
 from lms.rendering import render_text
 
 bp = Blueprint("quizzes", __name__)
-staff = roles_required(Role.TRAINER, Role.COORDINATOR)
 
 
 def now() -> datetime:
@@ -339,7 +338,7 @@ def result(attempt_id: int):
 
 
 @bp.route("/<slug>.gift")
-@staff
+@staff_only
 def download(slug: str):
     """The quiz as a GIFT file (settings in comment lines), ready for Moodle or for editing."""
     quiz = get_quiz(slug)
@@ -351,14 +350,14 @@ def download(slug: str):
 
 
 @bp.route("/upload", methods=["GET", "POST"])
-@staff
+@staff_only
 def upload():
     """Upload a GIFT file, preview it with any problems by line, then save it as a quiz."""
     return quiz_form_page(QuizForm(), None)
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
-@staff
+@staff_only
 def edit(slug: str):
     """Correct an uploaded quiz (the answer key, a typo); shipped quizzes are edited as files."""
     row = db.session.scalar(sa.select(UploadedQuiz).where(UploadedQuiz.slug == slug))
@@ -368,7 +367,7 @@ def edit(slug: str):
 
 
 @bp.route("/<slug>/regrade", methods=["GET", "POST"])
-@staff
+@staff_only
 def regrade(slug: str):
     """Grade every submitted attempt again with the quiz's current answer key."""
     quiz = get_quiz(slug)
@@ -396,7 +395,7 @@ def regrade(slug: str):
 
 
 @bp.route("/grading")
-@staff
+@staff_only
 def grading_queue():
     """Essays waiting for a grade, from the trainer's own cohorts (coordinators: all)."""
     return render_template(
@@ -405,7 +404,7 @@ def grading_queue():
 
 
 @bp.route("/grading/<int:response_id>", methods=["GET", "POST"])
-@staff
+@staff_only
 def grade(response_id: int):
     """Grade one essay answer with a comment; the attempt's score is final once all are graded."""
     response = db.session.get(QuizResponse, response_id) or abort(404)

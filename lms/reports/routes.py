@@ -6,8 +6,7 @@ from flask_babel import format_percent, get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
-from lms.access import roles_required
-from lms.auth.models import Role
+from lms.access import coordinators_only
 from lms.cohorts.models import Cohort
 from lms.exports import table_response, workbook_response
 from lms.extensions import db
@@ -20,7 +19,6 @@ from lms.reports.forms import ALL, ReportFilterForm
 from lms.reports.funder import ReportFilter, funder_report
 
 bp = Blueprint("reports", __name__)
-coordinators = roles_required(Role.COORDINATOR)
 TABLE_KEYS = (
     "summary",
     "municipalities",
@@ -104,7 +102,7 @@ def _args() -> dict:
 
 
 @bp.route("/funder")
-@coordinators
+@coordinators_only
 def funder():
     """The figures a funder asks for, with charts, tables and downloads."""
     form, chosen = _filters()
@@ -130,7 +128,7 @@ def funder():
 @bp.route(
     "/funder/<any(" + ", ".join(f'"{k}"' for k in TABLE_KEYS) + "):key>.<any(csv, xlsx):kind>"
 )
-@coordinators
+@coordinators_only
 def funder_table(key: str, kind: str):
     """One table of the report, filtered as on screen."""
     _form, chosen = _filters()
@@ -146,7 +144,7 @@ def funder_table(key: str, kind: str):
 
 
 @bp.route("/funder.xlsx")
-@coordinators
+@coordinators_only
 def funder_workbook():
     """Every table of the report, one sheet each."""
     _form, chosen = _filters()

@@ -3,20 +3,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import EmailField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.auth.models import ROLE_LABELS
 from lms.config import LANGUAGES
-
-
-class CheckboxesField(SelectMultipleField):
-    """A multiple choice shown as a list of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from lms.forms import CheckboxesField
 
 
 class UserForm(FlaskForm):

@@ -3,7 +3,6 @@
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -15,34 +14,20 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.access import roles_required
-from lms.auth import links
+from lms.access import coordinators_only
 from lms.auth import services as accounts
 from lms.auth.models import Role, User, UserRole
 from lms.collation import paginate_by_name
 from lms.db import LIKE_ESCAPE, contains_pattern
-from lms.exports import csv_response
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.inputs import page_arg
 from lms.users import services
+from lms.users.api import hand_out, links_page, sample_csv_response
 from lms.users.forms import ImportForm, UserForm
-from lms.users.people_csv import COLUMNS
 
 bp = Blueprint("users", __name__)
-coordinators_only = roles_required(Role.COORDINATOR)
 PAGE_SIZE = 25
-SAMPLE_ROWS = (
-    ("maria.tamm@example.org", "Maria Tamm", "trainee", "et", "Võru"),
-    ("olena.k@example.org", "Olena Kovalenko", "trainee", "uk", "Põlva"),
-    ("peeter.trainer@example.org", "Peeter Saar", "trainer, coordinator", "et", "Tartu"),
-)
-
-
-def sample_csv_response(filename: str) -> Response:
-    """The sample file of the People and enrolment imports, in the reader's separators (the
-    import reads both ``,`` and ``;``)."""
-    return csv_response(filename, COLUMNS, SAMPLE_ROWS)
 
 
 def _get_user(user_id: int) -> User:
@@ -71,22 +56,6 @@ def index():
         db.session, statement, User.id, User.display_name, page_arg(), PAGE_SIZE
     )
     return render_template("users/index.html", page=page, q=query, role=role)
-
-
-def hand_out(users: list[User]) -> list[links.HandedLink]:
-    """Commit new one-time links for ``users``, then email them where mail is configured."""
-    handed = [links.make_link(user, current_user) for user in users]
-    db.session.commit()
-    for link in handed:
-        links.email_link(link)
-    return handed
-
-
-def links_page(template: str, handed: list[links.HandedLink], **context):
-    """A page of password links: shown once, with copy, download (CSV) and print."""
-    return render_template(
-        template, links=handed, csv_address=links.sheet_csv_address(handed), **context
-    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

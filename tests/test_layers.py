@@ -1,0 +1,54 @@
+"""The edges between features: read from the source, so a new import that crosses them fails here."""
+
+import ast
+from pathlib import Path
+
+LMS = Path(__file__).resolve().parent.parent / "lms"
+FEATURES = {path.name for path in LMS.iterdir() if (path / "__init__.py").is_file()}
+#: the app factory and the command line wire every feature together
+WIRING = {"__init__.py", "cli.py"}
+#: the one feature the shared modules know: access rules are about roles
+SHARED_MAY_IMPORT = {("access.py", "lms.auth.models")}
+
+
+def _imports(path: Path) -> list[tuple[str, int]]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found += [(node.module, node.lineno)]
+            found += [(f"{node.module}.{alias.name}", node.lineno) for alias in node.names]
+        elif isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+    return [(name, line) for name, line in found if name.startswith("lms.")]
+
+
+def _is_routes(module: str) -> bool:
+    last = module.split(".")[-1]
+    return last == "routes" or last.endswith("_routes")
+
+
+def test_no_module_imports_another_features_routes():
+    crossings = []
+    for path in sorted(LMS.rglob("*.py")):
+        relative = path.relative_to(LMS)
+        if relative.parts[0] in WIRING:
+            continue
+        own = relative.parts[0]
+        for module, line in _imports(path):
+            parts = module.split(".")
+            if len(parts) > 2 and parts[1] != own and _is_routes(module):
+                crossings.append(f"lms/{relative}:{line} imports {module}")
+    assert crossings == [], "use the feature's api module instead:\n" + "\n".join(crossings)
+
+
+def test_shared_modules_know_no_feature():
+    crossings = []
+    for path in sorted(LMS.glob("*.py")):
+        if path.name in WIRING:
+            continue
+        for module, line in _imports(path):
+            feature = module.split(".")[1]
+            if feature in FEATURES and (path.name, module) not in SHARED_MAY_IMPORT:
+                if not any(module.startswith(allowed + ".") for _, allowed in SHARED_MAY_IMPORT):
+                    crossings.append(f"lms/{path.name}:{line} imports {module}")
+    assert crossings == [], "a feature registers itself instead:\n" + "\n".join(crossings)
