@@ -2,7 +2,7 @@
 changes it, and today's date where the programme runs."""
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request, session
@@ -13,6 +13,11 @@ from flask_login import current_user
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it here (it is translated where shown)."""
     return message
+
+
+def now() -> datetime:
+    """This moment, in UTC, as every stored time is."""
+    return datetime.now(UTC)
 
 
 def local_today() -> date:

@@ -25,7 +25,7 @@ TODAY = date(2026, 10, 20)
 
 
 @pytest.fixture(autouse=True)
-def context(app):
+def request_context(app):
     with app.test_request_context():
         yield
 

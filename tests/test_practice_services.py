@@ -20,7 +20,7 @@ DAY = date(2026, 10, 5)
 
 
 @pytest.fixture(autouse=True)
-def context(app):
+def request_context(app):
     """Programmes are read through the app, and messages are lazy strings."""
     with app.test_request_context():
         yield
@@ -104,8 +104,9 @@ def test_an_entry_lasts_from_1_minute_to_12_hours(session, cohort, trainee, prog
 
 
 def test_an_entry_of_1_minute_or_12_hours_is_accepted(session, cohort, trainee, programme):
-    create(session, cohort, trainee, programme, minutes=1, practised_on=date(2026, 10, 1))
-    create(session, cohort, trainee, programme, minutes=720, practised_on=date(2026, 10, 2))
+    short = create(session, cohort, trainee, programme, minutes=1, practised_on=date(2026, 10, 1))
+    long = create(session, cohort, trainee, programme, minutes=720, practised_on=date(2026, 10, 2))
+    assert [short.latest.minutes, long.latest.minutes] == [1, 720]
 
 
 def test_a_day_holds_at_most_24_hours_across_entries(session, cohort, trainee, programme):

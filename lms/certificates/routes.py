@@ -1,8 +1,6 @@
 """Certificate pages: the eligibility checklist, final sign-off, issuing (one or a cohort),
 each certificate with its PDF and Open Badges credential, revocation, and the register."""
 
-from datetime import UTC, datetime
-
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -31,6 +29,7 @@ from lms.exports import download_response, table_response
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import local_today as today
+from lms.i18n import now
 from lms.inputs import page_arg
 from lms.organisation.api import current_issuer
 from lms.programmes.services import get_programme, get_programmes, programme_or_unavailable
@@ -45,10 +44,6 @@ EVENT_LABELS = {
     "certificate.superseded": _l("superseded by a renewal"),
     "certificate.revoked": _l("revoked"),
 }
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 @bp.app_context_processor

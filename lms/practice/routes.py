@@ -1,7 +1,5 @@
 """Practice pages: a trainee's logbook and entries, the trainers' queue and sign-off, exports."""
 
-from datetime import UTC, datetime
-
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -17,6 +15,7 @@ from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import local_today as today
+from lms.i18n import now
 from lms.inputs import page_arg
 from lms.practice import display, entry_form, logbook, queries, services
 from lms.practice.forms import ATTESTATION, BulkApproveForm, EntryForm, ReviewForm
@@ -32,10 +31,6 @@ from lms.programmes.services import get_programmes
 
 bp = Blueprint("practice", __name__)
 display.register(bp)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def get_entry(entry_id: int) -> PracticeEntry:

@@ -1,7 +1,7 @@
 """Quiz pages: the list, taking a quiz (every answer saved as it is given), the result, and for
 trainers uploading GIFT files, grading essays, regrading and the cohort gradebook."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import (
@@ -27,7 +27,7 @@ from lms.cohorts.services import local_datetime
 from lms.courses.services import get_catalog
 from lms.extensions import db
 from lms.forms import ConfirmForm
-from lms.i18n import content_language
+from lms.i18n import content_language, now
 from lms.quizzes import grading, regrading, services
 from lms.quizzes.authoring import quiz_form_page
 from lms.quizzes.forms import GradeForm, QuizForm, WindowForm
@@ -36,10 +36,6 @@ from lms.quizzes.models import QuizAttempt, QuizResponse, QuizWindow, UploadedQu
 from lms.rendering import render_text
 
 bp = Blueprint("quizzes", __name__)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def get_quiz(slug: str):
