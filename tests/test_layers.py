@@ -1,4 +1,4 @@
-"""The edges between features: read from the source, so a new import that crosses them fails here."""
+"""The edges between features, read from the source: a new import that crosses one fails here."""
 
 import ast
 from pathlib import Path
