@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.certificates.routes import bp as certificates_bp
     from lms.cohorts.routes import bp as cohorts_bp
     from lms.courses.routes import bp as courses_bp
+    from lms.dashboard import cohort_page  # noqa: F401  (the cohort page joins the cohorts blueprint)
     from lms.main.routes import bp as main_bp
     from lms.organisation.routes import bp as organisation_bp
     from lms.practice.routes import bp as practice_bp

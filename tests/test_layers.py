@@ -3,6 +3,8 @@
 import ast
 from pathlib import Path
 
+import pytest
+
 LMS = Path(__file__).resolve().parent.parent / "lms"
 FEATURES = {path.name for path in LMS.iterdir() if (path / "__init__.py").is_file()}
 #: the app factory and the command line wire every feature together
@@ -52,3 +54,17 @@ def test_shared_modules_know_no_feature():
                 if not any(module.startswith(allowed + ".") for _, allowed in SHARED_MAY_IMPORT):
                     crossings.append(f"lms/{path.name}:{line} imports {module}")
     assert crossings == [], "a feature registers itself instead:\n" + "\n".join(crossings)
+
+
+def test_every_question_cohorts_asks_is_answered_once_the_app_is_built(app):
+    from lms.cohorts import hooks
+
+    assert sorted(hooks._answers) == sorted(hooks.QUESTIONS)
+
+
+def test_a_question_nobody_answers_fails_loudly(monkeypatch):
+    from lms.cohorts import hooks
+
+    monkeypatch.setattr(hooks, "_answers", {})
+    with pytest.raises(RuntimeError, match="no feature answers 'holds_certificate'"):
+        hooks.ask("holds_certificate", None, 1, "support-person", None)

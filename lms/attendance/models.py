@@ -7,6 +7,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
+from lms.cohorts import hooks
 from lms.db import UTCDateTime, utcnow
 from lms.extensions import db
 
@@ -83,3 +84,26 @@ class CheckIn(db.Model):
     )
 
     user = so.relationship("User", lazy="joined", foreign_keys=[user_id])
+
+
+# What cohorts asks of attendance (cohorts sits below it and cannot import it)
+
+
+@hooks.answers("recorded_sessions")
+def recorded_sessions(session: so.Session, session_ids: list[int]) -> set[int]:
+    """The sessions among ``session_ids`` with any mark or check-in."""
+    marks = sa.select(AttendanceRecord.session_id).where(
+        AttendanceRecord.session_id.in_(session_ids)
+    )
+    checks = sa.select(CheckIn.session_id).where(CheckIn.session_id.in_(session_ids))
+    return set(session.scalars(sa.union(marks, checks)))
+
+
+@hooks.answers("longest_credit")
+def longest_credit(session: so.Session, session_id: int) -> int | None:
+    """The most minutes anybody is credited with for the session."""
+    return session.scalar(
+        sa.select(sa.func.max(AttendanceRecord.credited_minutes)).where(
+            AttendanceRecord.session_id == session_id
+        )
+    )

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lms.certificates.models import Certificate, Status, normalise_code
+from lms.cohorts import hooks
 
 
 def current_certificate(
@@ -45,3 +46,10 @@ def expiring(
     if user_id is not None:
         statement = statement.where(Certificate.user_id == user_id)
     return list(session.scalars(statement))
+
+
+@hooks.answers("holds_certificate")
+def holds_certificate(session: Session, user_id: int, programme_slug: str, today: date) -> bool:
+    """Whether the person holds a certificate of the programme that is valid today (cohorts asks
+    this before enrolling anyone in a programme that requires it)."""
+    return current_certificate(session, user_id, programme_slug, today) is not None

@@ -1,8 +1,6 @@
 """Cohort pages: list, create and edit, enrolment (one by one or CSV), the cohort page with its
 schedule, calendar feeds. The schedule's own pages are in ``schedule_routes``."""
 
-from datetime import UTC, datetime
-
 import sqlalchemy as sa
 from flask import (
     Response,
@@ -17,17 +15,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.access import coordinators_only, login_required, public, roles_required
-from lms.attendance.ledger import build_matrix
 from lms.auth.models import Role, User
 from lms.cohorts import (
     calendar,
-    schedule,
     schedule_routes,  # noqa: F401  (the schedule's pages join the blueprint)
     services,
 )
-from lms.cohorts.api import get_cohort, managed_cohort, programme_of
+from lms.cohorts.api import get_cohort, managed_cohort
 from lms.cohorts.blueprint import bp
-from lms.cohorts.forms import CohortForm, EnrolForm, StatusForm
+from lms.cohorts.forms import CohortForm, StatusForm
 from lms.cohorts.models import (
     STATUS_LABELS,
     Cohort,
@@ -38,10 +34,7 @@ from lms.cohorts.models import (
 )
 from lms.extensions import db
 from lms.forms import ConfirmForm
-from lms.i18n import local_today
-from lms.practice import queries as practice_queries
 from lms.programmes.services import get_programme, get_programmes
-from lms.quizzes import services as quizzes
 from lms.security import cacheable
 
 
@@ -107,71 +100,6 @@ def edit(cohort_id: int):
     form = _cohort_form(cohort)
     return _save_cohort(form, cohort) or render_template(
         "cohorts/form.html", form=form, cohort=cohort
-    )
-
-
-@bp.route("/<int:cohort_id>/")
-@login_required
-def show(cohort_id: int):
-    """Staff see the schedule and every trainee's ledger; a trainee sees the schedule and theirs."""
-    cohort = get_cohort(cohort_id)
-    manages = services.can_manage(current_user, cohort)
-    enrolment = services.enrolment_of(db.session, cohort.id, current_user.id)
-    if not manages and enrolment is None:
-        abort(404)
-    programme = programme_of(cohort)
-    sessions = services.cohort_sessions(db.session, cohort.id)
-    now, today = datetime.now(UTC), local_today()
-    matrix = build_matrix(
-        db.session,
-        cohort,
-        programme,
-        sessions,
-        user_id=None if manages else current_user.id,
-        now=now,
-        today=today,
-    )
-    status_form = StatusForm()
-    status_form.status.choices = list(STATUS_LABELS.items())
-    required = [
-        quiz
-        for quiz in quizzes.programme_quizzes(programme, quizzes.all_quizzes(db.session))
-        if quiz.slug in programme.quizzes
-    ]
-    results, practice_progress = {}, None
-    if not manages and programme.practice_logged:
-        line = practice_queries.trainee_totals(db.session, cohort.id, current_user.id)
-        practice_progress = practice_queries.progress(programme, line)
-    if not manages:
-        if quizzes.finish_overdue(db.session, datetime.now(UTC), user_id=current_user.id):
-            db.session.commit()
-        results = quizzes.results(db.session, [current_user.id], required)
-    help_ = None
-    if not manages and matrix.ledgers and matrix.ledgers[0].at_risk:
-        ledger = matrix.ledgers[0]
-        wanted = [line.category.slug for line in ledger.unreachable_lines]
-        help_ = schedule.risk_help(db.session, cohort, wanted, now)
-    return render_template(
-        "cohorts/show.html",
-        risk_help=help_,
-        scheduled=schedule.scheduled_hours(programme, sessions),
-        marked=schedule.marked_sessions(db.session, [item.id for item in sessions])
-        if manages
-        else set(),
-        lesson_titles=schedule_routes.lesson_titles(programme),
-        required_quizzes=required,
-        practice_progress=practice_progress,
-        own_enrolment=enrolment,
-        quiz_results={slug: result for (_, slug), result in results.items()},
-        cohort=cohort,
-        programme=programme,
-        sessions=sessions,
-        matrix=matrix,
-        manages=manages,
-        now=now,
-        enrol_form=EnrolForm(),
-        status_form=status_form,
-        confirm=ConfirmForm(),
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from lms import audit
 from lms.auth.models import User
+from lms.cohorts import hooks
 from lms.cohorts.models import Cohort, TrainingSession
 from lms.cohorts.services import (
     CohortError,
@@ -141,15 +142,7 @@ def fingerprint(warnings: list[ScheduleWarning]) -> str:
 
 def marked_sessions(session: Session, session_ids: list[int]) -> set[int]:
     """The sessions among ``session_ids`` with any mark or check-in: those can only be cancelled."""
-    from lms.attendance.models import AttendanceRecord, CheckIn  # attendance builds on cohorts
-
-    if not session_ids:
-        return set()
-    marks = sa.select(AttendanceRecord.session_id).where(
-        AttendanceRecord.session_id.in_(session_ids)
-    )
-    checks = sa.select(CheckIn.session_id).where(CheckIn.session_id.in_(session_ids))
-    return set(session.scalars(sa.union(marks, checks)))
+    return hooks.ask("recorded_sessions", session, session_ids) if session_ids else set()
 
 
 def delete_session(session: Session, item: TrainingSession, actor: User) -> None:

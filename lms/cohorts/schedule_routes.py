@@ -15,43 +15,10 @@ from lms.cohorts import schedule, services
 from lms.cohorts.api import managed_cohort, managed_session, programme_of, zone
 from lms.cohorts.blueprint import bp
 from lms.cohorts.forms import CancelForm, SeriesForm, SessionForm
+from lms.cohorts.lessons import lesson_choices
 from lms.cohorts.models import TrainingSession
-from lms.courses.services import get_catalog
 from lms.extensions import db
 from lms.forms import ConfirmForm
-
-
-def _programme_lessons(programme):
-    """(course, lesson) of every lesson in the programme's courses, in catalogue order."""
-    courses = {slug for category in programme.categories for slug in category.courses}
-    for course in get_catalog().courses:
-        if course.slug in courses:
-            for lesson in course.lessons:
-                yield course, lesson
-
-
-def lesson_choices(programme, item_lessons=()) -> list[tuple[str, str]]:
-    """(course/lesson, "Course: Lesson") for the programme's courses, in the reader's language;
-    a lesson no longer in the catalogue keeps its reference so that it is not lost."""
-    language = current_user.language
-    choices = [
-        (
-            f"{course.slug}/{lesson.slug}",
-            f"{course.title_for(language)}: {lesson.text_for(language).title}",
-        )
-        for course, lesson in _programme_lessons(programme)
-    ]
-    known = {value for value, _label in choices}
-    return choices + [(ref, ref) for ref in item_lessons if ref not in known]
-
-
-def lesson_titles(programme) -> dict[str, str]:
-    """course/lesson -> the lesson's title in the reader's language, for the schedule."""
-    language = current_user.language
-    return {
-        f"{course.slug}/{lesson.slug}": lesson.text_for(language).title
-        for course, lesson in _programme_lessons(programme)
-    }
 
 
 def _form(form_class, programme, item: TrainingSession | None = None):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from lms import audit
 from lms.auth.models import Role, User, UserRole
-from lms.certificates.queries import current_certificate
+from lms.cohorts import hooks
 from lms.cohorts.models import (
     ENROLMENT_STATUSES,
     Cohort,
@@ -184,7 +184,7 @@ def check_prerequisite(
     if not needed:
         return
     today = today or local_today()
-    if current_certificate(session, user.id, needed, today) is None:
+    if not hooks.ask("holds_certificate", session, user.id, needed, today):
         raise CohortError(
             _l(
                 "%(name)s holds no valid certificate of the programme this one requires "
@@ -386,13 +386,7 @@ def change_session(
 
 def check_credits_fit(session: Session, item: TrainingSession) -> None:
     """Refuse a session made shorter than what somebody is already credited with for it."""
-    from lms.attendance.models import AttendanceRecord
-
-    longest = session.scalar(
-        sa.select(sa.func.max(AttendanceRecord.credited_minutes)).where(
-            AttendanceRecord.session_id == item.id
-        )
-    )
+    longest = hooks.ask("longest_credit", session, item.id)
     if longest is not None and longest > item.minutes:
         raise CohortError(
             _l(

@@ -1,0 +1,85 @@
+"""The cohort page: its schedule with every trainee's hours ledger for staff, or for a trainee their
+own ledger, quiz results and practice progress. It draws on attendance, quizzes and practice, so
+it lives up here with the home dashboards rather than in cohorts, which they all build on."""
+
+from datetime import UTC, datetime
+
+from flask import abort, render_template
+from flask_login import current_user
+
+from lms.access import login_required
+from lms.attendance.ledger import build_matrix
+from lms.cohorts import schedule, services
+from lms.cohorts.api import get_cohort, programme_of
+from lms.cohorts.blueprint import bp
+from lms.cohorts.forms import EnrolForm, StatusForm
+from lms.cohorts.models import STATUS_LABELS
+from lms.extensions import db
+from lms.forms import ConfirmForm
+from lms.i18n import local_today
+from lms.practice import queries as practice_queries
+from lms.quizzes import services as quizzes
+
+
+@bp.route("/<int:cohort_id>/")
+@login_required
+def show(cohort_id: int):
+    """Staff see the schedule and every trainee's ledger; a trainee sees the schedule and theirs."""
+    cohort = get_cohort(cohort_id)
+    manages = services.can_manage(current_user, cohort)
+    enrolment = services.enrolment_of(db.session, cohort.id, current_user.id)
+    if not manages and enrolment is None:
+        abort(404)
+    programme = programme_of(cohort)
+    sessions = services.cohort_sessions(db.session, cohort.id)
+    now, today = datetime.now(UTC), local_today()
+    matrix = build_matrix(
+        db.session,
+        cohort,
+        programme,
+        sessions,
+        user_id=None if manages else current_user.id,
+        now=now,
+        today=today,
+    )
+    status_form = StatusForm()
+    status_form.status.choices = list(STATUS_LABELS.items())
+    required = [
+        quiz
+        for quiz in quizzes.programme_quizzes(programme, quizzes.all_quizzes(db.session))
+        if quiz.slug in programme.quizzes
+    ]
+    results, practice_progress = {}, None
+    if not manages and programme.practice_logged:
+        line = practice_queries.trainee_totals(db.session, cohort.id, current_user.id)
+        practice_progress = practice_queries.progress(programme, line)
+    if not manages:
+        if quizzes.finish_overdue(db.session, datetime.now(UTC), user_id=current_user.id):
+            db.session.commit()
+        results = quizzes.results(db.session, [current_user.id], required)
+    help_ = None
+    if not manages and matrix.ledgers and matrix.ledgers[0].at_risk:
+        ledger = matrix.ledgers[0]
+        wanted = [line.category.slug for line in ledger.unreachable_lines]
+        help_ = schedule.risk_help(db.session, cohort, wanted, now)
+    return render_template(
+        "cohorts/show.html",
+        risk_help=help_,
+        scheduled=schedule.scheduled_hours(programme, sessions),
+        marked=schedule.marked_sessions(db.session, [item.id for item in sessions])
+        if manages
+        else set(),
+        required_quizzes=required,
+        practice_progress=practice_progress,
+        own_enrolment=enrolment,
+        quiz_results={slug: result for (_, slug), result in results.items()},
+        cohort=cohort,
+        programme=programme,
+        sessions=sessions,
+        matrix=matrix,
+        manages=manages,
+        now=now,
+        enrol_form=EnrolForm(),
+        status_form=status_form,
+        confirm=ConfirmForm(),
+    )
