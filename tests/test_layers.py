@@ -24,6 +24,27 @@ def _imports(path: Path) -> list[tuple[str, int]]:
     return [(name, line) for name, line in found if name.startswith("lms.")]
 
 
+#: every feature, from the bottom up: a feature imports only features before it, and asks those
+#: after it through ``lms.hooks``
+LAYERS = (
+    "auth",
+    "organisation",
+    "courses",
+    "programmes",
+    "users",
+    "cohorts",
+    "attendance",
+    "quizzes",
+    "practice",
+    "certificates",
+    "alumni",
+    "reports",
+    "dashboard",
+    "main",
+    "demo",
+)
+
+
 def _is_routes(module: str) -> bool:
     last = module.split(".")[-1]
     return last == "routes" or last.endswith("_routes")
@@ -57,14 +78,33 @@ def test_shared_modules_know_no_feature():
 
 
 def test_every_question_cohorts_asks_is_answered_once_the_app_is_built(app):
-    from lms.cohorts import hooks
+    from lms import hooks
 
     assert sorted(hooks._answers) == sorted(hooks.QUESTIONS)
 
 
 def test_a_question_nobody_answers_fails_loudly(monkeypatch):
-    from lms.cohorts import hooks
+    from lms import hooks
 
     monkeypatch.setattr(hooks, "_answers", {})
     with pytest.raises(RuntimeError, match="no feature answers 'holds_certificate'"):
         hooks.ask("holds_certificate", None, 1, "support-person", None)
+
+
+def test_every_feature_has_its_place_in_the_layers():
+    assert sorted(LAYERS) == sorted(FEATURES)
+
+
+def test_no_feature_imports_one_built_on_it():
+    rank = {feature: place for place, feature in enumerate(LAYERS)}
+    upward = []
+    for path in sorted(LMS.rglob("*.py")):
+        relative = path.relative_to(LMS)
+        if len(relative.parts) == 1:
+            continue
+        own = relative.parts[0]
+        for module, line in _imports(path):
+            feature = module.split(".")[1]
+            if feature in rank and rank[feature] > rank[own]:
+                upward.append(f"lms/{relative}:{line} imports {module}")
+    assert upward == [], "ask through lms.hooks, or move the page up:\n" + "\n".join(upward)

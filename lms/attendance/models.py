@@ -7,7 +7,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
-from lms.cohorts import hooks
+from lms import hooks
 from lms.db import UTCDateTime, utcnow
 from lms.extensions import db
 

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from lms import hooks
 from lms.certificates.models import Certificate, Status, normalise_code
-from lms.cohorts import hooks
 
 
 def current_certificate(

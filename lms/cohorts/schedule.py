@@ -12,9 +12,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from lms import audit
+from lms import audit, hooks
 from lms.auth.models import User
-from lms.cohorts import hooks
 from lms.cohorts.models import Cohort, TrainingSession
 from lms.cohorts.services import (
     CohortError,

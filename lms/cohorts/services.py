@@ -13,9 +13,8 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from lms import audit
+from lms import audit, hooks
 from lms.auth.models import Role, User, UserRole
-from lms.cohorts import hooks
 from lms.cohorts.models import (
     ENROLMENT_STATUSES,
     Cohort,
@@ -45,6 +44,7 @@ def can_manage(user: User, cohort: Cohort) -> bool:
     )
 
 
+@hooks.answers("teaches_course")
 def teaches_course(session: Session, user: User, course_slug: str) -> bool:
     """Whether ``user`` may read the trainer's guides of a course: coordinators may, and trainers
     of a cohort whose programme includes the course."""

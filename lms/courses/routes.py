@@ -13,15 +13,14 @@ from flask import (
 from flask_babel import get_locale
 from flask_login import current_user
 
+from lms import hooks
 from lms.access import ensure_visible, login_required, roles_required
 from lms.auth.models import Role
-from lms.cohorts.services import teaches_course
 from lms.courses import services
 from lms.courses.content import IMAGE_SUFFIXES
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import content_language
-from lms.quizzes.services import all_quizzes
 from lms.security import cacheable
 
 bp = Blueprint("courses", __name__)
@@ -54,7 +53,11 @@ def _readable_guide(course, lesson):
     """The lesson's trainer's guide if the reader may read it (a trainee's page asks the database
     nothing more), else None."""
     staff = lesson.guide is not None and _staff()
-    return lesson.guide if staff and teaches_course(db.session, current_user, course.slug) else None
+    return (
+        lesson.guide
+        if staff and hooks.ask("teaches_course", db.session, current_user, course.slug)
+        else None
+    )
 
 
 @bp.route("/")
@@ -86,7 +89,7 @@ def overview(course_slug: str):
         progress=services.course_progress(course, completed),
         next_lesson=next_lesson,
         language=_language(),
-        quizzes=[q for q in all_quizzes(db.session) if q.course == course.slug],
+        quizzes=[q for q in hooks.ask("quizzes", db.session) if q.course == course.slug],
     )
 
 
@@ -120,7 +123,7 @@ def lesson(course_slug: str, lesson_slug: str):
         language=language,
         quizzes=[
             q
-            for q in all_quizzes(db.session)
+            for q in hooks.ask("quizzes", db.session)
             if (q.course, q.lesson) == (course.slug, current.slug)
         ],
     )

@@ -4,11 +4,11 @@ from flask import Blueprint, render_template
 from flask_babel import get_locale
 from flask_login import current_user
 
+from lms import hooks
 from lms.access import login_required
 from lms.auth.models import Role
 from lms.extensions import db
 from lms.programmes.services import get_programmes
-from lms.quizzes import services as quizzes
 
 bp = Blueprint("programmes", __name__)
 
@@ -29,6 +29,6 @@ def index():
         else [],
         left_out=bool(programmes.broken - programmes.stale),
         quiz_titles={
-            quiz.slug: quiz.title_for(language) for quiz in quizzes.all_quizzes(db.session)
+            quiz.slug: quiz.title_for(language) for quiz in hooks.ask("quizzes", db.session)
         },
     )
