@@ -47,7 +47,7 @@ def register_extensions(app: Flask) -> None:
     from lms.courses import services as courses
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
     from lms.programmes import services as programmes
-    from lms.quizzes import services as quizzes
+    from lms.quizzes import api as quizzes
 
     db.init_app(app)
     migrations = str(SHIPPED_ROOT / "migrations")

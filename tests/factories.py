@@ -141,25 +141,25 @@ GIFT_SAMPLE = """// @title: Sample quiz
 
 def make_quiz(session: Session, slug: str | None = None, source: str = GIFT_SAMPLE, uploader=None):
     """An uploaded quiz (default: one question of each kind); returns the parsed ``Quiz``."""
-    from lms.quizzes import services
+    from lms.quizzes import catalogue
     from lms.quizzes.models import UploadedQuiz
 
     slug = slug or f"sample-{next(_numbers)}"
     session.add(UploadedQuiz(slug=slug, source=source, uploaded_by_id=uploader and uploader.id))
     session.flush()
-    return services.get_quiz(session, slug)
+    return catalogue.get_quiz(session, slug)
 
 
 def make_attempt(session: Session, quiz, user: User, answers: dict | None = None, now=None):
     """An attempt at ``quiz`` with ``answers`` ({question key: form values}) saved."""
-    from lms.quizzes import services
+    from lms.quizzes import attempts
 
     now = now or datetime.now(UTC)
-    attempt = services.start_attempt(session, quiz, user, now)
+    attempt = attempts.start_attempt(session, quiz, user, now)
     for key, values in (answers or {}).items():
         pairs = values if isinstance(values, dict) else None
         values = [] if pairs else [values] if isinstance(values, str) else list(values)
-        services.save_answer(session, quiz, attempt, key, values, pairs, now=now)
+        attempts.save_answer(session, quiz, attempt, key, values, pairs, now=now)
     session.flush()
     return attempt
 

@@ -36,7 +36,7 @@ from lms.practice.models import PracticeEntry, PracticeRevision
 from lms.practice.models import Status as Practice
 from lms.programmes.choices import DEFAULT_CLIENT_GROUPS
 from lms.programmes.services import get_programme
-from lms.quizzes import services as quizzes
+from lms.quizzes import attempts, marking
 from lms.quizzes.models import QuizAttempt
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -263,8 +263,8 @@ def test_three_did_not_complete_and_the_checklist_says_why(demo, email, missing)
     if email == ANDRES:
         failed = [item.detail for item in check.missing if item.kind == "quiz"]
         assert failed == ["care-methodology-final"]
-        attempts = quizzes.attempts_of(demo.session, "care-methodology-final", user(demo, email).id)
-        assert len(attempts) == 1 and attempts[0].score < 0.7
+        tries = attempts.attempts_of(demo.session, "care-methodology-final", user(demo, email).id)
+        assert len(tries) == 1 and tries[0].score < 0.7
 
 
 def test_some_failed_a_final_quiz_first_and_passed_it_later(demo):
@@ -275,7 +275,7 @@ def test_some_failed_a_final_quiz_first_and_passed_it_later(demo):
     ).all()
     assert len(retakes) == 4
     for user_id, slug in retakes:
-        first, second = quizzes.attempts_of(demo.session, slug, user_id)
+        first, second = attempts.attempts_of(demo.session, slug, user_id)
         assert first.score < 0.7 <= second.score and first.is_final and second.is_final
 
 
@@ -329,7 +329,7 @@ def test_one_trainer_of_trainers_trainee_is_at_risk(demo):
 
 def test_essays_wait_for_the_trainer_of_trainers(demo):
     tiina = user(demo, "trainer@demo.tugi.ee")
-    waiting = quizzes.grading_queue(demo.session, tiina)
+    waiting = marking.grading_queue(demo.session, tiina)
     assert len(waiting) == 2
     assert {item.attempt.cohort_id for item in waiting} == {cohorts(demo, TOT)[0].id}
 

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from lms.auth.models import Role
-from lms.quizzes import services
+from lms.quizzes import attempts, catalogue
 from lms.quizzes.models import QuizAttempt
 from tests.factories import GIFT_SAMPLE, login, make_attempt, make_cohort, make_quiz, make_user
 
@@ -130,11 +130,11 @@ def test_the_time_limit_is_kept_on_the_server(app, session, trainee):
         quiz = make_quiz(session, "timed", "// @time-limit: 10\n" + GIFT_SAMPLE)
         attempt = make_attempt(session, quiz, trainee, {"Choice": "0"}, now=NOW)
         assert attempt.deadline == NOW + timedelta(minutes=10)
-        with pytest.raises(services.QuizError, match="time is up"):
-            services.save_answer(
+        with pytest.raises(catalogue.QuizError, match="time is up"):
+            attempts.save_answer(
                 session, quiz, attempt, "TF", ["1"], now=NOW + timedelta(minutes=11)
             )
-        assert services.finish_overdue(session, NOW + timedelta(minutes=11)) == 1
+        assert attempts.finish_overdue(session, NOW + timedelta(minutes=11)) == 1
     assert attempt.submitted_at == attempt.deadline and attempt.auto_submitted
     assert attempt.score == pytest.approx(1 / 7)  # what was saved before the deadline counts
 
@@ -156,11 +156,11 @@ def test_an_overdue_attempt_is_submitted_when_its_page_is_opened(app, client, se
 def test_attempt_limit_and_one_open_attempt_at_a_time(app, session, trainee):
     with app.app_context():
         quiz = make_quiz(session, "once", "// @attempts: 1\n" + GIFT_SAMPLE)
-        first = services.start_attempt(session, quiz, trainee, NOW)
-        assert services.start_attempt(session, quiz, trainee, NOW) is first  # a second click
-        services.submit(session, quiz, first, now=NOW)
-        with pytest.raises(services.QuizError, match="used all 1 attempts"):
-            services.start_attempt(session, quiz, trainee, NOW)
+        first = attempts.start_attempt(session, quiz, trainee, NOW)
+        assert attempts.start_attempt(session, quiz, trainee, NOW) is first  # a second click
+        attempts.submit(session, quiz, first, now=NOW)
+        with pytest.raises(catalogue.QuizError, match="used all 1 attempts"):
+            attempts.start_attempt(session, quiz, trainee, NOW)
 
 
 def test_the_database_allows_one_open_attempt_per_person_and_quiz(session, trainee):
@@ -177,13 +177,13 @@ def test_shuffling_changes_the_order_but_not_the_meaning(app, session):
         quiz = make_quiz(session, "mixed", "// @shuffle: questions answers\n" + GIFT_SAMPLE)
         orders = set()
         for _ in range(6):
-            attempt = services.start_attempt(session, quiz, make_user(session), NOW)
+            attempt = attempts.start_attempt(session, quiz, make_user(session), NOW)
             assert sorted(item["key"] for item in attempt.layout) == sorted(KEYS)
             orders.add(tuple(item["key"] for item in attempt.layout))
             choice = next(item for item in attempt.layout if item["key"] == "Choice")
             assert sorted(choice["order"]) == [0, 1]
-            services.save_answer(session, quiz, attempt, "Choice", ["0"], now=NOW)
-            services.submit(session, quiz, attempt, now=NOW)
+            attempts.save_answer(session, quiz, attempt, "Choice", ["0"], now=NOW)
+            attempts.submit(session, quiz, attempt, now=NOW)
             assert attempt.score == pytest.approx(1 / 7)  # choice 0 is right however it is shown
     assert len(orders) > 1
 
@@ -192,20 +192,20 @@ def test_cohort_dates_open_and_close_a_quiz(app, session, trainee):
     staff = make_user(session, Role.COORDINATOR)
     cohort = make_cohort(session, trainees=(trainee,))
     with app.app_context():
-        quiz = services.get_quiz(session, "support-role-final")
-        services.set_window(session, cohort, quiz.slug, NOW + timedelta(days=1), None, staff)
-        with pytest.raises(services.QuizError, match="opens on"):
-            services.start_attempt(session, quiz, trainee, NOW)
-        services.set_window(session, cohort, quiz.slug, None, NOW - timedelta(hours=1), staff)
-        with pytest.raises(services.QuizError, match="closed on"):
-            services.start_attempt(session, quiz, trainee, NOW)
+        quiz = catalogue.get_quiz(session, "support-role-final")
+        attempts.set_window(session, cohort, quiz.slug, NOW + timedelta(days=1), None, staff)
+        with pytest.raises(catalogue.QuizError, match="opens on"):
+            attempts.start_attempt(session, quiz, trainee, NOW)
+        attempts.set_window(session, cohort, quiz.slug, None, NOW - timedelta(hours=1), staff)
+        with pytest.raises(catalogue.QuizError, match="closed on"):
+            attempts.start_attempt(session, quiz, trainee, NOW)
         closes = NOW + timedelta(minutes=5)
-        services.set_window(session, cohort, quiz.slug, NOW - timedelta(days=1), closes, staff)
-        attempt = services.start_attempt(session, quiz, trainee, NOW)
+        attempts.set_window(session, cohort, quiz.slug, NOW - timedelta(days=1), closes, staff)
+        attempt = attempts.start_attempt(session, quiz, trainee, NOW)
         assert attempt.cohort_id == cohort.id
         assert attempt.deadline == closes  # sooner than the 30-minute time limit
-        with pytest.raises(services.QuizError, match="close after it opens"):
-            services.set_window(session, cohort, quiz.slug, NOW, NOW, staff)
+        with pytest.raises(catalogue.QuizError, match="close after it opens"):
+            attempts.set_window(session, cohort, quiz.slug, NOW, NOW, staff)
 
 
 def test_cohort_dates_page_saves_local_times(client, session):
@@ -217,7 +217,7 @@ def test_cohort_dates_page_saves_local_times(client, session):
         data={"quiz": "support-role-final", "opens_at": "2026-12-01T09:00", "closes_at": ""},
     )
     assert response.status_code == 302
-    window = services.window_of(session, cohort.id, "support-role-final")
+    window = attempts.window_of(session, cohort.id, "support-role-final")
     assert window.opens_at == datetime(2026, 12, 1, 7, 0, tzinfo=UTC)  # Tallinn is UTC+2
     other = make_user(session, Role.TRAINER)
     login(client, other)
@@ -228,7 +228,7 @@ def test_the_result_page_follows_the_review_options(app, client, session, traine
     with app.app_context():
         quiz = make_quiz(session, "terse", "// @review: score\n" + GIFT_SAMPLE)
         attempt = make_attempt(session, quiz, trainee, {"Choice": "1"})
-        services.submit(session, quiz, attempt, now=datetime.now(UTC))
+        attempts.submit(session, quiz, attempt, now=datetime.now(UTC))
     session.commit()
     login(client, trainee)
     page = client.get(f"/quizzes/attempts/{attempt.id}/result").get_data(as_text=True)

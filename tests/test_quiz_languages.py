@@ -11,7 +11,7 @@ import pytest
 from lms import filecache
 from lms.auth.models import Role
 from lms.extensions import db
-from lms.quizzes import grading, services
+from lms.quizzes import catalogue, grading
 from lms.quizzes.models import QuizAttempt
 from tests.conftest import make_app
 from tests.factories import login, make_user
@@ -103,9 +103,9 @@ def test_a_short_answer_typed_in_ukrainian_on_an_estonian_page_is_accepted(serve
 
 def test_the_best_weight_of_any_language_counts(served, session):
     with served.app_context():
-        quiz = services.get_quiz(db.session, "helping")
+        quiz = catalogue.get_quiz(db.session, "helping")
         question = quiz.questions[2]
-        same = services.alternates(quiz)[quiz.keys[2]]
+        same = catalogue.alternates(quiz)[quiz.keys[2]]
         assert grading.grade(question, {"text": "nurse"}, same) == 0.5
         assert grading.grade(question, {"text": "ДОГЛЯДАЧ"}, same) == 1.0
         assert grading.grade(question, {"text": "hooldaja"}, same) == 1.0

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from lms.audit import AuditEvent
 from lms.auth.models import Role
-from lms.quizzes import services
+from lms.quizzes import attempts, catalogue, marking
 from lms.quizzes.models import QuizAttempt, UploadedQuiz
 from tests.factories import (
     GIFT_SAMPLE,
@@ -41,7 +41,7 @@ def submitted_essay(app, session, trainee, answers=None):
         attempt = make_attempt(
             session, quiz, trainee, answers or {"Choice": "0", "Essay": "I never accept gifts."}
         )
-        services.submit(session, quiz, attempt, now=datetime.now(UTC))
+        attempts.submit(session, quiz, attempt, now=datetime.now(UTC))
     session.commit()
     return quiz, attempt
 
@@ -101,10 +101,10 @@ def test_nobody_grades_their_own_essay(app, client, session):
     login(client, both)
     response = attempt.response("Essay")
     assert client.get(f"/quizzes/grading/{response.id}").status_code == 404
-    with app.app_context(), pytest.raises(services.QuizError, match="their own"):
-        services.grade_essay(
+    with app.app_context(), pytest.raises(catalogue.QuizError, match="their own"):
+        marking.grade_essay(
             session,
-            services.get_quiz(session, "course-quiz"),
+            catalogue.get_quiz(session, "course-quiz"),
             response,
             fraction=1,
             comment="",
@@ -158,16 +158,16 @@ def test_correcting_the_key_and_regrading_on_request(app, client, session, peopl
 def test_gradebook_page_export_and_constant_queries(app, client, session, connection, people):
     trainer, _, trainee, cohort = people
     with app.app_context():
-        final = services.get_quiz(session, "support-role-final")
+        final = catalogue.get_quiz(session, "support-role-final")
         attempt = make_attempt(session, final, trainee)
         for item in attempt.layout:
             question = final.question(item["key"])
             if question.kind == "multichoice":
                 right = next(i for i, a in enumerate(question.answers) if a.fraction == 1)
-                services.save_answer(
+                attempts.save_answer(
                     session, final, attempt, item["key"], [str(right)], now=datetime.now(UTC)
                 )
-        services.submit(session, final, attempt, now=datetime.now(UTC))
+        attempts.submit(session, final, attempt, now=datetime.now(UTC))
     session.commit()
     login(client, trainer)
     page = client.get(f"/quizzes/cohorts/{cohort.id}/gradebook").get_data(as_text=True)
@@ -187,7 +187,7 @@ def test_gradebook_page_export_and_constant_queries(app, client, session, connec
         for number in range(5):
             person = make_user(session, display_name=f"More {number}")
             make_cohort_member(session, cohort, person)
-            services.submit(
+            attempts.submit(
                 session, final, make_attempt(session, final, person), now=datetime.now(UTC)
             )
     session.commit()
@@ -276,7 +276,7 @@ def test_a_quiz_page_lists_attempts_and_closed_reasons(app, client, session):
     trainee = make_user(session)
     with app.app_context():
         quiz = make_quiz(session, "once", "// @attempts: 1\n" + GIFT_SAMPLE)
-        services.submit(session, quiz, make_attempt(session, quiz, trainee), now=datetime.now(UTC))
+        attempts.submit(session, quiz, make_attempt(session, quiz, trainee), now=datetime.now(UTC))
     session.commit()
     login(client, trainee)
     page = client.get("/quizzes/once").get_data(as_text=True)

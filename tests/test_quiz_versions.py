@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from lms import filecache
-from lms.quizzes import services
+from lms.quizzes import attempts, catalogue
 from lms.quizzes.models import QuizAttempt, QuizVersion
 from tests.conftest import make_app
 from tests.factories import login, make_user
@@ -93,22 +93,22 @@ def test_an_overdue_attempt_of_a_broken_quiz_is_still_finished(content, session)
     path.write_text("// @time-limit: 5\n" + QUIZ)
     trainee = make_user(session)
     with app.app_context():
-        quiz = services.get_quiz(session, "versioned")
+        quiz = catalogue.get_quiz(session, "versioned")
         start = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
-        attempt = services.start_attempt(session, quiz, trainee, start)
-        services.save_answer(session, quiz, attempt, "First", ["0"], now=start)
+        attempt = attempts.start_attempt(session, quiz, trainee, start)
+        attempts.save_answer(session, quiz, attempt, "First", ["0"], now=start)
         path.write_text(BROKEN)
-        assert services.get_quiz(session, "versioned") is None
-        assert services.finish_overdue(session, datetime(2026, 11, 24, 11, 0, tzinfo=UTC)) == 1
+        assert catalogue.get_quiz(session, "versioned") is None
+        assert attempts.finish_overdue(session, datetime(2026, 11, 24, 11, 0, tzinfo=UTC)) == 1
     assert attempt.auto_submitted and attempt.score == 0.5
 
 
 def test_versions_are_stored_once_per_quiz_and_content(content, session):
     app, _ = content
     with app.app_context():
-        quiz = services.get_quiz(session, "versioned")
-        first = services.start_attempt(session, quiz, make_user(session), datetime.now(UTC))
-        second = services.start_attempt(session, quiz, make_user(session), datetime.now(UTC))
+        quiz = catalogue.get_quiz(session, "versioned")
+        first = attempts.start_attempt(session, quiz, make_user(session), datetime.now(UTC))
+        second = attempts.start_attempt(session, quiz, make_user(session), datetime.now(UTC))
     assert first.quiz_version_id == second.quiz_version_id
     count = session.scalar(
         sa.select(sa.func.count(QuizVersion.id)).where(QuizVersion.quiz_slug == "versioned")

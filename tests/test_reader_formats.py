@@ -31,7 +31,7 @@ def content_slugs(app) -> set[str]:
     shown in its original language may say."""
     from lms.courses.services import get_catalog
     from lms.programmes.services import get_programmes
-    from lms.quizzes.services import all_quizzes
+    from lms.quizzes.catalogue import all_quizzes
 
     slugs, prose = set(), []
     with app.app_context():
@@ -200,14 +200,14 @@ def test_a_password_link_is_emailed_in_the_recipients_language(app, client, sess
 
 def test_quizzes_are_named_through_one_helper(app, client, session, monkeypatch):
     """Where a translated quiz title plugs in: every page names a quiz by ``quiz_title``."""
-    from lms.quizzes import services as quizzes
+    from lms.quizzes import catalogue
     from tests.factories import login, make_user
 
-    monkeypatch.setattr(quizzes, "quiz_title", lambda quiz, language=None: f"«{quiz.slug}»")
+    monkeypatch.setattr(catalogue, "quiz_title", lambda quiz, language=None: f"«{quiz.slug}»")
     login(client, make_user(session))
     for path in ("/quizzes/", "/quizzes/support-role-final", "/courses/support-role/"):
         page = client.get(path).get_data(as_text=True)
         assert "«support-role-final»" in page, path
         with app.app_context():
-            title = quizzes.get_quiz(session, "support-role-final").title
+            title = catalogue.get_quiz(session, "support-role-final").title
         assert title not in page, path

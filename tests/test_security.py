@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from lms.auth.models import Role
-from lms.quizzes import services
+from lms.quizzes import attempts
 from tests.conftest import make_app
 from tests.factories import (
     PASSWORD,
@@ -41,7 +41,7 @@ def test_every_post_route_refuses_a_request_without_csrf_token(csrf_app, session
     with csrf_app.app_context():
         quiz = make_quiz(session)
         attempt = make_attempt(session, quiz, target, {"Essay": "My answer"})
-        services.submit(session, quiz, attempt, now=datetime.now(UTC))
+        attempts.submit(session, quiz, attempt, now=datetime.now(UTC))
         entry = make_practice(session, cohort, target)
     certificate = make_certificate(session, cohort, target)
     adapter = csrf_app.url_map.bind("localhost")

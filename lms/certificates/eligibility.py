@@ -23,7 +23,7 @@ from lms.practice import queries as practice_log
 from lms.practice.queries import Totals
 from lms.programmes.definitions import Programme
 from lms.programmes.services import programme_title
-from lms.quizzes import services as quizzes
+from lms.quizzes import api as quizzes
 
 
 @dataclass

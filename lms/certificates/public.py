@@ -23,7 +23,7 @@ from lms.extensions import db, limiter
 from lms.i18n import local_today as today
 from lms.organisation.api import Issuer, current_issuer, logo_url
 from lms.programmes.services import get_programme
-from lms.quizzes import services as quizzes
+from lms.quizzes import api as quizzes
 from lms.security import cacheable
 from lms.urls import PublicAddressMissing, public_url
 

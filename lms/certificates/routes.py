@@ -33,7 +33,7 @@ from lms.i18n import now
 from lms.inputs import page_arg
 from lms.organisation.api import current_issuer
 from lms.programmes.services import get_programme, get_programmes, programme_or_unavailable
-from lms.quizzes import services as quizzes
+from lms.quizzes import api as quizzes
 from lms.urls import PublicAddressMissing, public_url
 
 bp = Blueprint("certificates", __name__)

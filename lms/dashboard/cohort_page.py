@@ -18,7 +18,7 @@ from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import local_today
 from lms.practice import queries as practice_queries
-from lms.quizzes import services as quizzes
+from lms.quizzes import api as quizzes
 
 
 @bp.route("/<int:cohort_id>/")

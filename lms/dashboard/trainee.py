@@ -21,7 +21,7 @@ from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus, TrainingSessi
 from lms.courses.content import Catalog, Course, Lesson
 from lms.practice import queries as practice_log
 from lms.programmes.definitions import Programme, ProgrammeSet
-from lms.quizzes import services as quizzes
+from lms.quizzes import api as quizzes
 from lms.quizzes.definitions import Quiz
 from lms.quizzes.models import QuizWindow
 

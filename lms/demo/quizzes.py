@@ -1,5 +1,5 @@
 """Quiz attempts as trainees make them: started, submitted and graded through
-``lms.quizzes.services``, with each answer stored as ``save_answer`` stores it; essays graded by
+the quizzes feature, with each answer stored as ``save_answer`` stores it; essays graded by
 the cohort's trainer.
 
 An attempt is described by how many questions the trainee gets wrong; the essay's grade is the
@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from lms.auth.models import User
 from lms.demo import texts
 from lms.demo.timeline import Demo
+from lms.quizzes import api as quizzes
 from lms.quizzes import grading
-from lms.quizzes import services as quizzes
 from lms.quizzes.definitions import Quiz
 from lms.quizzes.gift import Question
 from lms.quizzes.models import QuizAttempt, QuizResponse

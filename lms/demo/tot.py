@@ -21,7 +21,7 @@ from lms.demo.people import COORDINATOR, OLENA, TIINA, demo_email
 from lms.demo.texts import NOTES
 from lms.demo.timeline import Demo
 from lms.demo.training import REGION, fill_register
-from lms.quizzes.services import get_quiz
+from lms.quizzes.api import get_quiz
 
 PROGRAMME = "trainer-of-trainers"
 NAME = "Koolitajate koolitus · Kagu-Eesti"

@@ -30,7 +30,7 @@ from lms.demo.people import (
 from lms.demo.texts import NOTES
 from lms.demo.timeline import Demo, days_ago
 from lms.programmes.definitions import Programme
-from lms.quizzes.services import get_quiz
+from lms.quizzes.api import get_quiz
 
 PROGRAMME = "support-person"
 REGION = "Kagu-Eesti"

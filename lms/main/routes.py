@@ -25,7 +25,7 @@ from lms.dashboard.trainer import trainer_home
 from lms.extensions import db
 from lms.i18n import local_today
 from lms.programmes.services import get_programmes
-from lms.quizzes.services import finish_overdue
+from lms.quizzes.api import finish_overdue
 from lms.urls import safe_next
 
 bp = Blueprint("main", __name__)

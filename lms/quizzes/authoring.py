@@ -10,7 +10,7 @@ from flask_login import current_user
 from lms.courses.content import Problem
 from lms.courses.services import get_catalog
 from lms.extensions import db
-from lms.quizzes import gift, regrading, services
+from lms.quizzes import catalogue, gift, regrading
 from lms.quizzes.definitions import REVIEW_OPTIONS, Quiz, read_quiz, read_settings
 from lms.quizzes.forms import KIND_LABELS, MAX_GIFT_BYTES, QuizForm
 from lms.quizzes.models import UploadedQuiz
@@ -98,7 +98,7 @@ def _check(form: QuizForm, slug: str, replacing: bool):
     quiz, found = read_quiz(slug, source, "", origin="upload")
     shift = len(header)
     problems = [Problem("", max(p.line - shift, 1), p.message) for p in found]
-    for message in services.name_problems(db.session, slug, replacing=replacing):
+    for message in catalogue.name_problems(db.session, slug, replacing=replacing):
         problems.append(Problem("", 1, message))
     problems = sorted(set(problems))
     return quiz, problems, source, gift.parse(body).questions
@@ -129,7 +129,7 @@ def quiz_form_page(form: QuizForm, row: UploadedQuiz | None):
         if valid:
             quiz, problems, source, preview = _check(form, form.slug.data, row is not None)
             if form.save.data and not problems:
-                saved = services.save_upload(db.session, form.slug.data, source, current_user)
+                saved = catalogue.save_upload(db.session, form.slug.data, source, current_user)
                 db.session.commit()
                 flash(_("Quiz “%(title)s” saved.", title=form.title.data), "success")
                 if (

@@ -16,7 +16,7 @@ from lms.collation import by_name
 from lms.exports import table_response
 from lms.extensions import db
 from lms.programmes.definitions import Programme
-from lms.quizzes import services
+from lms.quizzes import attempts, catalogue, marking
 from lms.quizzes.definitions import Quiz
 
 
@@ -24,13 +24,13 @@ from lms.quizzes.definitions import Quiz
 class Gradebook:
     quizzes: list[Quiz]
     required: set[str]
-    rows: list[tuple[User, str, list[services.Result]]]  # trainee, status, a result per quiz
+    rows: list[tuple[User, str, list[marking.Result]]]  # trainee, status, a result per quiz
 
 
 def build_gradebook(session: Session, cohort: Cohort, programme: Programme) -> Gradebook:
-    quizzes = services.programme_quizzes(programme, services.all_quizzes(session))
+    quizzes = catalogue.programme_quizzes(programme, catalogue.all_quizzes(session))
     members = sa.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id)
-    if services.finish_overdue(session, datetime.now(UTC), user_ids=members):
+    if attempts.finish_overdue(session, datetime.now(UTC), user_ids=members):
         session.commit()
     people = by_name(
         session.execute(
@@ -41,9 +41,9 @@ def build_gradebook(session: Session, cohort: Cohort, programme: Programme) -> G
         lambda row: row[0].display_name,
         tie=lambda row: row[0].id,
     )
-    table = services.results(session, [user.id for user, _ in people], quizzes)
+    table = marking.results(session, [user.id for user, _ in people], quizzes)
     rows = [
-        (user, status, [table.get((user.id, quiz.slug), services.Result()) for quiz in quizzes])
+        (user, status, [table.get((user.id, quiz.slug), marking.Result()) for quiz in quizzes])
         for user, status in people
     ]
     return Gradebook(quizzes, set(programme.quizzes), rows)
@@ -82,7 +82,7 @@ def gradebook_page(cohort: Cohort, programme: Programme, kind: str | None):
     )
 
 
-def _required_passed(book: Gradebook, results: list[services.Result]) -> int:
+def _required_passed(book: Gradebook, results: list[marking.Result]) -> int:
     return sum(
         1
         for quiz, result in zip(book.quizzes, results, strict=True)

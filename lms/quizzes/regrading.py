@@ -8,15 +8,11 @@ from lms import audit
 from lms.auth.models import Role, User
 from lms.cohorts.models import Cohort
 from lms.programmes.services import get_programme
+from lms.quizzes.attempts import grade_responses, totals
+from lms.quizzes.catalogue import pin_version, programme_quizzes
 from lms.quizzes.definitions import Quiz
+from lms.quizzes.marking import trainer_cohort_ids
 from lms.quizzes.models import QuizAttempt
-from lms.quizzes.services import (
-    grade_responses,
-    pin_version,
-    programme_quizzes,
-    totals,
-    trainer_cohort_ids,
-)
 
 
 def outdated_attempts(session: Session, quiz: Quiz) -> int:

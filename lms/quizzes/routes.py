@@ -28,7 +28,7 @@ from lms.courses.services import get_catalog
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import content_language, now
-from lms.quizzes import grading, regrading, services
+from lms.quizzes import attempts, catalogue, grading, marking, regrading
 from lms.quizzes.authoring import quiz_form_page
 from lms.quizzes.forms import GradeForm, QuizForm, WindowForm
 from lms.quizzes.gradebook import gradebook_page
@@ -39,12 +39,12 @@ bp = Blueprint("quizzes", __name__)
 
 
 def get_quiz(slug: str):
-    return services.get_quiz(db.session, slug) or abort(404)
+    return catalogue.get_quiz(db.session, slug) or abort(404)
 
 
 def quiz_of(attempt: QuizAttempt):
     """The version of the quiz the attempt is taken and graded on."""
-    return services.attempt_quiz(db.session, attempt) or abort(404)
+    return catalogue.attempt_quiz(db.session, attempt) or abort(404)
 
 
 def own_attempt(attempt_id: int) -> QuizAttempt:
@@ -59,16 +59,16 @@ def shown(quiz) -> dict:
     """What a page needs to show the quiz in the reader's language (``?lang=`` for another it
     exists in): ``quiz`` in that language, the ``languages`` and whether the reader's was
     missing (``fell_back``). Services always get the source quiz."""
-    languages = services.quiz_languages(quiz)
+    languages = catalogue.quiz_languages(quiz)
     language, fell_back = content_language(languages)
-    local = services.localized(quiz, language) or quiz
+    local = catalogue.localized(quiz, language) or quiz
     return {"quiz": local, "languages": languages, "fell_back": fell_back}
 
 
 @bp.app_context_processor
 def quiz_helpers() -> dict:
     """``quiz_title(quiz)`` for any page that names a quiz."""
-    return {"quiz_title": services.quiz_title}
+    return {"quiz_title": catalogue.quiz_title}
 
 
 @bp.app_template_filter("quiz_text")
@@ -80,10 +80,10 @@ def quiz_text(text: str, text_format: str = "moodle", inline: bool = False):
 @login_required
 def index():
     """Every quiz by course, with the person's own standing in each."""
-    quizzes = services.all_quizzes(db.session)
-    if services.finish_overdue(db.session, now(), user_id=current_user.id):
+    quizzes = catalogue.all_quizzes(db.session)
+    if attempts.finish_overdue(db.session, now(), user_id=current_user.id):
         db.session.commit()
-    results = services.results(db.session, [current_user.id], quizzes)
+    results = marking.results(db.session, [current_user.id], quizzes)
     catalog = get_catalog()
     courses = {course.slug: course for course in catalog.courses}
     groups: dict[str, list] = {slug: [] for slug in courses}  # in the courses' order
@@ -96,7 +96,7 @@ def index():
         groups=groups,
         courses=courses,
         results={slug: result for (_, slug), result in results.items()},
-        problems=services.shipped_quizzes().problems if staff_view else [],
+        problems=catalogue.shipped_quizzes().problems if staff_view else [],
         staff_view=staff_view,
     )
 
@@ -105,28 +105,28 @@ def index():
 @login_required
 def show(slug: str):
     """A quiz's rules, the person's attempts and the button to start or go on."""
-    quiz = services.get_quiz(db.session, slug)
+    quiz = catalogue.get_quiz(db.session, slug)
     if quiz is None:  # the file broke or went: an attempt in progress goes on with its version
         attempt = next(
-            (a for a in services.attempts_of(db.session, slug, current_user.id) if a.is_open), None
+            (a for a in attempts.attempts_of(db.session, slug, current_user.id) if a.is_open), None
         )
         if attempt is None:
             abort(404)
         return redirect(url_for(".take", attempt_id=attempt.id))
     moment = now()
-    services.finish_overdue(db.session, moment, slug=slug, user_id=current_user.id)
+    attempts.finish_overdue(db.session, moment, slug=slug, user_id=current_user.id)
     db.session.commit()
-    attempts = services.attempts_of(db.session, slug, current_user.id)
-    cohort = services.quiz_cohort(db.session, quiz, current_user.id)
-    window = services.window_of(db.session, cohort.id if cohort else None, slug)
-    open_attempt = next((a for a in attempts if a.is_open), None)
-    reason = None if open_attempt else services.why_closed(quiz, window, len(attempts), moment)
+    tries = attempts.attempts_of(db.session, slug, current_user.id)
+    cohort = attempts.quiz_cohort(db.session, quiz, current_user.id)
+    window = attempts.window_of(db.session, cohort.id if cohort else None, slug)
+    open_attempt = next((a for a in tries if a.is_open), None)
+    reason = None if open_attempt else attempts.why_closed(quiz, window, len(tries), moment)
     staff_view = current_user.has_role(Role.TRAINER, Role.COORDINATOR)
     may_regrade = staff_view and regrading.can_regrade(db.session, current_user, quiz)
     return render_template(
         "quizzes/show.html",
         **shown(quiz),
-        attempts=attempts,
+        attempts=tries,
         open_attempt=open_attempt,
         window=window,
         reason=reason,
@@ -150,8 +150,8 @@ def start(slug: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        attempt = services.start_attempt(db.session, quiz, current_user, now())
-    except services.QuizError as error:
+        attempt = attempts.start_attempt(db.session, quiz, current_user, now())
+    except catalogue.QuizError as error:
         db.session.commit()  # attempts that ran out of time were submitted on the way
         flash(str(error), "error")
         return redirect(url_for(".show", slug=slug))
@@ -161,8 +161,8 @@ def start(slug: str):
 
 def _closed_attempt(quiz, attempt: QuizAttempt) -> bool:
     """Submit the attempt if its time ran out; True when it is no longer open."""
-    if services.is_overdue(attempt, now()):
-        services.submit(db.session, quiz, attempt, now=now(), auto=True)
+    if attempts.is_overdue(attempt, now()):
+        attempts.submit(db.session, quiz, attempt, now=now(), auto=True)
         db.session.commit()
         flash(_("The time was up, so your attempt was submitted with the answers saved."), "info")
     return not attempt.is_open
@@ -177,7 +177,7 @@ def take(attempt_id: int):
     if _closed_attempt(quiz, attempt):
         return redirect(url_for(".result", attempt_id=attempt.id))
     page = shown(quiz)
-    items = services.attempt_questions(page["quiz"], attempt)
+    items = attempts.attempt_questions(page["quiz"], attempt)
     return render_template(
         "quizzes/take.html",
         **page,
@@ -192,7 +192,7 @@ def take(attempt_id: int):
 def _unanswered(quiz, attempt) -> int:
     return sum(
         1
-        for item, question in services.attempt_questions(quiz, attempt)
+        for item, question in attempts.attempt_questions(quiz, attempt)
         if question.graded and getattr(attempt.response(item["key"]), "answer", None) is None
     )
 
@@ -209,7 +209,7 @@ def _form_answer(position: int, question) -> tuple[list[str], dict[str, str]]:
 
 def _key_at(attempt: QuizAttempt, position: str | None) -> str:
     if position is None or not position.isdigit() or int(position) >= len(attempt.layout):
-        raise services.QuizError(_("That question is not part of this attempt."))
+        raise catalogue.QuizError(_("That question is not part of this attempt."))
     return attempt.layout[int(position)]["key"]
 
 
@@ -227,8 +227,8 @@ def answer(attempt_id: int):
         position = request.form.get("position")
         key = _key_at(attempt, position)
         values, pairs = _form_answer(int(position), quiz.question(key))
-        services.save_answer(db.session, quiz, attempt, key, values, pairs, now=now())
-    except services.QuizError as error:
+        attempts.save_answer(db.session, quiz, attempt, key, values, pairs, now=now())
+    except catalogue.QuizError as error:
         db.session.rollback()
         return jsonify(error=str(error), refused=True), 400
     db.session.commit()
@@ -246,17 +246,17 @@ def save(attempt_id: int):
     if _closed_attempt(quiz, attempt):
         return redirect(url_for(".result", attempt_id=attempt.id))
     errors, number = [], 0
-    for position, (item, question) in enumerate(services.attempt_questions(quiz, attempt)):
+    for position, (item, question) in enumerate(attempts.attempt_questions(quiz, attempt)):
         if not question.graded:
             continue
         number += 1  # as the page numbers them: descriptions carry no number
         values, pairs = _form_answer(position, question)
         try:
             with db.session.begin_nested():
-                services.save_answer(
+                attempts.save_answer(
                     db.session, quiz, attempt, item["key"], values, pairs, now=now()
                 )
-        except services.QuizError as error:
+        except catalogue.QuizError as error:
             errors.append(_("Question %(number)s: %(error)s", number=number, error=error))
     db.session.commit()
     for error in errors:
@@ -284,8 +284,8 @@ def confirm_submit(attempt_id: int):
         return redirect(url_for(".result", attempt_id=attempt.id))
     if form.validate_on_submit():
         try:
-            services.submit(db.session, quiz, attempt, now=now())
-        except services.QuizError as error:
+            attempts.submit(db.session, quiz, attempt, now=now())
+        except catalogue.QuizError as error:
             db.session.rollback()
             flash(str(error), "info")
         else:
@@ -305,7 +305,7 @@ def confirm_submit(attempt_id: int):
 def result(attempt_id: int):
     """The graded attempt, showing what the quiz's review options allow (staff see all)."""
     attempt = db.session.get(QuizAttempt, attempt_id)
-    if attempt is None or not services.can_review(db.session, current_user, attempt):
+    if attempt is None or not marking.can_review(db.session, current_user, attempt):
         abort(404)
     quiz = quiz_of(attempt)
     if attempt.user_id == current_user.id and _closed_attempt(quiz, attempt) is False:
@@ -320,11 +320,11 @@ def result(attempt_id: int):
         **page,
         attempt=attempt,
         trainee=db.session.get(User, attempt.user_id),
-        items=services.attempt_questions(page["quiz"], attempt),
-        alternates=services.alternates(quiz),
+        items=attempts.attempt_questions(page["quiz"], attempt),
+        alternates=catalogue.alternates(quiz),
         review=review,
         own=own,
-        passed=services.passed(quiz, attempt),
+        passed=marking.passed(quiz, attempt),
         grading=grading,
         options=grading.match_options,
     )
@@ -371,12 +371,12 @@ def regrade(slug: str):
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        attempts, changed = regrading.regrade(db.session, quiz, current_user)
+        regraded, changed = regrading.regrade(db.session, quiz, current_user)
         db.session.commit()
         flash(
             _(
                 "%(attempts)s attempts regraded; %(changed)s scores changed.",
-                attempts=attempts,
+                attempts=regraded,
                 changed=changed,
             ),
             "success",
@@ -395,7 +395,7 @@ def regrade(slug: str):
 def grading_queue():
     """Essays waiting for a grade, from the trainer's own cohorts (coordinators: all)."""
     return render_template(
-        "quizzes/grading.html", waiting=services.grading_queue(db.session, current_user)
+        "quizzes/grading.html", waiting=marking.grading_queue(db.session, current_user)
     )
 
 
@@ -405,7 +405,7 @@ def grade(response_id: int):
     """Grade one essay answer with a comment; the attempt's score is final once all are graded."""
     response = db.session.get(QuizResponse, response_id) or abort(404)
     attempt = response.attempt
-    if attempt.is_open or not services.can_review(db.session, current_user, attempt):
+    if attempt.is_open or not marking.can_review(db.session, current_user, attempt):
         abort(404)
     if attempt.user_id == current_user.id:
         abort(404)  # nobody grades their own answers
@@ -419,7 +419,7 @@ def grade(response_id: int):
         form.comment.data = response.comment
     if form.validate_on_submit():
         try:
-            services.grade_essay(
+            marking.grade_essay(
                 db.session,
                 quiz,
                 response,
@@ -428,7 +428,7 @@ def grade(response_id: int):
                 grader=current_user,
                 now=now(),
             )
-        except services.QuizError as error:
+        except catalogue.QuizError as error:
             db.session.rollback()
             flash(str(error), "error")
         else:
@@ -461,20 +461,20 @@ def dates(cohort_id: int):
     """When the cohort may take each of its programme's quizzes."""
     cohort = managed_cohort(cohort_id)
     programme = programme_of(cohort)
-    quizzes = services.programme_quizzes(programme, services.all_quizzes(db.session))
+    quizzes = catalogue.programme_quizzes(programme, catalogue.all_quizzes(db.session))
     form = WindowForm()
     if form.validate_on_submit():
         quiz = next((q for q in quizzes if q.slug == form.quiz.data), None) or abort(404)
         opens = _local(form.opens_at.data)
         closes = _local(form.closes_at.data)
         try:
-            services.set_window(db.session, cohort, quiz.slug, opens, closes, current_user)
-        except services.QuizError as error:
+            attempts.set_window(db.session, cohort, quiz.slug, opens, closes, current_user)
+        except catalogue.QuizError as error:
             db.session.rollback()
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(_("Dates saved for “%(quiz)s”.", quiz=services.quiz_title(quiz)), "success")
+            flash(_("Dates saved for “%(quiz)s”.", quiz=catalogue.quiz_title(quiz)), "success")
             return redirect(url_for(".dates", cohort_id=cohort.id))
     elif request.method == "POST":
         for errors in form.errors.values():

@@ -58,7 +58,7 @@ def _pages(app) -> dict[str, tuple[str, str]]:
     from lms.practice import services as practice
     from lms.practice.models import PracticeRevision
     from lms.programmes.services import get_programmes
-    from lms.quizzes import services as quizzes
+    from lms.quizzes import catalogue
     from lms.quizzes.models import QuizAttempt, QuizResponse
 
     with app.app_context():
@@ -92,8 +92,8 @@ def _pages(app) -> dict[str, tuple[str, str]]:
         ).entry
         attempt = next(
             attempt
-            for quiz in quizzes.all_quizzes(session)
-            if (attempt := _try_start(quizzes, session, quiz, olena, now))
+            for quiz in catalogue.all_quizzes(session)
+            if (attempt := _try_start(session, quiz, olena, now))
         )
         done = session.scalar(
             sa.select(QuizAttempt)
@@ -107,9 +107,9 @@ def _pages(app) -> dict[str, tuple[str, str]]:
             .where(QuizResponse.answer.is_not(None), QuizResponse.fraction.is_(None))
             .limit(1)
         )
-        shipped = quizzes.all_quizzes(session)[0]
+        shipped = catalogue.all_quizzes(session)[0]
         source = (Path(app.config["CONTENT_DIR"]) / "quizzes" / f"{shipped.slug}.gift").read_text()
-        quizzes.save_upload(session, "a11y-uploaded", source, trainer)
+        catalogue.save_upload(session, "a11y-uploaded", source, trainer)
         # a session whose check-in is open now, so the code page shows its code and QR code
         room = TrainingSession(
             cohort_id=tot.id, title="Check-in", category=_category(tot),
@@ -223,10 +223,12 @@ def _pages(app) -> dict[str, tuple[str, str]]:
     return pages
 
 
-def _try_start(quizzes, session, quiz, user, now):
+def _try_start(session, quiz, user, now):
+    from lms.quizzes import attempts, catalogue
+
     try:
-        return quizzes.start_attempt(session, quiz, user, now)
-    except quizzes.QuizError:
+        return attempts.start_attempt(session, quiz, user, now)
+    except catalogue.QuizError:
         return None
 
 

@@ -1,0 +1,20 @@
+"""What other features may use of quizzes: the quizzes a programme asks for, each person's results,
+and (for the demo) taking and marking an attempt. Everything else stays inside the feature."""
+
+from lms.quizzes.attempts import finish_overdue, start_attempt, submit, why_closed
+from lms.quizzes.catalogue import all_quizzes, get_quiz, init_app, programme_quizzes
+from lms.quizzes.marking import Result, grade_essay, results
+
+__all__ = [
+    "Result",
+    "all_quizzes",
+    "finish_overdue",
+    "get_quiz",
+    "grade_essay",
+    "init_app",
+    "programme_quizzes",
+    "results",
+    "start_attempt",
+    "submit",
+    "why_closed",
+]

@@ -1,0 +1,178 @@
+"""Which quizzes exist: the shipped files, uploads and their versions, in the reader's language."""
+
+import functools
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from lms import audit, hooks
+from lms.auth.models import User
+from lms.db import utcnow
+from lms.filecache import FolderCache
+from lms.programmes.definitions import Programme
+from lms.quizzes import translations
+from lms.quizzes.definitions import Quiz, QuizSet, read_quiz
+from lms.quizzes.models import QuizAttempt, QuizVersion, UploadedQuiz
+
+
+class QuizError(ValueError):
+    """A request the quiz rules refuse; the message says why."""
+
+
+# --- the quizzes -----------------------------------------------------------------------------
+
+
+def quiz_title(quiz: Quiz, language: str | None = None) -> str:
+    """The quiz's title in ``language`` (by default the reader's): the one place where a
+    quiz's name for people is chosen, so that a translated title shows wherever it is named.
+    A quiz already shown in one language (``localized``) keeps that language's title."""
+    return quiz.title_for(language or str(get_locale()))
+
+
+def _lessons(app: Flask) -> set[tuple[str, str]]:
+    catalog = app.extensions["tugi_catalog"].get()
+    return {(c.slug, lesson.slug) for c in catalog.courses for lesson in c.lessons}
+
+
+def init_app(app: Flask) -> None:
+    """Load the shipped quizzes now, so that a broken file is logged when the app starts."""
+    content_dir = Path(app.config["CONTENT_DIR"])
+    languages = tuple(app.config["LANGUAGES"])
+    cache = FolderCache(
+        content_dir / "quizzes",
+        lambda _: translations.load_all(content_dir, _lessons(app), languages),
+    )
+    app.extensions["tugi_quizzes"] = cache
+    for problem in cache.get().problems:
+        app.logger.error("quiz file problem: %s", problem)
+
+
+def shipped_quizzes() -> QuizSet:
+    return current_app.extensions["tugi_quizzes"].get()
+
+
+def localized(quiz: Quiz, language: str) -> Quiz | None:
+    """This version of the quiz in ``language``, when a translation that fits it is served."""
+    return translations.localize(shipped_quizzes(), quiz, language)
+
+
+def quiz_languages(quiz: Quiz) -> list[str]:
+    """The languages this version of the quiz can be read in, the source's first."""
+    return translations.languages_of(shipped_quizzes(), quiz)
+
+
+def alternates(quiz: Quiz) -> dict[str, list]:
+    """Question key -> the same question in every served language (for short answers)."""
+    versions = translations.versions(shipped_quizzes(), quiz)
+    return {key: [version.question(key) for version in versions] for key in quiz.keys}
+
+
+@functools.lru_cache(maxsize=256)
+def _read_uploaded(slug: str, source: str, origin: str = "upload") -> Quiz | None:
+    quiz, _ = read_quiz(slug, source, f"{slug}.gift", origin=origin)
+    return quiz
+
+
+def get_quiz(session: Session, slug: str) -> Quiz | None:
+    """A shipped or uploaded quiz by slug; None when unknown."""
+    quiz = shipped_quizzes().get(slug)
+    if quiz is not None:
+        return quiz
+    source = session.scalar(sa.select(UploadedQuiz.source).where(UploadedQuiz.slug == slug))
+    return _read_uploaded(slug, source) if source is not None else None
+
+
+def stored_version(session: Session, quiz: Quiz) -> QuizVersion:
+    """The stored copy of this version of the quiz, stored on first use."""
+    query = sa.select(QuizVersion).where(
+        QuizVersion.quiz_slug == quiz.slug, QuizVersion.version == quiz.version
+    )
+    row = session.scalar(query)
+    if row is None:
+        row = QuizVersion(
+            quiz_slug=quiz.slug, version=quiz.version, origin=quiz.origin, source=quiz.source
+        )
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except sa.exc.IntegrityError:  # another attempt stored it at the same moment
+            row = session.scalar(query)
+    return row
+
+
+def attempt_quiz(session: Session, attempt: QuizAttempt) -> Quiz | None:
+    """The quiz as the attempt is taken and graded: the version it started with (or was last
+    regraded with), whether the file has since been edited, broken or removed."""
+    current = get_quiz(session, attempt.quiz_slug)
+    if current is not None and current.version == attempt.version:
+        return current
+    if attempt.quiz_version_id is None:  # started before versions were kept
+        return current
+    row = session.get(QuizVersion, attempt.quiz_version_id)
+    return _read_uploaded(row.quiz_slug, row.source, row.origin)
+
+
+def pin_version(session: Session, attempt: QuizAttempt, quiz: Quiz) -> None:
+    """Put the attempt on this version of the quiz (stored on first use)."""
+    attempt.version = quiz.version
+    attempt.quiz_version_id = stored_version(session, quiz).id
+
+
+@hooks.answers("quizzes")
+def all_quizzes(session: Session) -> list[Quiz]:
+    """Every quiz: shipped first, then uploaded, each by title."""
+    shipped = sorted(shipped_quizzes().quizzes.values(), key=lambda q: q.slug)
+    rows = session.execute(sa.select(UploadedQuiz.slug, UploadedQuiz.source)).all()
+    uploaded = [quiz for slug, source in rows if (quiz := _read_uploaded(slug, source))]
+    return shipped + sorted(uploaded, key=lambda q: q.title.lower())
+
+
+def programme_quizzes(programme: Programme, quizzes: list[Quiz]) -> list[Quiz]:
+    """The quizzes a programme's trainees take: the required ones, then those of its courses."""
+    courses = {course for category in programme.categories for course in category.courses}
+    by_slug = {quiz.slug: quiz for quiz in quizzes}
+    required = [by_slug[slug] for slug in programme.quizzes if slug in by_slug]
+    others = [q for q in quizzes if q.course in courses and q.slug not in programme.quizzes]
+    return required + others
+
+
+def name_problems(session: Session, slug: str, *, replacing: bool) -> list[str]:
+    """Why an uploaded quiz cannot take this name (empty when it can)."""
+    problems = []
+    if shipped_quizzes().get(slug) is not None:
+        problems.append(
+            _l("'%(slug)s' is a quiz shipped with Tugi; choose another name.", slug=slug)
+        )
+    exists = session.scalar(sa.select(UploadedQuiz.id).where(UploadedQuiz.slug == slug))
+    if exists and not replacing:
+        problems.append(_l("A quiz named '%(slug)s' already exists.", slug=slug))
+    return [str(problem) for problem in problems]
+
+
+def save_upload(session: Session, slug: str, source: str, actor: User) -> UploadedQuiz:
+    """Save an uploaded quiz, or a new version of one; refused while it has problems."""
+    row = session.scalar(sa.select(UploadedQuiz).where(UploadedQuiz.slug == slug))
+    _, problems = read_quiz(slug, source, f"{slug}.gift", lessons=_lessons(current_app))
+    if problems or name_problems(session, slug, replacing=row is not None):
+        raise QuizError(_l("The quiz has problems; correct them and upload it again."))
+    before = {"version": _read_uploaded(slug, row.source).version} if row else None
+    if row is None:
+        row = UploadedQuiz(slug=slug, source=source, uploaded_by_id=actor.id)
+        session.add(row)
+    else:
+        row.source, row.updated_at = source, utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="quiz.replaced" if before else "quiz.uploaded",
+        subject_type="quiz",
+        subject_id=row.id,
+        before=before,
+        after={"slug": slug, "version": _read_uploaded(slug, source).version},
+    )
+    return row
