@@ -16,7 +16,7 @@ from lms.attendance.models import AttendanceRecord
 from lms.auth.models import User
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus, TrainingSession
 from lms.collation import by_name
-from lms.programmes.definitions import Category, Programme
+from lms.programmes.api import Category, Programme
 
 
 @dataclass

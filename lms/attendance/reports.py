@@ -9,7 +9,7 @@ from lms.attendance.ledger import Matrix
 from lms.attendance.models import MARK_LABELS
 from lms.cohorts.models import STATUS_LABELS, Cohort
 from lms.exports import table_response
-from lms.programmes.definitions import Programme
+from lms.programmes.api import Programme
 
 
 def hours(minutes: int, hour_minutes: int = 60) -> float:

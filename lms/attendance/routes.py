@@ -16,8 +16,8 @@ from lms.attendance.ledger import build_matrix
 from lms.attendance.models import MARK_LABELS
 from lms.attendance.register_page import changes_from, fill, int_or_none, page
 from lms.auth.models import User
-from lms.cohorts import schedule
-from lms.cohorts import services as cohorts
+from lms.cohorts import api as cohorts
+from lms.cohorts import api as schedule
 from lms.cohorts.api import get_cohort, managed_cohort, managed_session, programme_of
 from lms.exports import download_response
 from lms.extensions import db, limiter

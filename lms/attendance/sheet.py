@@ -11,7 +11,7 @@ from lms.attendance.models import Mark
 from lms.attendance.services import RegisterRow
 from lms.cohorts.models import EnrolmentStatus, TrainingSession
 from lms.pdf import FONT, Document
-from lms.programmes.definitions import Programme
+from lms.programmes.api import Programme
 
 #: The height of a trainee's line, in millimetres: room for a hand-written signature.
 LINE_HEIGHT = 11

@@ -16,8 +16,7 @@ from flask import current_app
 
 from lms.certificates import keys
 from lms.certificates.models import Certificate, hours_text
-from lms.programmes.definitions import Programme
-from lms.programmes.services import programme_title
+from lms.programmes.api import Programme, programme_title
 
 ALGORITHM = "RS256"
 CONTEXT = [

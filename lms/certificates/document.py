@@ -12,7 +12,7 @@ from fpdf.fonts import FontFace
 from lms.certificates.models import Certificate
 from lms.organisation.api import Issuer
 from lms.pdf import FONT, MARGIN, Document
-from lms.programmes.definitions import Programme
+from lms.programmes.api import Programme
 
 ACCENT = (31, 92, 78)
 LOGO_HEIGHT = 15

@@ -13,16 +13,15 @@ import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from lms.attendance.ledger import Ledger, build_matrix
+from lms.attendance.api import Ledger, build_matrix
 from lms.certificates.models import Certificate, FinalSignOff, Status
+from lms.cohorts.api import cohort_sessions
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
-from lms.cohorts.services import cohort_sessions
+from lms.courses.api import lesson_title
 from lms.courses.models import LessonCompletion
-from lms.courses.services import lesson_title
-from lms.practice import queries as practice_log
-from lms.practice.queries import Totals
-from lms.programmes.definitions import Programme
-from lms.programmes.services import programme_title
+from lms.practice import api as practice_log
+from lms.practice.api import Totals
+from lms.programmes.api import Programme, programme_title
 from lms.quizzes import api as quizzes
 
 

@@ -22,7 +22,7 @@ from lms.certificates.queries import by_code
 from lms.extensions import db, limiter
 from lms.i18n import local_today as today
 from lms.organisation.api import Issuer, current_issuer, logo_url
-from lms.programmes.services import get_programme
+from lms.programmes.api import get_programme
 from lms.quizzes import api as quizzes
 from lms.security import cacheable
 from lms.urls import PublicAddressMissing, public_url

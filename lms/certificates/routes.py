@@ -19,11 +19,11 @@ from lms.certificates.keys import IssuerKeyError
 from lms.certificates.models import STATUS_LABELS, Certificate, Status
 from lms.certificates.public import issuer_profile
 from lms.certificates.queries import expiring
-from lms.cohorts import services as cohorts
+from lms.cohorts import api as cohorts
 from lms.cohorts.api import programme_of
 from lms.cohorts.models import Cohort, Enrolment
 from lms.collation import by_name
-from lms.courses.services import get_catalog
+from lms.courses.api import get_catalog
 from lms.db import LIKE_ESCAPE, contains_pattern
 from lms.exports import download_response, table_response
 from lms.extensions import db
@@ -32,7 +32,7 @@ from lms.i18n import local_today as today
 from lms.i18n import now
 from lms.inputs import page_arg
 from lms.organisation.api import current_issuer
-from lms.programmes.services import get_programme, get_programmes, programme_or_unavailable
+from lms.programmes.api import get_programme, get_programmes, programme_or_unavailable
 from lms.quizzes import api as quizzes
 from lms.urls import PublicAddressMissing, public_url
 

@@ -17,10 +17,10 @@ from lms import audit
 from lms.auth.models import Role, User
 from lms.certificates.eligibility import Eligibility, cohort_eligibility, eligibility
 from lms.certificates.models import Certificate, FinalSignOff, Status
+from lms.cohorts.api import can_manage
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
-from lms.cohorts.services import can_manage
 from lms.collation import by_name
-from lms.programmes.definitions import Programme
+from lms.programmes.api import Programme
 
 SUBJECT = "certificate"
 

@@ -6,9 +6,13 @@ from flask import abort, current_app
 from flask_login import current_user
 
 from lms.cohorts import services
+from lms.cohorts.blueprint import bp  # noqa: F401
+from lms.cohorts.forms import EnrolForm, StatusForm  # noqa: F401
 from lms.cohorts.models import Cohort, TrainingSession
+from lms.cohorts.schedule import RiskHelp, marked_sessions, risk_help, scheduled_hours  # noqa: F401
+from lms.cohorts.services import can_manage, cohort_sessions, enrolment_of, local_datetime  # noqa: F401
 from lms.extensions import db
-from lms.programmes.services import programme_or_unavailable
+from lms.programmes.api import programme_or_unavailable
 
 
 def get_cohort(cohort_id: int) -> Cohort:

@@ -9,14 +9,14 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from lms.auth import services as accounts
+from lms.auth import api as accounts
 from lms.auth.models import Role, User, UserRole
 from lms.cohorts.models import Cohort, Enrolment
 from lms.cohorts.services import CohortError, enrol
 from lms.collation import by_name
 from lms.db import LIKE_ESCAPE, contains_pattern
-from lms.programmes.definitions import Programme
-from lms.users.people_csv import ImportResult, PersonRow, import_people
+from lms.programmes.api import Programme
+from lms.users.api import ImportResult, PersonRow, import_people
 
 
 def import_enrolments(

@@ -6,7 +6,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from lms.access import coordinators_only
-from lms.auth import services as accounts
+from lms.auth import api as accounts
 from lms.auth.models import User
 from lms.cohorts import enrolment, services
 from lms.cohorts.api import get_cohort, programme_of
@@ -16,8 +16,7 @@ from lms.collation import paginate_by_name
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.inputs import page_arg
-from lms.users.api import hand_out, links_page, sample_csv_response
-from lms.users.forms import ImportForm
+from lms.users.api import ImportForm, hand_out, links_page, sample_csv_response
 
 PICK_PAGE_SIZE = 25
 

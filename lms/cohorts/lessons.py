@@ -2,7 +2,7 @@
 
 from flask_login import current_user
 
-from lms.courses.services import get_catalog
+from lms.courses.api import get_catalog
 
 
 def _lessons(course_slugs: set[str] | None = None):

@@ -34,7 +34,7 @@ from lms.cohorts.models import (
 )
 from lms.extensions import db
 from lms.forms import ConfirmForm
-from lms.programmes.services import get_programme, get_programmes
+from lms.programmes.api import get_programme, get_programmes
 from lms.security import cacheable
 
 

@@ -24,7 +24,7 @@ from lms.cohorts.services import (
     local_datetime,
     session_snapshot,
 )
-from lms.programmes.definitions import Category, Programme
+from lms.programmes.api import Category, Programme
 
 MAKE_UPS_SHOWN = 5
 

@@ -25,8 +25,7 @@ from lms.cohorts.models import (
 )
 from lms.collation import by_name
 from lms.i18n import local_today
-from lms.programmes.definitions import Programme
-from lms.programmes.services import get_programme, programme_title
+from lms.programmes.api import Programme, get_programme, programme_title
 
 MAX_SESSION_HOURS = 12
 MAX_REPEATS = 52

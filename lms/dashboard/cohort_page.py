@@ -8,16 +8,15 @@ from flask import abort, render_template
 from flask_login import current_user
 
 from lms.access import login_required
-from lms.attendance.ledger import build_matrix
-from lms.cohorts import schedule, services
-from lms.cohorts.api import get_cohort, programme_of
-from lms.cohorts.blueprint import bp
-from lms.cohorts.forms import EnrolForm, StatusForm
+from lms.attendance.api import build_matrix
+from lms.cohorts import api as schedule
+from lms.cohorts import api as services
+from lms.cohorts.api import EnrolForm, StatusForm, bp, get_cohort, programme_of
 from lms.cohorts.models import STATUS_LABELS
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import local_today
-from lms.practice import queries as practice_queries
+from lms.practice import api as practice_queries
 from lms.quizzes import api as quizzes
 
 

@@ -9,11 +9,11 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from sqlalchemy.orm import Session
 
-from lms.attendance.ledger import Ledger
+from lms.attendance.api import Ledger
 from lms.certificates.models import Certificate, Status
 from lms.cohorts.models import Cohort, EnrolmentStatus
 from lms.dashboard.ledgers import cohort_ledgers
-from lms.programmes.definitions import Programme, ProgrammeSet
+from lms.programmes.api import Programme, ProgrammeSet
 
 RECENT_DAYS = 365  # a cohort that ended within a year is still shown: funders report by year
 SHOWN = 12

@@ -16,12 +16,12 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from sqlalchemy.orm import Session
 
-from lms.attendance.ledger import CategoryLine, Ledger, risks, unscheduled_minutes
+from lms.attendance.api import CategoryLine, Ledger, risks, unscheduled_minutes
 from lms.attendance.models import AttendanceRecord
 from lms.auth.models import User
 from lms.cohorts.models import Cohort, Enrolment, TrainingSession
 from lms.collation import by_name
-from lms.programmes.definitions import Programme
+from lms.programmes.api import Programme
 
 
 def _session_minutes(session: Session):

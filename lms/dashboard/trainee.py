@@ -13,16 +13,16 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from sqlalchemy.orm import Session
 
-from lms.attendance.attendees import OpenSession, open_for
-from lms.certificates.eligibility import Eligibility, cohort_eligibility
+from lms.attendance.api import OpenSession, open_for
+from lms.certificates.api import Eligibility, cohort_eligibility
 from lms.certificates.models import Certificate
-from lms.cohorts import schedule
+from lms.cohorts import api as schedule
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus, TrainingSession
-from lms.courses.content import Catalog, Course, Lesson
-from lms.practice import queries as practice_log
-from lms.programmes.definitions import Programme, ProgrammeSet
+from lms.courses.api import Catalog, Course, Lesson
+from lms.practice import api as practice_log
+from lms.programmes.api import Programme, ProgrammeSet
 from lms.quizzes import api as quizzes
-from lms.quizzes.definitions import Quiz
+from lms.quizzes.api import Quiz
 from lms.quizzes.models import QuizWindow
 
 SESSIONS_SHOWN = 3

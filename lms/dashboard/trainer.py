@@ -9,13 +9,13 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from sqlalchemy.orm import Session
 
-from lms.attendance.ledger import Ledger
+from lms.attendance.api import Ledger
 from lms.auth.models import User
+from lms.cohorts.api import local_datetime
 from lms.cohorts.models import Cohort, TrainingSession, cohort_trainers
-from lms.cohorts.services import local_datetime
 from lms.dashboard.ledgers import cohort_ledgers
 from lms.practice.models import AWAITING, PracticeEntry, PracticeRevision
-from lms.programmes.definitions import Programme, ProgrammeSet
+from lms.programmes.api import Programme, ProgrammeSet
 from lms.quizzes.models import QuizAttempt, QuizResponse
 
 SESSIONS_SHOWN = 10

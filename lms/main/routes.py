@@ -17,14 +17,12 @@ from flask_login import current_user
 
 from lms.access import login_required, public
 from lms.auth.models import Role
-from lms.certificates.queries import expiring
-from lms.courses.services import completed_lessons, courses_with_progress, get_catalog
-from lms.dashboard.coordinator import coordinator_home
-from lms.dashboard.trainee import trainee_home
-from lms.dashboard.trainer import trainer_home
+from lms.certificates.api import expiring
+from lms.courses.api import completed_lessons, courses_with_progress, get_catalog
+from lms.dashboard.api import coordinator_home, trainee_home, trainer_home
 from lms.extensions import db
 from lms.i18n import local_today
-from lms.programmes.services import get_programmes
+from lms.programmes.api import get_programmes
 from lms.quizzes.api import finish_overdue
 from lms.urls import safe_next
 

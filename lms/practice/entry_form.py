@@ -6,7 +6,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
-from lms.cohorts import services as cohorts
+from lms.cohorts import api as cohorts
 from lms.cohorts.models import Cohort
 from lms.extensions import db
 from lms.i18n import local_today as today

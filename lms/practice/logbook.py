@@ -17,7 +17,7 @@ from lms.exports import csv_response, download_response
 from lms.pdf import Document
 from lms.practice import queries
 from lms.practice.models import CORE_ACTS, STATUS_LABELS, PracticeEntry, PracticeRevision
-from lms.programmes.definitions import Programme
+from lms.programmes.api import Programme
 
 
 def _hours(minutes: int) -> str:

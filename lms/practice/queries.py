@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from lms.auth.models import Role, User
 from lms.cohorts.models import Cohort, cohort_trainers
 from lms.practice.models import AWAITING, PracticeEntry, PracticeRevision, Status
-from lms.programmes.definitions import Programme
+from lms.programmes.api import Programme
 
 PAGE_SIZE = 50
 

@@ -12,7 +12,7 @@ from lms.extensions import db
 from lms.inputs import page_arg
 from lms.practice import queries
 from lms.practice.forms import QueueFilterForm
-from lms.programmes.services import get_programmes
+from lms.programmes.api import get_programmes
 
 
 def _trainees(cohort_ids) -> list[Enrolment]:

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from lms.access import login_required, staff_only
 from lms.auth.models import Role, User
-from lms.cohorts import services as cohorts
+from lms.cohorts import api as cohorts
 from lms.cohorts.api import programme_of
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from lms.extensions import db
@@ -27,7 +27,7 @@ from lms.practice.models import (
     Status,
 )
 from lms.practice.review import queue_page
-from lms.programmes.services import get_programmes
+from lms.programmes.api import get_programmes
 
 bp = Blueprint("practice", __name__)
 display.register(bp)

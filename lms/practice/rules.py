@@ -21,7 +21,7 @@ from lms.practice.models import (
     PracticeEntry,
     PracticeRevision,
 )
-from lms.programmes.definitions import Programme
+from lms.programmes.api import Programme
 
 MAX_REFLECTION = 20_000
 

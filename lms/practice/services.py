@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from lms import audit
 from lms.auth.models import Role, User
+from lms.cohorts.api import can_manage
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
-from lms.cohorts.services import can_manage
 from lms.practice import privacy
 from lms.practice.models import (
     AWAITING,
@@ -32,7 +32,7 @@ from lms.practice.rules import (  # noqa: F401  (offered here too)
     check,
     problems,
 )
-from lms.programmes.definitions import Programme
+from lms.programmes.api import Programme
 
 SUBJECT = "practice_entry"
 

@@ -14,7 +14,7 @@ from types import MappingProxyType
 import yaml
 
 from lms.config import LANGUAGES
-from lms.courses.content import Problem, Reporter
+from lms.courses.api import Problem, Reporter
 from lms.programmes.choices import DEFAULT_ACTIVITIES, DEFAULT_CLIENT_GROUPS, Choice
 from lms.rendering import lesson_slug
 

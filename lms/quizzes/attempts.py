@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from lms import audit
 from lms.auth.models import User
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
-from lms.programmes.services import get_programme
+from lms.programmes.api import get_programme
 from lms.quizzes import grading
 from lms.quizzes.catalogue import (
     QuizError,

@@ -7,8 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.courses.content import Problem
-from lms.courses.services import get_catalog
+from lms.courses.api import Problem, get_catalog
 from lms.extensions import db
 from lms.quizzes import catalogue, gift, regrading
 from lms.quizzes.definitions import REVIEW_OPTIONS, Quiz, read_quiz, read_settings

@@ -13,7 +13,7 @@ from lms import audit, hooks
 from lms.auth.models import User
 from lms.db import utcnow
 from lms.filecache import FolderCache
-from lms.programmes.definitions import Programme
+from lms.programmes.api import Programme
 from lms.quizzes import translations
 from lms.quizzes.definitions import Quiz, QuizSet, read_quiz
 from lms.quizzes.models import QuizAttempt, QuizVersion, UploadedQuiz

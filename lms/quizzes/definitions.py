@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lms.courses.content import Problem
+from lms.courses.api import Problem
 from lms.quizzes import gift
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

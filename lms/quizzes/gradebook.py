@@ -15,7 +15,7 @@ from lms.cohorts.models import STATUS_LABELS, Cohort, Enrolment
 from lms.collation import by_name
 from lms.exports import table_response
 from lms.extensions import db
-from lms.programmes.definitions import Programme
+from lms.programmes.api import Programme
 from lms.quizzes import attempts, catalogue, marking
 from lms.quizzes.definitions import Quiz
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from lms import audit
 from lms.auth.models import Role, User
 from lms.cohorts.models import Cohort
-from lms.programmes.services import get_programme
+from lms.programmes.api import get_programme
 from lms.quizzes.attempts import grade_responses, totals
 from lms.quizzes.catalogue import pin_version, programme_quizzes
 from lms.quizzes.definitions import Quiz

@@ -21,10 +21,9 @@ from flask_login import current_user
 
 from lms.access import login_required, staff_only
 from lms.auth.models import Role, User
-from lms.cohorts.api import managed_cohort, programme_of, zone
+from lms.cohorts.api import local_datetime, managed_cohort, programme_of, zone
 from lms.cohorts.models import Enrolment
-from lms.cohorts.services import local_datetime
-from lms.courses.services import get_catalog
+from lms.courses.api import get_catalog
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import content_language, now

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from lms.courses.content import Problem
+from lms.courses.api import Problem
 from lms.quizzes import gift
 from lms.quizzes.definitions import (
     SETTING,

@@ -29,7 +29,7 @@ from lms.certificates.models import Certificate
 from lms.certificates.models import Status as CertificateStatus
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from lms.practice.models import PracticeEntry, PracticeRevision, Status
-from lms.programmes.definitions import Programme
+from lms.programmes.api import Programme
 
 NO_MUNICIPALITY = ""
 

@@ -12,7 +12,7 @@ from lms.exports import table_response, workbook_response
 from lms.extensions import db
 from lms.i18n import local_today
 from lms.inputs import int_arg
-from lms.programmes.services import get_programmes
+from lms.programmes.api import get_programmes
 from lms.reports import tables
 from lms.reports.charts import bar_chart
 from lms.reports.forms import ALL, ReportFilterForm

@@ -9,7 +9,7 @@ from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 
 from lms.alumni.models import NOT_ASKED, employment_label
-from lms.programmes.definitions import Programme
+from lms.programmes.api import Programme
 from lms.reports.charts import Row
 from lms.reports.funder import NO_MUNICIPALITY, OTHER_GROUPS, FunderReport
 

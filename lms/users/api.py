@@ -3,11 +3,12 @@
 from flask import Response, render_template
 from flask_login import current_user
 
-from lms.auth import links
+from lms.auth import api as links
 from lms.auth.models import User
 from lms.exports import csv_response
 from lms.extensions import db
-from lms.users.people_csv import COLUMNS
+from lms.users.forms import ImportForm  # noqa: F401
+from lms.users.people_csv import COLUMNS, ImportResult, PersonRow, import_people  # noqa: F401
 
 SAMPLE_ROWS = (
     ("maria.tamm@example.org", "Maria Tamm", "trainee", "et", "Võru"),

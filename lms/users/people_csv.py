@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from lms.auth import emails
-from lms.auth import services as accounts
+from lms.auth import api as accounts
+from lms.auth import api as emails
 from lms.auth.models import ROLE_VALUES, User
 from lms.config import LANGUAGES
 from lms.inputs import clean_text

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.access import coordinators_only
-from lms.auth import services as accounts
+from lms.auth import api as accounts
 from lms.auth.models import Role, User, UserRole
 from lms.collation import paginate_by_name
 from lms.db import LIKE_ESCAPE, contains_pattern

@@ -4,7 +4,7 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from lms.auth import services as accounts
+from lms.auth import api as accounts
 from lms.auth.models import Role, User
 from lms.config import LANGUAGES
 from lms.users.people_csv import ImportResult, PersonRow, import_people
