@@ -108,3 +108,20 @@ def test_no_feature_imports_one_built_on_it():
             if feature in rank and rank[feature] > rank[own]:
                 upward.append(f"lms/{relative}:{line} imports {module}")
     assert upward == [], "ask through lms.hooks, or move the page up:\n" + "\n".join(upward)
+
+
+def test_features_meet_only_at_their_front_doors():
+    """Another feature's ``api`` (what it offers) and ``models`` (the shared tables), nothing else."""
+    crossings = []
+    for path in sorted(LMS.rglob("*.py")):
+        relative = path.relative_to(LMS)
+        if len(relative.parts) == 1 or relative.parts[0] == "demo":
+            continue
+        own = relative.parts[0]
+        for module, line in _imports(path):
+            parts = module.split(".")
+            if len(parts) < 3 or parts[1] == own or parts[1] not in FEATURES:
+                continue
+            if parts[2] not in ("api", "models"):
+                crossings.append(f"lms/{relative}:{line} imports {module}")
+    assert crossings == [], "import the feature's api instead:\n" + "\n".join(crossings)
