@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.organisation.routes import bp as organisation_bp
     from lms.practice.routes import bp as practice_bp
     from lms.programmes.routes import bp as programmes_bp
+    from lms.quizzes import staff_routes  # noqa: F401  (the staff pages join the quizzes blueprint)
     from lms.quizzes.routes import bp as quizzes_bp
     from lms.reports.routes import bp as reports_bp
     from lms.users.routes import bp as users_bp

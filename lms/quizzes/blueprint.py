@@ -1,0 +1,54 @@
+"""The quizzes blueprint and what its pages share: look-ups that answer 404, the quiz in the
+reader's language, and the helpers every template may use."""
+
+from flask import (
+    Blueprint,
+    abort,
+)
+from flask_login import current_user
+
+from lms.extensions import db
+from lms.i18n import content_language
+from lms.quizzes import catalogue
+from lms.quizzes.models import QuizAttempt
+from lms.rendering import render_text
+
+bp = Blueprint("quizzes", __name__)
+
+
+def get_quiz(slug: str):
+    return catalogue.get_quiz(db.session, slug) or abort(404)
+
+
+def quiz_of(attempt: QuizAttempt):
+    """The version of the quiz the attempt is taken and graded on."""
+    return catalogue.attempt_quiz(db.session, attempt) or abort(404)
+
+
+def own_attempt(attempt_id: int) -> QuizAttempt:
+    """The current person's attempt; anybody else's is a 404."""
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    return attempt
+
+
+def shown(quiz) -> dict:
+    """What a page needs to show the quiz in the reader's language (``?lang=`` for another it
+    exists in): ``quiz`` in that language, the ``languages`` and whether the reader's was
+    missing (``fell_back``). Services always get the source quiz."""
+    languages = catalogue.quiz_languages(quiz)
+    language, fell_back = content_language(languages)
+    local = catalogue.localized(quiz, language) or quiz
+    return {"quiz": local, "languages": languages, "fell_back": fell_back}
+
+
+@bp.app_context_processor
+def quiz_helpers() -> dict:
+    """``quiz_title(quiz)`` for any page that names a quiz."""
+    return {"quiz_title": catalogue.quiz_title}
+
+
+@bp.app_template_filter("quiz_text")
+def quiz_text(text: str, text_format: str = "moodle", inline: bool = False):
+    return render_text(text, text_format, inline=inline)
