@@ -1,5 +1,6 @@
 """Certificate pages: the eligibility checklist, final sign-off, issuing (one or a cohort),
-each certificate with its PDF and Open Badges credential, revocation, and the register."""
+each certificate with its PDF and Open Badges credential, and revocation. The register of
+certificates is in ``register_routes``."""
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -11,33 +12,29 @@ from flask_login import current_user
 
 from lms import audit
 from lms.access import ensure_visible, login_required, roles_required, staff_only
-from lms.auth.models import Role, User
+from lms.auth.models import Role
 from lms.certificates import credential, document, services
 from lms.certificates.eligibility import cohort_eligibility, eligibility
 from lms.certificates.forms import SIGN_OFF_STATEMENT, RevokeForm, SignOffForm
 from lms.certificates.keys import IssuerKeyError
 from lms.certificates.models import STATUS_LABELS, Certificate, Status
 from lms.certificates.public import issuer_profile
-from lms.certificates.queries import expiring
 from lms.cohorts import api as cohorts
 from lms.cohorts.api import programme_of
 from lms.cohorts.models import Cohort, Enrolment
 from lms.collation import by_name
 from lms.courses.api import get_catalog
-from lms.db import LIKE_ESCAPE, contains_pattern
-from lms.exports import download_response, table_response
+from lms.exports import download_response
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import local_today as today
 from lms.i18n import now
-from lms.inputs import page_arg
 from lms.organisation.api import current_issuer
 from lms.programmes.api import get_programme, get_programmes, programme_or_unavailable
 from lms.quizzes import api as quizzes
 from lms.urls import PublicAddressMissing, public_url
 
 bp = Blueprint("certificates", __name__)
-PAGE_SIZE = 50
 EVENT_LABELS = {
     "certificate.issued": _l("issued"),
     "certificate.renewed": _l("issued as a renewal"),
@@ -125,119 +122,6 @@ def unusable_key(error: IssuerKeyError):
         "error",
     )
     return redirect(url_for(".show", certificate_id=request.view_args["certificate_id"]))
-
-
-def _visible(statement):
-    """Limit a certificate query to what the current person may see."""
-    if current_user.has_role(Role.COORDINATOR):
-        return statement
-    mine = Certificate.user_id == current_user.id
-    if current_user.has_role(Role.TRAINER):
-        trained = Certificate.cohort.has(Cohort.trainers.any(User.id == current_user.id))
-        return statement.where(sa.or_(mine, trained))
-    return statement.where(mine)
-
-
-def _register_query(args):
-    statement = _visible(
-        sa.select(Certificate).order_by(Certificate.issued_on.desc(), Certificate.id.desc())
-    )
-    query = (args.get("q") or "").strip()
-    if query:
-        pattern = contains_pattern(query)
-        statement = statement.where(
-            sa.or_(
-                Certificate.holder_name.ilike(pattern, escape=LIKE_ESCAPE),
-                Certificate.code.ilike(pattern, escape=LIKE_ESCAPE),
-            )
-        )
-    status = args.get("status", "")
-    day = today()
-    if status == Status.EXPIRED:
-        statement = statement.where(
-            Certificate.status == Status.VALID, Certificate.expires_on <= day
-        )
-    elif status == Status.VALID:
-        statement = statement.where(
-            Certificate.status == Status.VALID, Certificate.expires_on > day
-        )
-    elif status in (Status.REVOKED, Status.SUPERSEDED):
-        statement = statement.where(Certificate.status == status)
-    programme = args.get("programme", "")
-    if programme:
-        statement = statement.where(Certificate.programme_slug == programme)
-    return statement, {"q": query, "status": status, "programme": programme}
-
-
-@bp.route("/")
-@login_required
-def index():
-    """The person's own certificates and checklists; for staff, the register of certificates."""
-    statement, chosen = _register_query(request.args)
-    page = db.paginate(
-        statement.options(so.joinedload(Certificate.cohort)),
-        page=page_arg(),
-        per_page=PAGE_SIZE,
-        error_out=False,
-    )
-    own_enrolments = db.session.scalars(
-        sa.select(Enrolment)
-        .where(Enrolment.user_id == current_user.id)
-        .options(so.joinedload(Enrolment.cohort))
-        .order_by(Enrolment.enrolled_at.desc())
-    ).all()
-    warning_days = current_app.config["CERTIFICATE_WARNING_DAYS"]
-    soon = expiring(
-        db.session,
-        today(),
-        warning_days,
-        None if current_user.has_role(Role.COORDINATOR) else current_user.id,
-    )
-    return render_template(
-        "certificates/index.html",
-        page=page,
-        chosen=chosen,
-        statuses=STATUS_LABELS,
-        programmes=list(get_programmes()),
-        own_enrolments=[
-            e
-            for e in own_enrolments
-            if (p := get_programme(e.cohort.programme_slug)) and p.certifies
-        ],
-        expiring=soon,
-        warning_days=warning_days,
-        today=today(),
-        is_staff=current_user.has_role(Role.TRAINER, Role.COORDINATOR),
-    )
-
-
-@bp.route("/export.<any(csv, xlsx):kind>")
-@roles_required(Role.COORDINATOR)
-def export(kind: str):
-    """The register, filtered as on screen, for the funder or the municipality."""
-    statement, _chosen = _register_query(request.args)
-    day, language = today(), str(get_locale())
-    rows = [
-        (
-            c.code,
-            c.holder_name,
-            c.programme_title(language, get_programme(c.programme_slug)),
-            c.cohort.name,
-            c.issued_on,
-            c.expires_on,
-            str(STATUS_LABELS.get(c.status_on(day), c.status_on(day))),
-            round(c.total_minutes / c.hour_minutes, 2),
-            round(c.practice_minutes / 60, 2),
-            c.practice_clients,
-            c.revoke_reason or "",
-        )
-        for c in db.session.scalars(statement.options(so.joinedload(Certificate.cohort)))
-    ]
-    header = [
-        _("Code"), _("Holder"), _("Programme"), _("Cohort"), _("Issued on"), _("Valid until"),
-        _("Status"), _("Hours"), _("Practice hours"), _("Clients"), _("Reason revoked"),
-    ]  # fmt: skip
-    return table_response(kind, "certificates", _("Certificates"), header, rows)
 
 
 @bp.route("/enrolments/<int:enrolment_id>")
