@@ -72,8 +72,8 @@ def register_blueprints(app: Flask) -> None:
     from lms.alumni.routes import bp as alumni_bp
     from lms.attendance.routes import bp as attendance_bp
     from lms.auth.routes import bp as auth_bp
-    from lms.certificates.public import bp as verify_bp
     from lms.certificates import register_routes  # noqa: F401  (the register joins the blueprint)
+    from lms.certificates.public import bp as verify_bp
     from lms.certificates.routes import bp as certificates_bp
     from lms.cohorts.routes import bp as cohorts_bp
     from lms.courses.routes import bp as courses_bp

@@ -120,7 +120,7 @@ def content_check_command(content_dir):
     from lms.courses.coverage import missing_translations, required_languages
     from lms.courses.guides import missing_guides
     from lms.courses.loader import load_catalog
-    from lms.programmes.definitions import load_programmes
+    from lms.programmes.loader import load_programmes
     from lms.quizzes import translations
 
     folder = Path(content_dir or current_app.config["CONTENT_DIR"])

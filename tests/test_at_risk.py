@@ -13,7 +13,7 @@ from lms.attendance.models import AttendanceRecord
 from lms.auth.models import Role
 from lms.config import REPOSITORY_ROOT
 from lms.dashboard.ledgers import cohort_ledgers
-from lms.programmes.definitions import load_programmes
+from lms.programmes.loader import load_programmes
 from tests.factories import login, make_cohort, make_session, make_user
 
 BASIC = load_programmes(REPOSITORY_ROOT).get("support-person")

@@ -15,7 +15,7 @@ from lms.audit import AuditEvent
 from lms.auth.models import Role
 from lms.cohorts.models import EnrolmentStatus
 from lms.config import REPOSITORY_ROOT
-from lms.programmes.definitions import load_programmes
+from lms.programmes.loader import load_programmes
 from tests.factories import count_queries, login, make_cohort, make_session, make_user
 
 PROGRAMMES = load_programmes(REPOSITORY_ROOT)

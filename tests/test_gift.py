@@ -396,7 +396,7 @@ def test_quizzes_check_json_prints_the_parsed_questions(runner, tmp_path: Path):
 
 
 def test_the_programme_names_quizzes_that_exist(tmp_path: Path):
-    from lms.programmes.definitions import load_programmes
+    from lms.programmes.loader import load_programmes
 
     root = tmp_path
     (root / "courses").mkdir()

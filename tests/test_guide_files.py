@@ -202,7 +202,7 @@ def test_content_check_wants_a_guide_for_every_lesson_in_every_language(
 def test_the_shipped_guides_plan_the_hours_their_programme_teaches(programme_slug, category_slugs):
     """A new trainer can run the whole programme from the guides: the guides of a category's courses
     plan its hours, 25 + 25 for the support-person training and 64 of theory for its trainers."""
-    from lms.programmes.definitions import load_programmes
+    from lms.programmes.loader import load_programmes
 
     catalog = load_catalog(ROOT)
     programme = load_programmes(ROOT).get(programme_slug)

@@ -6,7 +6,7 @@ from babel.messages.pofile import read_po
 from lms.config import REPOSITORY_ROOT
 from lms.courses.loader import load_catalog
 from lms.programmes.choices import DEFAULT_ACTIVITIES, DEFAULT_CLIENT_GROUPS
-from lms.programmes.definitions import load_programmes
+from lms.programmes.loader import load_programmes
 from tests.factories import login, make_user
 
 

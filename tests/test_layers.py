@@ -111,7 +111,7 @@ def test_no_feature_imports_one_built_on_it():
 
 
 def test_features_meet_only_at_their_front_doors():
-    """Another feature's ``api`` (what it offers) and ``models`` (the shared tables), nothing else."""
+    """Another feature's ``api`` (what it offers) and ``models`` (shared tables), nothing else."""
     crossings = []
     for path in sorted(LMS.rglob("*.py")):
         relative = path.relative_to(LMS)

@@ -6,7 +6,7 @@ import pytest
 
 from lms.auth.models import Role
 from lms.config import REPOSITORY_ROOT
-from lms.programmes.definitions import load_programmes
+from lms.programmes.loader import load_programmes
 from tests.factories import login, make_user
 
 GOOD = """\

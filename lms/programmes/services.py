@@ -13,7 +13,8 @@ from flask_login import current_user
 
 from lms.auth.models import Role
 from lms.filecache import FolderCache
-from lms.programmes.definitions import Programme, ProgrammeSet, load_programmes
+from lms.programmes.definitions import Programme, ProgrammeSet
+from lms.programmes.loader import load_programmes
 
 UNAVAILABLE = _l("The programme of this cohort cannot be loaded just now.")
 
