@@ -53,7 +53,11 @@ def problems(content_dir) -> list[str]:
 def test_the_shipped_courses_have_no_problems():
     catalog = load_catalog(ROOT)
     assert catalog.problems == []
-    assert [c.slug for c in catalog.courses] == ["support-role", "care-methodology"]
+    assert [c.slug for c in catalog.courses] == [
+        "support-role",
+        "care-methodology",
+        "trainer-of-trainers",
+    ]
     for course in catalog.courses:
         assert len(course.lessons) >= 8
         assert "et" in course.translations

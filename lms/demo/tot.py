@@ -9,7 +9,7 @@ wait for Tiina.
 """
 
 import random
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -37,42 +37,54 @@ TRAINEES = (OLENA, *map(demo_email, (
 AT_RISK = demo_email("Tõnis Õunapuu")
 ESSAYS_WAITING = (demo_email("Iryna Tkachenko"), demo_email("Kätlin Raud"))
 
-SR, CP = "support-role", "care-methodology"
-#: weekly theory evenings, 16:00-19:00: (title, lessons)
+SR, CP, TT = "support-role", "care-methodology", "trainer-of-trainers"
+#: weekly theory evenings, 16:00-19:00: (title, lessons); the trainer-of-trainers course is taught,
+#: and a basic lesson is linked where the evening practises teaching it
 EVENINGS = (
-    ("Teooria: täiskasvanu kui õppija", ()),
-    ("Teooria: koolituse kavandamine", ()),
-    ("Teooria: kuidas õpetada tugiisiku rolli", (f"{SR}/what-a-support-person-does",)),
-    ("Teooria: piiride ja eetika arutelud", (f"{SR}/boundaries-and-ethics",)),
-    ("Teooria: juhtumiõpe ja rollimängud", (f"{SR}/supporting-refugees",)),
-    ("Teooria: CARe neli põhitegevust", (f"{CP}/the-four-core-acts",)),
-    ("Teooria: isikliku profiili harjutused", (f"{CP}/the-personal-profile",)),
-    ("Teooria: haavatavus ja kriisimärgid", (f"{CP}/vulnerability-and-crisis-signals",)),
-    ("Teooria: tagasiside andmine", ()),
-    ("Teooria: supervisiooni alused", (f"{SR}/self-care-and-supervision",)),
-    ("Teooria: vabatahtlike kaasamine", (f"{CP}/the-social-network-and-community",)),
-    ("Teooria: töö peredega", (f"{CP}/working-with-families",)),
-    ("Teooria: lõpuseminar ja oma koolituskava", ()),
-)
+    ("Teooria: täiskasvanu kui õppija", (f"{TT}/how-adults-learn",)),
+    ("Teooria: koolituse kavandamine",
+     (f"{TT}/how-adults-learn", f"{TT}/running-a-training-group")),
+    ("Teooria: kuidas õpetada tugiisiku rolli",
+     (f"{TT}/running-a-training-group", f"{SR}/what-a-support-person-does")),
+    ("Teooria: piiride ja eetika arutelud",
+     (f"{TT}/facilitation-and-feedback", f"{SR}/boundaries-and-ethics")),
+    ("Teooria: juhtumiõpe ja rollimängud", (f"{TT}/facilitation-and-feedback",)),
+    ("Teooria: CARe neli põhitegevust",
+     (f"{TT}/supervising-practice-and-signing-it-off", f"{CP}/the-four-core-acts")),
+    ("Teooria: isikliku profiili harjutused",
+     (f"{TT}/supervising-practice-and-signing-it-off", f"{CP}/the-personal-profile")),
+    ("Teooria: haavatavus ja kriisimärgid",
+     (f"{TT}/keeping-volunteers", f"{CP}/vulnerability-and-crisis-signals")),
+    ("Teooria: tagasiside andmine", (f"{TT}/facilitation-and-feedback",)),
+    ("Teooria: supervisiooni alused",
+     (f"{TT}/supervising-practice-and-signing-it-off", f"{TT}/keeping-volunteers")),
+    ("Teooria: vabatahtlike kaasamine", (f"{TT}/recruiting-and-organising-volunteers",)),
+    ("Teooria: töö peredega",
+     (f"{TT}/supporting-people-back-into-work", f"{CP}/working-with-families")),
+    ("Teooria: lõpuseminar ja oma koolituskava", (f"{TT}/running-a-cohort-in-tugi",)),
+)  # fmt: skip
 SATURDAY = 5
 #: (day from the start, category, title, lessons, start hour, hours); a day on a weekend moves
 #: to the Monday after, and a debriefing follows its field practice
+FIELD, DEBRIEF = (f"{TT}/designing-field-practice",), (f"{TT}/running-field-debriefing",)
 DAYS = (
-    (2, "theory", "Teooriapäev: CARe alused", (f"{CP}/recovery-and-quality-of-life",), 10, 5),
-    (10, "field-practice", "Välipraktika 1: koolitus omavalitsuses", (), 9, 4),
-    (None, "field-debriefing", "Välipraktika 1 analüüs", (), 10, 4),
-    (16, "theory", "Teooriapäev: grupi juhtimine", (), 10, 5),
-    (24, "field-practice", "Välipraktika 2: vabatahtlike koolitus", (), 9, 4),
-    (None, "field-debriefing", "Välipraktika 2 analüüs", (), 10, 4),
+    (2, "theory", "Teooriapäev: CARe alused",
+     (f"{TT}/how-adults-learn", f"{CP}/recovery-and-quality-of-life"), 10, 5),
+    (10, "field-practice", "Välipraktika 1: koolitus omavalitsuses", FIELD, 9, 4),
+    (None, "field-debriefing", "Välipraktika 1 analüüs", DEBRIEF, 10, 4),
+    (16, "theory", "Teooriapäev: grupi juhtimine", (f"{TT}/running-a-training-group",), 10, 5),
+    (24, "field-practice", "Välipraktika 2: vabatahtlike koolitus", FIELD, 9, 4),
+    (None, "field-debriefing", "Välipraktika 2 analüüs", DEBRIEF, 10, 4),
     (30, "theory", "Teooriapäev: keelte ja kultuuride vahel",
-     (f"{SR}/communication-across-languages-and-cultures",), 10, 5),
-    (45, "field-practice", "Välipraktika 3: kooli töötajate koolitus", (), 9, 4),
-    (None, "field-debriefing", "Välipraktika 3 analüüs", (), 10, 4),
+     (f"{TT}/running-a-training-group", f"{SR}/communication-across-languages-and-cultures"),
+     10, 5),
+    (45, "field-practice", "Välipraktika 3: kooli töötajate koolitus", FIELD, 9, 4),
+    (None, "field-debriefing", "Välipraktika 3 analüüs", DEBRIEF, 10, 4),
     (58, "theory", "Teooriapäev: koostöö omavalitsusega",
-     (f"{SR}/working-with-the-municipality",), 10, 5),
-    (66, "field-practice", "Välipraktika 4: kogukonna koolitus", (), 9, 4),
-    (None, "field-debriefing", "Välipraktika 4 analüüs", (), 10, 4),
-    (72, "theory", "Teooriapäev: kogukonnatöö", (f"{CP}/methodical-work-over-time",), 10, 5),
+     (f"{TT}/community-work", f"{SR}/working-with-the-municipality"), 10, 5),
+    (66, "field-practice", "Välipraktika 4: kogukonna koolitus", FIELD, 9, 4),
+    (None, "field-debriefing", "Välipraktika 4 analüüs", DEBRIEF, 10, 4),
+    (72, "theory", "Teooriapäev: kogukonnatöö", (f"{TT}/community-development",), 10, 5),
 )  # fmt: skip
 #: (trainee, session title) -> (mark, minutes missed, note)
 LOSSES = {
@@ -109,7 +121,7 @@ def run(demo: Demo) -> Cohort:
     for item in items:
         if item.starts_at.astimezone(demo.tz).date() < demo.today:
             fill_register(demo, item, users, trainer, _loss)
-    _read_more(demo, users, starts)
+    _read_more(demo, users, starts, items)
     quiz = get_quiz(demo.session, "care-methodology-final")
     for days, email in zip((3, 2), ESSAYS_WAITING, strict=True):
         rng = random.Random(f"tot:{email}")
@@ -163,8 +175,10 @@ def _loss(user, item: TrainingSession):
     return LOSSES.get((user.email, item.title))
 
 
-def _read_more(demo: Demo, users, starts: date) -> None:
-    """The lessons the alumni had left unread, read now that they prepare to teach them."""
+def _read_more(demo: Demo, users, starts: date, items: list[TrainingSession]) -> None:
+    """The basic lessons the alumni had left unread, read now that they prepare to teach them,
+    and each lesson of their own course read after the first session that took it up (by most
+    of them: two in three read each one)."""
     read = set(
         demo.session.execute(
             sa.select(
@@ -172,16 +186,26 @@ def _read_more(demo: Demo, users, starts: date) -> None:
             ).where(LessonCompletion.user_id.in_([user.id for user in users]))
         ).all()
     )
+    taken_up: dict[str, datetime] = {}
+    for item in sorted(items, key=lambda item: item.starts_at):
+        if item.starts_at.astimezone(demo.tz).date() < demo.today:
+            for ref in item.lessons or []:
+                taken_up.setdefault(ref, item.ends_at)
     for user in users:
         rng = random.Random(f"tot-lessons:{user.email}")
         for ref in sorted(demo.lesson_refs):
             course, lesson = ref.split("/")
-            if (user.id, course, lesson) not in read:
+            if (user.id, course, lesson) in read:
+                continue
+            if course != TT:
                 read_at = demo.moment(starts + timedelta(days=rng.randint(1, 30)), 21)
-                demo.session.add(
-                    LessonCompletion(
-                        user_id=user.id, course_slug=course, lesson_slug=lesson,
-                        completed_at=read_at,
-                    )
-                )  # fmt: skip
+            elif ref in taken_up and rng.random() < 2 / 3:
+                read_at = taken_up[ref] + timedelta(hours=rng.randint(2, 48))
+            else:
+                continue
+            demo.session.add(
+                LessonCompletion(
+                    user_id=user.id, course_slug=course, lesson_slug=lesson, completed_at=read_at
+                )
+            )
     demo.session.flush()
