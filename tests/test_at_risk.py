@@ -23,7 +23,7 @@ NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 
 def both_ledgers(session, cohort, today=TODAY):
     """The trainee ledgers from the register's builder and from the batched one, which agree."""
-    from lms.cohorts.services import cohort_sessions
+    from lms.cohorts.sessions import cohort_sessions
 
     matrix = build_matrix(
         session, cohort, BASIC, cohort_sessions(session, cohort.id), now=NOW, today=today

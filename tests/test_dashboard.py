@@ -12,7 +12,7 @@ from lms.attendance.models import AttendanceRecord
 from lms.auth.models import Role
 from lms.certificates.models import Status
 from lms.cohorts.models import Enrolment, EnrolmentStatus
-from lms.cohorts.services import cohort_sessions, local_datetime
+from lms.cohorts.sessions import cohort_sessions, local_datetime
 from lms.config import REPOSITORY_ROOT
 from lms.courses.loader import load_catalog
 from lms.courses.models import LessonCompletion

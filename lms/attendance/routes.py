@@ -17,7 +17,6 @@ from lms.attendance.models import MARK_LABELS
 from lms.attendance.register_page import changes_from, fill, int_or_none, page
 from lms.auth.models import User
 from lms.cohorts import api as cohorts
-from lms.cohorts import api as schedule
 from lms.cohorts.api import get_cohort, managed_cohort, managed_session, programme_of
 from lms.exports import download_response
 from lms.extensions import db, limiter
@@ -243,7 +242,7 @@ def trainee_report(cohort_id: int, user_id: int, kind: str | None = None):
     ledger, help_ = table.ledgers[0], None
     if ledger.at_risk and current_user.id == user_id:  # the advice speaks to the trainee
         wanted = [line.category.slug for line in ledger.unreachable_lines]
-        help_ = schedule.risk_help(db.session, cohort, wanted, datetime.now(UTC))
+        help_ = cohorts.risk_help(db.session, cohort, wanted, datetime.now(UTC))
     return render_template(
         "attendance/trainee.html",
         risk_help=help_,

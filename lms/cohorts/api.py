@@ -10,7 +10,8 @@ from lms.cohorts.blueprint import bp  # noqa: F401
 from lms.cohorts.forms import EnrolForm, StatusForm  # noqa: F401
 from lms.cohorts.models import Cohort, TrainingSession
 from lms.cohorts.schedule import RiskHelp, marked_sessions, risk_help, scheduled_hours  # noqa: F401
-from lms.cohorts.services import can_manage, cohort_sessions, enrolment_of, local_datetime  # noqa: F401
+from lms.cohorts.services import can_manage, enrolment_of  # noqa: F401
+from lms.cohorts.sessions import cohort_sessions, local_datetime  # noqa: F401
 from lms.extensions import db
 from lms.programmes.api import programme_or_unavailable
 

@@ -6,7 +6,7 @@ import icalendar
 from flask import current_app
 
 from lms.cohorts.models import Cohort, TrainingSession
-from lms.cohorts.services import link_problem
+from lms.cohorts.sessions import link_problem
 
 
 def feed(name: str, sessions: list[tuple[Cohort, TrainingSession]]) -> bytes:

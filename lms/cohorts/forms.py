@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from lms.cohorts.services import link_problem
+from lms.cohorts.sessions import link_problem
 from lms.forms import CheckboxesField
 
 

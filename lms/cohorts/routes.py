@@ -20,6 +20,7 @@ from lms.cohorts import (
     calendar,
     schedule_routes,  # noqa: F401  (the schedule's pages join the blueprint)
     services,
+    sessions,
 )
 from lms.cohorts.api import get_cohort, managed_cohort
 from lms.cohorts.blueprint import bp
@@ -134,8 +135,8 @@ def cohort_feed(cohort_id: int, token: str):
     cohort = db.session.scalar(
         sa.select(Cohort).where(Cohort.id == cohort_id, Cohort.calendar_token == token)
     ) or abort(404)
-    sessions = services.cohort_sessions(db.session, cohort.id)
-    return _ics(calendar.feed(cohort.name, [(cohort, item) for item in sessions]), "tugi")
+    items = sessions.cohort_sessions(db.session, cohort.id)
+    return _ics(calendar.feed(cohort.name, [(cohort, item) for item in items]), "tugi")
 
 
 @bp.route("/calendar/<token>.ics")

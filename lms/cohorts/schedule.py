@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from lms import audit, hooks
 from lms.auth.models import User
 from lms.cohorts.models import Cohort, TrainingSession
-from lms.cohorts.services import (
-    CohortError,
+from lms.cohorts.services import CohortError
+from lms.cohorts.sessions import (
     SessionPlan,
     cancel_session,
     change_session,

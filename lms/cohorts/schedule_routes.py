@@ -11,7 +11,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from lms.access import staff_only
-from lms.cohorts import schedule, services
+from lms.cohorts import schedule, services, sessions
 from lms.cohorts.api import managed_cohort, managed_session, programme_of, zone
 from lms.cohorts.blueprint import bp
 from lms.cohorts.forms import CancelForm, SeriesForm, SessionForm
@@ -41,8 +41,8 @@ def _form(form_class, programme, item: TrainingSession | None = None):
     return form
 
 
-def _plan(form, day=None) -> services.SessionPlan:
-    return services.SessionPlan(
+def _plan(form, day=None) -> sessions.SessionPlan:
+    return sessions.SessionPlan(
         title=form.title.data or "",
         category=form.category.data,
         day=day or form.day.data,
@@ -79,17 +79,17 @@ def new_session(cohort_id: int):
     if form.validate_on_submit():
         plan, refs = _plan(form), {value for value, _label in form.lessons.choices}
         try:
-            services.check_plan(plan, programme, refs)
+            sessions.check_plan(plan, programme, refs)
             days = [plan.day + timedelta(weeks=n) for n in range(plan.repeat_weeks)]
             warnings = schedule.warnings_for(
                 cohort,
                 programme,
-                services.cohort_sessions(db.session, cohort.id),
+                sessions.cohort_sessions(db.session, cohort.id),
                 schedule.planned_from(plan, zone(), days),
                 now=datetime.now(UTC),
             )
             if not _unconfirmed(form, warnings):
-                created = services.schedule(
+                created = sessions.schedule(
                     db.session,
                     cohort,
                     programme,
@@ -133,19 +133,19 @@ def edit_session(session_id: int):
     if form.validate_on_submit():
         plan, refs = _plan(form), {value for value, _label in form.lessons.choices}
         try:
-            services.check_plan(plan, programme, refs)
+            sessions.check_plan(plan, programme, refs)
             planned = schedule.planned_from(plan, zone(), [plan.day])
             warnings = schedule.warnings_for(
                 cohort,
                 programme,
-                services.cohort_sessions(db.session, cohort.id),
+                sessions.cohort_sessions(db.session, cohort.id),
                 planned,
                 now=datetime.now(UTC),
                 replacing=frozenset({item.id}),
                 moved=planned[0].starts_at != item.starts_at,
             )
             if not _unconfirmed(form, warnings):
-                services.update_session(
+                sessions.update_session(
                     db.session,
                     item,
                     programme,
@@ -188,11 +188,11 @@ def edit_series(session_id: int):
         plan = _plan(form, day=days[0])
         planned = schedule.planned_from(plan, zone(), days)
         try:
-            services.check_plan(plan, programme, set())
+            sessions.check_plan(plan, programme, set())
             warnings = schedule.warnings_for(
                 cohort,
                 programme,
-                services.cohort_sessions(db.session, cohort.id),
+                sessions.cohort_sessions(db.session, cohort.id),
                 planned,
                 now=datetime.now(UTC),
                 replacing=frozenset(each.id for each in rest),

@@ -9,8 +9,7 @@ from flask_login import current_user
 
 from lms.access import login_required
 from lms.attendance.api import build_matrix
-from lms.cohorts import api as schedule
-from lms.cohorts import api as services
+from lms.cohorts import api as cohorts
 from lms.cohorts.api import EnrolForm, StatusForm, bp, get_cohort, programme_of
 from lms.cohorts.models import STATUS_LABELS
 from lms.extensions import db
@@ -25,12 +24,12 @@ from lms.quizzes import api as quizzes
 def show(cohort_id: int):
     """Staff see the schedule and every trainee's ledger; a trainee sees the schedule and theirs."""
     cohort = get_cohort(cohort_id)
-    manages = services.can_manage(current_user, cohort)
-    enrolment = services.enrolment_of(db.session, cohort.id, current_user.id)
+    manages = cohorts.can_manage(current_user, cohort)
+    enrolment = cohorts.enrolment_of(db.session, cohort.id, current_user.id)
     if not manages and enrolment is None:
         abort(404)
     programme = programme_of(cohort)
-    sessions = services.cohort_sessions(db.session, cohort.id)
+    sessions = cohorts.cohort_sessions(db.session, cohort.id)
     now, today = datetime.now(UTC), local_today()
     matrix = build_matrix(
         db.session,
@@ -60,12 +59,12 @@ def show(cohort_id: int):
     if not manages and matrix.ledgers and matrix.ledgers[0].at_risk:
         ledger = matrix.ledgers[0]
         wanted = [line.category.slug for line in ledger.unreachable_lines]
-        help_ = schedule.risk_help(db.session, cohort, wanted, now)
+        help_ = cohorts.risk_help(db.session, cohort, wanted, now)
     return render_template(
         "cohorts/show.html",
         risk_help=help_,
-        scheduled=schedule.scheduled_hours(programme, sessions),
-        marked=schedule.marked_sessions(db.session, [item.id for item in sessions])
+        scheduled=cohorts.scheduled_hours(programme, sessions),
+        marked=cohorts.marked_sessions(db.session, [item.id for item in sessions])
         if manages
         else set(),
         required_quizzes=required,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from lms.attendance.api import OpenSession, open_for
 from lms.certificates.api import Eligibility, cohort_eligibility
 from lms.certificates.models import Certificate
-from lms.cohorts import api as schedule
+from lms.cohorts import api as cohorts
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus, TrainingSession
 from lms.courses.api import Catalog, Course, Lesson
 from lms.practice import api as practice_log
@@ -61,7 +61,7 @@ class ActiveCohort:
     quizzes: list[OpenQuiz] = field(default_factory=list)
     practice: practice_log.Progress | None = None
     #: make-up sessions and whom to ask, when the trainee is at risk
-    help: schedule.RiskHelp | None = None
+    help: cohorts.RiskHelp | None = None
 
     @property
     def cohort(self) -> Cohort:
@@ -227,4 +227,4 @@ def _fill_active(session: Session, active: list[ActiveCohort], catalog, complete
         ledger = item.check.ledger
         if ledger.at_risk:  # two statements, only for a cohort the trainee is at risk in
             wanted = [line.category.slug for line in ledger.unreachable_lines]
-            item.help = schedule.risk_help(session, item.cohort, wanted, now)
+            item.help = cohorts.risk_help(session, item.cohort, wanted, now)

@@ -22,7 +22,7 @@ from flask import current_app
 from sqlalchemy.orm import Session, scoped_session
 
 from lms.cohorts.models import Cohort
-from lms.cohorts.services import local_datetime
+from lms.cohorts.sessions import local_datetime
 from lms.courses.services import get_catalog
 from lms.demo import outcomes, tot, training
 from lms.demo.people import (

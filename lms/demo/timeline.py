@@ -22,7 +22,7 @@ from lms.audit import AuditEvent
 from lms.auth.models import User
 from lms.certificates.models import FinalSignOff
 from lms.cohorts.models import Cohort, Enrolment
-from lms.cohorts.services import local_datetime, schedule
+from lms.cohorts.sessions import local_datetime, schedule
 from lms.courses.models import LessonCompletion
 from lms.programmes.definitions import ProgrammeSet
 

@@ -14,6 +14,7 @@ from lms.attendance import services as register
 from lms.attendance.models import PARTIAL_MARKS
 from lms.auth.models import User
 from lms.cohorts import services as cohorts
+from lms.cohorts import sessions
 from lms.cohorts.models import Cohort, TrainingSession
 from lms.courses.models import LessonCompletion
 from lms.demo import outcomes, practice, quizzes
@@ -129,7 +130,7 @@ def _schedule(demo, cohort, programme, group, trainer, starts) -> list[TrainingS
     demo.tick(demo.moment(starts - timedelta(days=21), 9))
     items = []
     for day, category, title, lessons in SESSIONS:
-        plan = cohorts.SessionPlan(
+        plan = sessions.SessionPlan(
             title=title,
             category=category,
             day=starts + timedelta(days=day),
