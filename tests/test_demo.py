@@ -332,6 +332,7 @@ def test_essays_wait_for_the_trainer_of_trainers(demo):
     waiting = marking.grading_queue(demo.session, tiina)
     assert len(waiting) == 2
     assert {item.attempt.cohort_id for item in waiting} == {cohorts(demo, TOT)[0].id}
+    assert {item.attempt.quiz_slug for item in waiting} == {f"{TOT}-final"}
 
 
 def test_the_demo_people_show_their_part(demo):
