@@ -268,7 +268,8 @@ def test_calendar_feeds_need_their_secret_address(client, session):
     assert str(by_title["Gone session"]["status"]) == "CANCELLED"
 
     login(client, trainee)
-    page = client.get("/cohorts/calendar").get_data(as_text=True)
+    assert "Make my calendar address" in client.get("/cohorts/calendar").get_data(as_text=True)
+    page = client.post("/cohorts/calendar", follow_redirects=True).get_data(as_text=True)
     session.expire_all()
     token = trainee.calendar_token
     assert token and token in page

@@ -140,6 +140,8 @@ def test_the_time_limit_is_kept_on_the_server(app, session, trainee):
 
 
 def test_an_overdue_attempt_is_submitted_when_its_page_is_opened(app, client, session, trainee):
+    """Its pages show it submitted at once; reading writes nothing, the scheduled command (or the
+    person's next write) keeps it so."""
     with app.app_context():
         quiz = make_quiz(session, "timed", "// @time-limit: 5\n" + GIFT_SAMPLE)
         attempt = make_attempt(session, quiz, trainee, {"TF": "1"}, now=NOW - timedelta(hours=1))
@@ -147,10 +149,14 @@ def test_an_overdue_attempt_is_submitted_when_its_page_is_opened(app, client, se
     login(client, trainee)
     response = client.get(f"/quizzes/attempts/{attempt.id}")
     assert response.headers["Location"].endswith(f"/attempts/{attempt.id}/result")
-    session.refresh(attempt)
-    assert attempt.submitted_at == NOW - timedelta(minutes=55) and attempt.auto_submitted
     page = client.get(f"/quizzes/attempts/{attempt.id}/result").get_data(as_text=True)
     assert "the time was up" in page
+    session.refresh(attempt)
+    assert attempt.submitted_at is None  # shown, not yet written
+    result = app.test_cli_runner().invoke(args=["quizzes", "finish-overdue"])
+    assert "1 attempts submitted." in result.output
+    session.refresh(attempt)
+    assert attempt.submitted_at == NOW - timedelta(minutes=55) and attempt.auto_submitted
 
 
 def test_attempt_limit_and_one_open_attempt_at_a_time(app, session, trainee):

@@ -211,3 +211,39 @@ def test_quizzes_are_named_through_one_helper(app, client, session, monkeypatch)
         with app.app_context():
             title = catalogue.get_quiz(session, "support-role-final").title
         assert title not in page, path
+
+
+def test_no_page_writes_while_it_is_read(demo):
+    """A GET shows; it never commits. Every page of every type, as its owner and as the staff."""
+    from datetime import UTC, datetime, timedelta
+
+    from flask import has_request_context, request
+    from sqlalchemy import orm
+
+    from lms.quizzes import attempts, catalogue
+
+    app, pages, _slugs = demo
+    clients = {who: reader(app, who, "en") for who in PEOPLE}
+    with app.app_context():  # an attempt whose time ran out: pages show it finished
+        olena = db.session.scalar(sa.select(User).where(User.email == PEOPLE["trainee"]))
+        quiz = catalogue.get_quiz(db.session, "trainer-of-trainers-01")
+        moment = datetime.now(UTC)
+        attempt = attempts.start_attempt(db.session, quiz, olena, moment - timedelta(hours=2))
+        attempt.deadline = moment - timedelta(hours=1)
+        db.session.commit()
+        db.session.remove()
+    committed = []
+
+    def note(_session):
+        if has_request_context() and request.method in ("GET", "HEAD"):
+            committed.append(request.path)
+
+    sa.event.listen(orm.Session, "before_commit", note)
+    try:
+        for who, path in pages.values():
+            for viewer in dict.fromkeys((who, *STAFF)):
+                if who != "anonymous" or viewer == who:
+                    clients[viewer].get(path, follow_redirects=True)
+    finally:
+        sa.event.remove(orm.Session, "before_commit", note)
+    assert sorted(set(committed)) == []

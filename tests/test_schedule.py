@@ -90,7 +90,7 @@ def test_a_bad_link_already_stored_does_not_break_the_feeds(client, session, sta
     assert "url" not in by_title["Bad one"] and b"evil@example.org" not in response.data
     assert f"session {bad.id}" in caplog.text
     login(client, trainee)
-    client.get("/cohorts/calendar")
+    client.post("/cohorts/calendar")
     session.expire_all()
     feed = client.get(f"/cohorts/calendar/{trainee.calendar_token}.ics")
     assert feed.status_code == 200

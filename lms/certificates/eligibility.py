@@ -187,9 +187,7 @@ def cohort_eligibility(
             read[user].add(f"{course}/{lesson}")
 
     wanted = [quiz for quiz in quizzes.all_quizzes(session) if quiz.slug in programme.quizzes]
-    if wanted and quizzes.finish_overdue(session, now, user_ids=ids):
-        session.flush()
-    results = quizzes.results(session, ids, wanted, since)
+    results = quizzes.results(session, ids, wanted, since, now=now)
     titles = {quiz.slug: quiz.title_for(_language()) for quiz in wanted}
 
     practice_lines = practice_log.totals(session, [cohort.id], ids)

@@ -93,12 +93,6 @@ def _busy(target: str):
     return redirect(target)
 
 
-def _settle_overdue_quizzes(user_ids) -> None:
-    """Submit attempts past their deadline first, so that they count (and are saved)."""
-    if quizzes.finish_overdue(db.session, now(), user_ids=user_ids):
-        db.session.commit()
-
-
 def verify_url(certificate: Certificate) -> str:
     """The public check's address as printed and signed: from ``LMS_BASE_URL`` only."""
     return public_url("verify.show", code=certificate.code)
@@ -133,7 +127,6 @@ def checklist(enrolment_id: int):
 
 def _checklist_page(enrolment: Enrolment, sign_off_form: SignOffForm):
     programme = programme_of(enrolment.cohort)
-    _settle_overdue_quizzes([enrolment.user_id])
     check = eligibility(db.session, enrolment, programme, now=now(), today=today())
     return render_template(
         "certificates/checklist.html",
@@ -207,7 +200,6 @@ def cohort(cohort_id: int):
     item = db.session.get(Cohort, cohort_id)
     ensure_visible(item is not None and cohorts.can_manage(current_user, item))
     programme = programme_of(item)
-    _settle_overdue_quizzes(sa.select(Enrolment.user_id).where(Enrolment.cohort_id == item.id))
     table = cohort_eligibility(db.session, item, programme, now=now(), today=today())
     people = by_name(
         table.values(),

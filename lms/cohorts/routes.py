@@ -160,15 +160,18 @@ def personal_feed(token: str):
 @bp.route("/calendar", methods=["GET", "POST"])
 @login_required
 def my_calendar():
-    """The person's own feed address; posting makes a new one and the old stops working."""
+    """The person's own feed address. Posting makes one, or a new one that stops the old; a GET
+    only shows."""
     form = ConfirmForm()
-    if form.validate_on_submit() or current_user.calendar_token is None:
+    if form.validate_on_submit():
+        renewed = current_user.calendar_token is not None
         current_user.calendar_token = new_calendar_token()
         db.session.commit()
-        if request.method == "POST":
+        if renewed:
             flash(_("A new calendar address was made; the old one no longer works."), "success")
-            return redirect(url_for("cohorts.my_calendar"))
-    url = url_for("cohorts.personal_feed", token=current_user.calendar_token, _external=True)
+        return redirect(url_for("cohorts.my_calendar"))
+    token = current_user.calendar_token
+    url = url_for("cohorts.personal_feed", token=token, _external=True) if token else None
     return render_template("cohorts/calendar.html", url=url, form=form)
 
 

@@ -155,7 +155,6 @@ def trainee_home(
     """The trainee's active cohorts in full and the completed ones briefly, newest first.
 
     ``completed`` is the person's completed lessons (``courses.services.completed_lessons``).
-    Call ``quizzes.finish_overdue`` first (and commit) so that overdue attempts count.
     ``early_minutes``: how long before a session starts its check-in opens."""
     enrolments = session.scalars(
         sa.select(Enrolment)
@@ -209,7 +208,7 @@ def _fill_active(session: Session, active: list[ActiveCohort], catalog, complete
                 )
             )
         }
-        results = quizzes.results(session, [user_id], list(by_slug.values()))
+        results = quizzes.results(session, [user_id], list(by_slug.values()), now=now)
     # the checklist holds the totals when the programme requires practice; read the others
     logged = [
         i.cohort.id for i in active if i.programme.practice_logged and i.check.practice is None

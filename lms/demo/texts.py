@@ -189,6 +189,40 @@ ESSAYS = {
             "translate."
         ),
     },
+    "trainer-of-trainers-final": {
+        "et": (
+            "See refleksioon on 1. tasemel: see kirjeldab, mis juhtus, kuid ei ütle, miks "
+            "koolitatav nii tegi ega mida ta järgmisel korral teeks. Lihtne keel ei ole probleem. "
+            "Minu kommentaar: „Hea, et läksid C7-ga kaasa ja märkasid, et ametnik rääkis "
+            "kiiresti. Sa täitsid vormi tema eest ja C7 jäi vaikseks. Miks see sinu arvates nii "
+            "läks? Mida võiksid järgmisel korral proovida, et C7 saaks vormi ise täita?“ "
+            "Sissekannet ma veel ei kinnita, vaid saadan selle kommentaariga tagasi: tütre kool, "
+            "klass ja see, et ta on seal ainus Ukraina tüdruk, näitavad väikeses kohas kohe, "
+            "kellega on tegu. Palun need üksikasjad eemaldada, olukorda üldisemalt kirjeldada ja "
+            "lisada, mida koolitatav sellest päevast õppis."
+        ),
+        "uk": (
+            "Цей текст на рівні 1: він описує, що сталося, але не пояснює, чому слухачка так "
+            "діяла, і не робить висновку на наступний раз. Проста мова тут не проблема. Мій "
+            "коментар: «Добре, що Ви пішли разом із C7 і помітили, що службовець говорив швидко. "
+            "Ви заповнили форму за неї, і C7 мовчала. Як Ви думаєте, чому? Що Ви могли б "
+            "спробувати наступного разу, щоб C7 заповнила форму сама?» Я ще не підтверджую "
+            "запис, а повертаю його з коментарем: школа, клас і те, що донька там єдина "
+            "українська дівчинка, у маленькому селі одразу вказують на сім’ю. Прошу прибрати ці "
+            "деталі, описати ситуацію загальніше і дописати, чого слухачка навчилася."
+        ),
+        "en": (
+            "This reflection is at level 1: it describes what happened, but does not say why the "
+            "trainee acted so or what they would do next time. The simple language is not the "
+            'problem. My comment: "Good that you went with C7 and noticed that the clerk spoke '
+            "fast. You filled in the form for her, and C7 was quiet. Why do you think that was? "
+            'What could you try next time so that C7 fills in the form herself?" I do not sign '
+            "the entry off yet but return it with this comment: the daughter's school, her class "
+            "and being the only Ukrainian girl there point to one family in a small village. "
+            "I ask the trainee to remove these details, describe the situation more generally, "
+            "and add what they learned from the day."
+        ),
+    },
 }
 
 #: a trainer's comment on an essay, by the grade given

@@ -4,8 +4,8 @@ five weeks in and eight weeks to go, with Tiina Tamm.
 A theory evening every week on the weekday the demo is loaded, so that one is on today at
 16:00; five theory days; four field-practice days, each followed by a debriefing. Tõnis missed
 a field-practice day, which the programme asks to be attended in full, so he is at risk. Two
-trainees took the CARe final quiz again to see it as their own trainees will, and their essays
-wait for Tiina.
+trainees have already taken the course's final quiz, which the programme requires, and their
+essays wait for Tiina.
 """
 
 import random
@@ -37,6 +37,8 @@ TRAINEES = (OLENA, *map(demo_email, (
 )))  # fmt: skip
 AT_RISK = demo_email("Tõnis Õunapuu")
 ESSAYS_WAITING = (demo_email("Iryna Tkachenko"), demo_email("Kätlin Raud"))
+#: the final quiz of the trainer-of-trainers course, which the programme requires
+FINAL_QUIZ = "trainer-of-trainers-final"
 
 SR, CP, TT = "support-role", "care-methodology", "trainer-of-trainers"
 #: weekly theory evenings, 16:00-19:00: (title, lessons); the trainer-of-trainers course is taught,
@@ -123,7 +125,7 @@ def run(demo: Demo) -> Cohort:
         if item.starts_at.astimezone(demo.tz).date() < demo.today:
             fill_register(demo, item, users, trainer, _loss)
     _read_more(demo, users, starts, items)
-    quiz = get_quiz(demo.session, "care-methodology-final")
+    quiz = get_quiz(demo.session, FINAL_QUIZ)
     for days, email in zip((3, 2), ESSAYS_WAITING, strict=True):
         rng = random.Random(f"tot:{email}")
         first = demo.moment(demo.today - timedelta(days=days), 19)
@@ -179,7 +181,8 @@ def _loss(user, item: TrainingSession):
 def _read_more(demo: Demo, users, starts: date, items: list[TrainingSession]) -> None:
     """The basic lessons the alumni had left unread, read now that they prepare to teach them,
     and each lesson of their own course read after the first session that took it up (by most
-    of them: Olena read each, the others two in three)."""
+    of them: two in three read each one). Olena, whose login shows the trainee's side, reads
+    every lesson of the course: those the sessions have not taken up yet, ahead of them."""
     read = set(
         demo.session.execute(
             sa.select(
@@ -202,11 +205,16 @@ def _read_more(demo: Demo, users, starts: date, items: list[TrainingSession]) ->
                 read_at = demo.moment(starts + timedelta(days=rng.randint(1, 30)), 21)
             elif ref in taken_up and (user.email == OLENA or rng.random() < 2 / 3):
                 read_at = taken_up[ref] + timedelta(hours=rng.randint(2, 48))
+            elif user.email == OLENA:
+                read_at = demo.moment(demo.today - timedelta(days=rng.randint(1, 6)), 21)
             else:
                 continue
             demo.session.add(
                 LessonCompletion(
-                    user_id=user.id, course_slug=course, lesson_slug=lesson, completed_at=read_at
+                    user_id=user.id,
+                    course_slug=course,
+                    lesson_slug=lesson,
+                    completed_at=min(read_at, demo.now),
                 )
             )
     demo.session.flush()

@@ -23,7 +23,6 @@ from lms.dashboard.api import coordinator_home, trainee_home, trainer_home
 from lms.extensions import db
 from lms.i18n import local_today
 from lms.programmes.api import get_programmes
-from lms.quizzes.api import finish_overdue
 from lms.urls import safe_next
 
 bp = Blueprint("main", __name__)
@@ -38,8 +37,6 @@ def home():
     trainee = trainer = coordinator = None
     completed: set[tuple[str, str]] = set()
     if current_user.has_role(Role.TRAINEE):
-        if finish_overdue(db.session, moment, user_id=current_user.id):
-            db.session.commit()  # attempts past their deadline count, as on the quiz pages
         completed = completed_lessons(db.session, current_user.id)
         trainee = trainee_home(
             db.session, current_user.id, programmes, catalog, completed, now=moment, today=day,

@@ -2,7 +2,6 @@
 CSV or XLSX download. Its query count does not grow with the cohort."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import render_template
@@ -16,7 +15,7 @@ from lms.collation import by_name
 from lms.exports import table_response
 from lms.extensions import db
 from lms.programmes.api import Programme
-from lms.quizzes import attempts, catalogue, marking
+from lms.quizzes import catalogue, marking
 from lms.quizzes.definitions import Quiz
 
 
@@ -29,9 +28,6 @@ class Gradebook:
 
 def build_gradebook(session: Session, cohort: Cohort, programme: Programme) -> Gradebook:
     quizzes = catalogue.programme_quizzes(programme, catalogue.all_quizzes(session))
-    members = sa.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id)
-    if attempts.finish_overdue(session, datetime.now(UTC), user_ids=members):
-        session.commit()
     people = by_name(
         session.execute(
             sa.select(User, Enrolment.status)

@@ -1,7 +1,7 @@
 """Trainers mark essays; every person's standing in each quiz."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from lms import audit
 from lms.auth.models import Role, User
 from lms.cohorts.models import cohort_trainers
-from lms.quizzes.attempts import lock_attempt, totals
+from lms.quizzes.attempts import finish_overdue, lock_attempt, totals
 from lms.quizzes.catalogue import QuizError, attempt_quiz
 from lms.quizzes.definitions import Quiz
 from lms.quizzes.models import QuizAttempt, QuizResponse
@@ -123,16 +123,23 @@ class Result:
 
 
 def results(
-    session: Session, user_ids, quizzes: list[Quiz], since: dict[int, datetime] | None = None
+    session: Session,
+    user_ids,
+    quizzes: list[Quiz],
+    since: dict[int, datetime] | None = None,
+    *,
+    now: datetime | None = None,
 ) -> dict[tuple[int, str], Result]:
-    """(user id, quiz slug) -> Result, from one query. Call ``finish_overdue`` first (and
-    commit when it finished any) so that attempts past their deadline count. ``since`` (user id
-    -> time) leaves out a person's attempts started before it."""
+    """(user id, quiz slug) -> Result. Attempts past their deadline are finished first, in the
+    session only: a page that reads this commits nothing, and the next write (or ``lms quizzes
+    finish-overdue`` on a schedule) keeps them. ``since`` (user id -> time) leaves out a
+    person's attempts started before it."""
     user_ids = list(user_ids)
     by_slug = {quiz.slug: quiz for quiz in quizzes}
     table: dict[tuple[int, str], Result] = {}
     if not user_ids or not quizzes:
         return table
+    finish_overdue(session, now or datetime.now(UTC), user_ids=user_ids)
     rows = session.execute(
         sa.select(
             QuizAttempt.user_id,

@@ -30,9 +30,7 @@ from lms.quizzes.models import QuizAttempt
 def index():
     """Every quiz by course, with the person's own standing in each."""
     quizzes = catalogue.all_quizzes(db.session)
-    if attempts.finish_overdue(db.session, now(), user_id=current_user.id):
-        db.session.commit()
-    results = marking.results(db.session, [current_user.id], quizzes)
+    results = marking.results(db.session, [current_user.id], quizzes, now=now())
     catalog = get_catalog()
     courses = {course.slug: course for course in catalog.courses}
     groups: dict[str, list] = {slug: [] for slug in courses}  # in the courses' order
@@ -63,8 +61,8 @@ def show(slug: str):
             abort(404)
         return redirect(url_for(".take", attempt_id=attempt.id))
     moment = now()
+    # an attempt past its deadline shows as finished; the next write keeps it so
     attempts.finish_overdue(db.session, moment, slug=slug, user_id=current_user.id)
-    db.session.commit()
     tries = attempts.attempts_of(db.session, slug, current_user.id)
     cohort = attempts.quiz_cohort(db.session, quiz, current_user.id)
     window = attempts.window_of(db.session, cohort.id if cohort else None, slug)
@@ -108,12 +106,16 @@ def start(slug: str):
     return redirect(url_for(".take", attempt_id=attempt.id))
 
 
-def _closed_attempt(quiz, attempt: QuizAttempt) -> bool:
-    """Submit the attempt if its time ran out; True when it is no longer open."""
+def _closed_attempt(quiz, attempt: QuizAttempt, *, quiet: bool = False) -> bool:
+    """Submit the attempt if its time ran out; True when it is no longer open. A page that only
+    shows (GET) submits in the session and commits nothing: the next write keeps it."""
     if attempts.is_overdue(attempt, now()):
         attempts.submit(db.session, quiz, attempt, now=now(), auto=True)
-        db.session.commit()
-        flash(_("The time was up, so your attempt was submitted with the answers saved."), "info")
+        if request.method == "POST":
+            db.session.commit()
+        if not quiet:
+            message = _("The time was up, so your attempt was submitted with the answers saved.")
+            flash(message, "info")
     return not attempt.is_open
 
 
@@ -257,7 +259,8 @@ def result(attempt_id: int):
     if attempt is None or not marking.can_review(db.session, current_user, attempt):
         abort(404)
     quiz = quiz_of(attempt)
-    if attempt.user_id == current_user.id and _closed_attempt(quiz, attempt) is False:
+    closed = _closed_attempt(quiz, attempt, quiet=True)
+    if attempt.user_id == current_user.id and not closed:
         return redirect(url_for(".take", attempt_id=attempt.id))
     if attempt.is_open:
         abort(404)
