@@ -11,9 +11,10 @@ from lms import audit
 from lms.alumni.models import EMPLOYMENTS, EmploymentFollowUp
 from lms.auth.models import User
 from lms.certificates.models import Certificate
+from lms.errors import DomainError
 
 
-class FollowUpError(ValueError):
+class FollowUpError(DomainError):
     """The answer cannot be recorded; the message says why."""
 
 

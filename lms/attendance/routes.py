@@ -18,6 +18,7 @@ from lms.attendance.register_page import changes_from, fill, int_or_none, page
 from lms.auth.models import User
 from lms.cohorts import api as cohorts
 from lms.cohorts.api import get_cohort, managed_cohort, managed_session, programme_of
+from lms.errors import refused
 from lms.exports import download_response
 from lms.extensions import db, limiter
 from lms.forms import ConfirmForm
@@ -47,8 +48,7 @@ def register(session_id: int):
     try:
         result = services.save_register(db.session, item, rows, list(typed.values()), current_user)
     except services.RegisterError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refused(error)
         return page(item, rows, typed=typed)
     except sa.exc.OperationalError:  # SQLite: another trainer was writing at the same moment
         db.session.rollback()
@@ -87,8 +87,7 @@ def _apply(item, change, success) -> None:
     try:
         result = change()
     except services.RegisterError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refused(error)
     else:
         db.session.commit()
         flash(success(result), "success")

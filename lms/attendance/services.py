@@ -20,9 +20,10 @@ from lms.attendance.models import MARKS, NO_CREDIT_MARKS, AttendanceRecord, Chec
 from lms.auth.models import User
 from lms.cohorts.models import Enrolment, EnrolmentStatus, TrainingSession
 from lms.collation import by_name
+from lms.errors import DomainError
 
 
-class RegisterError(ValueError):
+class RegisterError(DomainError):
     """A register change was refused; the message says why."""
 
 

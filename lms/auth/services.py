@@ -19,6 +19,7 @@ from lms.auth.logins import end_all_logins
 from lms.auth.models import PasswordLink, Role, User, UserRole
 from lms.config import LANGUAGES
 from lms.db import utcnow
+from lms.errors import DomainError
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -29,7 +30,7 @@ def _dummy_hash() -> str:
     return generate_password_hash("not a real password")
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A rule about accounts was broken; the message is fit to show to the person."""
 
 

@@ -24,6 +24,7 @@ from lms.cohorts.api import programme_of
 from lms.cohorts.models import Cohort, Enrolment
 from lms.collation import by_name
 from lms.courses.api import get_catalog
+from lms.errors import refused
 from lms.exports import download_response
 from lms.extensions import db
 from lms.forms import ConfirmForm
@@ -158,8 +159,7 @@ def sign_off(enrolment_id: int):
         )  # fmt: skip
         db.session.commit()
     except services.CertificateError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refused(error)
         return redirect(url_for(".checklist", enrolment_id=enrolment.id))
     except sa.exc.OperationalError:
         return _busy(url_for(".checklist", enrolment_id=enrolment.id))
@@ -184,8 +184,7 @@ def issue(enrolment_id: int):
         )  # fmt: skip
         db.session.commit()
     except services.CertificateError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refused(error)
         return redirect(url_for(".checklist", enrolment_id=enrolment.id))
     except sa.exc.OperationalError:
         return _busy(url_for(".checklist", enrolment_id=enrolment.id))
@@ -230,8 +229,7 @@ def issue_cohort(cohort_id: int):
         )
         db.session.commit()
     except services.CertificateError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refused(error)
     except sa.exc.OperationalError:
         return _busy(url_for(".cohort", cohort_id=item.id))
     else:

@@ -20,12 +20,13 @@ from lms.certificates.models import Certificate, FinalSignOff, Status
 from lms.cohorts.api import can_manage
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from lms.collation import by_name
+from lms.errors import DomainError
 from lms.programmes.api import Programme
 
 SUBJECT = "certificate"
 
 
-class CertificateError(ValueError):
+class CertificateError(DomainError):
     """A certificate action was refused; the message says why, in the reader's language."""
 
 

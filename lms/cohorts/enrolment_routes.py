@@ -6,13 +6,13 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from lms.access import coordinators_only
-from lms.auth import api as accounts
 from lms.auth.models import User
 from lms.cohorts import enrolment, services
 from lms.cohorts.api import get_cohort, programme_of
 from lms.cohorts.blueprint import bp
 from lms.cohorts.forms import EnrolForm
 from lms.collation import paginate_by_name
+from lms.errors import DomainError, refused
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.inputs import page_arg
@@ -35,9 +35,8 @@ def enrol(cohort_id: int):
         try:
             user = enrolment.find_by_email(db.session, form.email.data)
             services.enrol(db.session, cohort, programme_of(cohort), user, current_user)
-        except (services.CohortError, accounts.AccountError) as error:
-            db.session.rollback()
-            flash(str(error), "error")
+        except DomainError as error:
+            refused(error)
         else:
             db.session.commit()
             flash(_("%(name)s has been enrolled.", name=user.display_name), "success")

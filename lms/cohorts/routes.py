@@ -33,6 +33,7 @@ from lms.cohorts.models import (
     TrainingSession,
     new_calendar_token,
 )
+from lms.errors import refused
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.programmes.api import get_programme, get_programmes
@@ -79,8 +80,7 @@ def _save_cohort(form: CohortForm, cohort: Cohort | None):
             actor=current_user,
         )
     except services.CohortError as error:
-        db.session.rollback()
-        form.form_errors.append(str(error))
+        refused(error, form, to_form=True)
         return None
     db.session.commit()
     flash(_("The cohort %(name)s has been saved.", name=saved.name), "success")

@@ -17,6 +17,7 @@ from lms.cohorts.blueprint import bp
 from lms.cohorts.forms import CancelForm, SeriesForm, SessionForm
 from lms.cohorts.lessons import lesson_choices
 from lms.cohorts.models import TrainingSession
+from lms.errors import refused
 from lms.extensions import db
 from lms.forms import ConfirmForm
 
@@ -107,8 +108,7 @@ def new_session(cohort_id: int):
                 )
                 return _to_schedule(cohort.id)
         except services.CohortError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
+            refused(error, form, to_form=True)
     return render_template(
         "cohorts/session_form.html",
         form=form,
@@ -158,8 +158,7 @@ def edit_session(session_id: int):
                 flash(_("The session has been saved."), "success")
                 return _to_schedule(cohort.id)
         except services.CohortError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
+            refused(error, form, to_form=True)
     rest = schedule.series_rest(db.session, item) if item.series_key else [item]
     return render_template(
         "cohorts/session_form.html",
@@ -211,8 +210,7 @@ def edit_series(session_id: int):
                 )
                 return _to_schedule(cohort.id)
         except services.CohortError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
+            refused(error, form, to_form=True)
     return render_template(
         "cohorts/series_form.html",
         form=form,
@@ -237,8 +235,7 @@ def cancel_session(session_id: int):
         try:
             schedule.cancel_series(db.session, chosen, form.reason.data, current_user)
         except services.CohortError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
+            refused(error, form, to_form=True)
         else:
             db.session.commit()
             flash(
@@ -267,8 +264,7 @@ def delete_session(session_id: int):
         try:
             schedule.delete_session(db.session, item, current_user)
         except services.CohortError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+            refused(error)
         else:
             db.session.commit()
             flash(_("The session has been deleted."), "success")

@@ -19,11 +19,12 @@ from lms.cohorts.models import (
     cohort_trainers,
 )
 from lms.collation import by_name
+from lms.errors import DomainError
 from lms.i18n import local_today
 from lms.programmes.api import Programme, get_programme, programme_title
 
 
-class CohortError(ValueError):
+class CohortError(DomainError):
     """A cohort change was refused; the message says why, in the reader's language."""
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from lms import audit
 from lms.auth.models import User
+from lms.errors import DomainError
 from lms.organisation.models import ROW_ID, Organisation
 
 #: an upload larger than this is refused before it is opened
@@ -22,7 +23,7 @@ LOGO_MAX_PIXELS = 40_000_000
 FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
 
 
-class OrganisationError(ValueError):
+class OrganisationError(DomainError):
     """A change was refused; the message says why, in the reader's language."""
 
 

@@ -12,6 +12,7 @@ from lms.auth.models import Role, User
 from lms.cohorts import api as cohorts
 from lms.cohorts.api import programme_of
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
+from lms.errors import refused
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import local_today as today
@@ -188,8 +189,7 @@ def _act(entry_id: int, action, done: str):
     try:
         result = action(item)
     except services.PracticeError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refused(error)
         return redirect(url_for(".entry", entry_id=entry_id))
     db.session.commit()
     flash(done)
@@ -257,12 +257,7 @@ def review(entry_id: int):
             services.approve(db.session, [revision], current_user, statement, now())
             message = _("Signed off.")
     except services.PracticeError as error:
-        db.session.rollback()
-        target = getattr(form, error.field or "", None)
-        if target is not None:
-            target.errors = [str(error)]
-        else:
-            flash(str(error), "error")
+        refused(error, form)
         return _entry_page(get_entry(entry_id), form, 400)
     db.session.commit()
     flash(message)
@@ -306,8 +301,7 @@ def approve_many():
     try:
         count = services.approve(db.session, revisions, current_user, str(ATTESTATION), now())
     except services.PracticeError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        refused(error)
         return redirect(back)
     db.session.commit()
     flash(ngettext("%(num)d entry signed off.", "%(num)d entries signed off.", count))

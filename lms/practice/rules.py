@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from lms.cohorts.models import Cohort, TrainingSession
+from lms.errors import DomainError
 from lms.practice import privacy
 from lms.practice.models import (
     CORE_ACTS,
@@ -26,12 +27,8 @@ from lms.programmes.api import Programme
 MAX_REFLECTION = 20_000
 
 
-class PracticeError(ValueError):
+class PracticeError(DomainError):
     """A practice change was refused; ``field`` names the form field at fault, if one is."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass

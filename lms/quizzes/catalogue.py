@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from lms import audit, hooks
 from lms.auth.models import User
 from lms.db import utcnow
+from lms.errors import DomainError
 from lms.filecache import FolderCache
 from lms.programmes.api import Programme
 from lms.quizzes import translations
@@ -19,7 +20,7 @@ from lms.quizzes.definitions import Quiz, QuizSet, read_quiz
 from lms.quizzes.models import QuizAttempt, QuizVersion, UploadedQuiz
 
 
-class QuizError(ValueError):
+class QuizError(DomainError):
     """A request the quiz rules refuse; the message says why."""
 
 

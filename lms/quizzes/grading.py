@@ -7,12 +7,13 @@ the question as written, so shuffling the display never changes what an answer m
 
 import re
 
+from lms.errors import DomainError
 from lms.quizzes.gift import Question
 
 MAX_TEXT = {"shortanswer": 500, "numerical": 100, "essay": 20_000}
 
 
-class AnswerError(ValueError):
+class AnswerError(DomainError):
     """An answer that does not fit its question (a tampered form, most likely)."""
 
 

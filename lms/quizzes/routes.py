@@ -17,6 +17,7 @@ from flask_login import current_user
 from lms.access import login_required
 from lms.auth.models import Role, User
 from lms.courses.api import get_catalog
+from lms.errors import refused
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import now
@@ -237,8 +238,7 @@ def confirm_submit(attempt_id: int):
         try:
             attempts.submit(db.session, quiz, attempt, now=now())
         except catalogue.QuizError as error:
-            db.session.rollback()
-            flash(str(error), "info")
+            refused(error, category="info")
         else:
             db.session.commit()
         return redirect(url_for(".result", attempt_id=attempt.id))

@@ -20,6 +20,7 @@ from lms.access import login_required, staff_only
 from lms.auth.models import User
 from lms.cohorts.api import local_datetime, managed_cohort, programme_of, zone
 from lms.cohorts.models import Enrolment
+from lms.errors import refused
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import now
@@ -127,8 +128,7 @@ def grade(response_id: int):
                 now=now(),
             )
         except catalogue.QuizError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+            refused(error)
         else:
             db.session.commit()
             flash(_("Grade saved."), "success")
@@ -168,8 +168,7 @@ def dates(cohort_id: int):
         try:
             attempts.set_window(db.session, cohort, quiz.slug, opens, closes, current_user)
         except catalogue.QuizError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+            refused(error)
         else:
             db.session.commit()
             flash(_("Dates saved for “%(quiz)s”.", quiz=catalogue.quiz_title(quiz)), "success")
