@@ -1,7 +1,7 @@
 """The audit trail: who changed what, when, and the values before and after."""
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -9,6 +9,9 @@ from sqlalchemy.orm import Session
 
 from lms.db import UTCDateTime, utcnow
 from lms.extensions import db
+
+if TYPE_CHECKING:  # the relationships' classes, for type checkers only
+    from lms.auth.models import User
 
 
 class AuditEvent(db.Model):
@@ -28,7 +31,7 @@ class AuditEvent(db.Model):
     before: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
     after: so.Mapped[dict | None] = so.mapped_column(sa.JSON)
 
-    actor = so.relationship("User", lazy="joined")
+    actor: so.Mapped["User | None"] = so.relationship("User", lazy="joined")
 
 
 def record(

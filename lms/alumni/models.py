@@ -7,6 +7,7 @@ in the audit trail), so a report counts each alumnus once.
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -14,6 +15,9 @@ from flask_babel import lazy_gettext as _l
 
 from lms.db import UTCDateTime, utcnow
 from lms.extensions import db
+
+if TYPE_CHECKING:  # the relationships' classes, for type checkers only
+    from lms.auth.models import User
 
 
 class Employment(StrEnum):
@@ -69,8 +73,8 @@ class EmploymentFollowUp(db.Model):
     )
     recorded_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
-    user = so.relationship("User", foreign_keys=[user_id])
-    recorded_by = so.relationship("User", foreign_keys=[recorded_by_id])
+    user: so.Mapped["User"] = so.relationship("User", foreign_keys=[user_id])
+    recorded_by: so.Mapped["User | None"] = so.relationship("User", foreign_keys=[recorded_by_id])
 
     @property
     def in_field(self) -> bool:

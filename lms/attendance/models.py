@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -10,6 +11,9 @@ from flask_babel import lazy_gettext as _l
 from lms import hooks
 from lms.db import UTCDateTime, utcnow
 from lms.extensions import db
+
+if TYPE_CHECKING:  # the relationships' classes, for type checkers only
+    from lms.auth.models import User
 
 
 class Mark(StrEnum):
@@ -83,7 +87,7 @@ class CheckIn(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
 
-    user = so.relationship("User", lazy="joined", foreign_keys=[user_id])
+    user: so.Mapped["User"] = so.relationship("User", lazy="joined", foreign_keys=[user_id])
 
 
 # What cohorts asks of attendance (cohorts sits below it and cannot import it)

@@ -10,6 +10,7 @@ import secrets
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -17,6 +18,10 @@ from flask_babel import lazy_gettext as _l
 
 from lms.db import UTCDateTime, utcnow
 from lms.extensions import db
+
+if TYPE_CHECKING:  # the relationships' classes, for type checkers only
+    from lms.auth.models import User
+    from lms.cohorts.models import Cohort
 
 #: no 0/O, 1/I/L or 2/Z: a code read aloud or typed from paper comes out right
 CODE_ALPHABET = "3456789ABCDEFGHJKMNPQRSTUVWXY"
@@ -124,9 +129,11 @@ class Certificate(db.Model):
     #: when the holder was reminded by email that it expires soon
     reminded_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
-    user = so.relationship("User", foreign_keys=[user_id])
-    cohort = so.relationship("Cohort")
-    renews = so.relationship("Certificate", remote_side=[id], foreign_keys=[renews_id])
+    user: so.Mapped["User"] = so.relationship("User", foreign_keys=[user_id])
+    cohort: so.Mapped["Cohort"] = so.relationship("Cohort")
+    renews: so.Mapped["Certificate | None"] = so.relationship(
+        "Certificate", remote_side=[id], foreign_keys=[renews_id]
+    )
 
     def status_on(self, day: date) -> str:
         """The status a reader sees: a valid certificate past its expiry date is expired."""
@@ -188,7 +195,7 @@ class FinalSignOff(db.Model):
     signed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     statement: so.Mapped[str] = so.mapped_column(sa.Text)
 
-    trainer = so.relationship("User")
+    trainer: so.Mapped["User | None"] = so.relationship("User")
 
 
 class IssuerKey(db.Model):

@@ -3,6 +3,7 @@
 import secrets
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -10,6 +11,9 @@ from flask_babel import lazy_gettext as _l
 
 from lms.db import UTCDateTime, utcnow
 from lms.extensions import db
+
+if TYPE_CHECKING:  # the relationships' classes, for type checkers only
+    from lms.auth.models import User
 
 
 class EnrolmentStatus(StrEnum):
@@ -62,7 +66,7 @@ class Cohort(db.Model):
     )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
-    trainers = so.relationship(
+    trainers: so.Mapped[list["User"]] = so.relationship(
         "User", secondary=cohort_trainers, lazy="selectin", order_by="User.display_name"
     )
 
@@ -91,8 +95,8 @@ class Enrolment(db.Model):
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default=EnrolmentStatus.ACTIVE)
     enrolled_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
-    cohort = so.relationship(Cohort)
-    user = so.relationship("User")
+    cohort: so.Mapped[Cohort] = so.relationship(Cohort)
+    user: so.Mapped["User"] = so.relationship("User")
 
 
 class TrainingSession(db.Model):
@@ -120,7 +124,7 @@ class TrainingSession(db.Model):
     cancelled_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     cancel_reason: so.Mapped[str | None] = so.mapped_column(sa.String(300))
 
-    cohort = so.relationship(Cohort)
+    cohort: so.Mapped[Cohort] = so.relationship(Cohort)
 
     @property
     def minutes(self) -> int:

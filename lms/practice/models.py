@@ -9,6 +9,7 @@ revision per entry, so an entry's hours can never be counted twice.
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -16,6 +17,10 @@ from flask_babel import lazy_gettext as _l
 
 from lms.db import UTCDateTime, utcnow
 from lms.extensions import db
+
+if TYPE_CHECKING:  # the relationships' classes, for type checkers only
+    from lms.auth.models import User
+    from lms.cohorts.models import Cohort, TrainingSession
 
 MAX_ENTRY_MINUTES = 12 * 60
 DAY_MINUTES = 24 * 60
@@ -73,8 +78,8 @@ class PracticeEntry(db.Model):
     )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
-    user = so.relationship("User")
-    cohort = so.relationship("Cohort")
+    user: so.Mapped["User"] = so.relationship("User")
+    cohort: so.Mapped["Cohort"] = so.relationship("Cohort")
     revisions: so.Mapped[list["PracticeRevision"]] = so.relationship(
         back_populates="entry",
         order_by="PracticeRevision.number",
@@ -154,8 +159,8 @@ class PracticeRevision(db.Model):
     attestation: so.Mapped[str | None] = so.mapped_column(sa.Text)
 
     entry: so.Mapped[PracticeEntry] = so.relationship(back_populates="revisions")
-    reviewer = so.relationship("User", foreign_keys=[reviewer_id])
-    debrief_session = so.relationship("TrainingSession")
+    reviewer: so.Mapped["User | None"] = so.relationship("User", foreign_keys=[reviewer_id])
+    debrief_session: so.Mapped["TrainingSession | None"] = so.relationship("TrainingSession")
 
     @property
     def locked(self) -> bool:

@@ -107,7 +107,7 @@ class QuizAttempt(db.Model):
     score: so.Mapped[float | None] = so.mapped_column()
     awaiting_grading: so.Mapped[bool] = so.mapped_column(default=False)
 
-    responses = so.relationship(
+    responses: so.Mapped[list["QuizResponse"]] = so.relationship(
         "QuizResponse", back_populates="attempt", cascade="all, delete-orphan", lazy="selectin"
     )
 
@@ -146,4 +146,4 @@ class QuizResponse(db.Model):
     )
     graded_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
-    attempt = so.relationship("QuizAttempt", back_populates="responses")
+    attempt: so.Mapped["QuizAttempt"] = so.relationship("QuizAttempt", back_populates="responses")
