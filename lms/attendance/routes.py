@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import audit
-from lms.access import login_required, staff_only
+from lms.access import ensure_visible, login_required, staff_only
 from lms.attendance import attendees, reports, services, sheet
 from lms.attendance.forms import CheckInForm
 from lms.attendance.ledger import build_matrix
@@ -227,8 +227,7 @@ def matrix(cohort_id: int, kind: str | None = None):
 def trainee_report(cohort_id: int, user_id: int, kind: str | None = None):
     """One trainee's ledger and every session's mark: for them, their trainers, coordinators."""
     cohort = get_cohort(cohort_id)
-    if not (cohorts.can_manage(current_user, cohort) or current_user.id == user_id):
-        abort(404)
+    ensure_visible(cohorts.can_manage(current_user, cohort) or current_user.id == user_id)
     programme = programme_of(cohort)
     sessions = cohorts.cohort_sessions(db.session, cohort.id)
     table = build_matrix(

@@ -5,6 +5,7 @@ import sqlalchemy.orm as so
 from flask import abort, current_app
 from flask_login import current_user
 
+from lms.access import ensure_visible
 from lms.cohorts import services
 from lms.cohorts.blueprint import bp  # noqa: F401
 from lms.cohorts.forms import EnrolForm, StatusForm  # noqa: F401
@@ -24,8 +25,7 @@ def get_cohort(cohort_id: int) -> Cohort:
 def managed_cohort(cohort_id: int) -> Cohort:
     """The cohort, if the current person runs it; others get a 404, not a hint it exists."""
     cohort = get_cohort(cohort_id)
-    if not services.can_manage(current_user, cohort):
-        abort(404)
+    ensure_visible(services.can_manage(current_user, cohort))
     return cohort
 
 

@@ -4,10 +4,10 @@ it lives up here with the home dashboards rather than in cohorts, which they all
 
 from datetime import UTC, datetime
 
-from flask import abort, render_template
+from flask import render_template
 from flask_login import current_user
 
-from lms.access import login_required
+from lms.access import ensure_visible, login_required
 from lms.attendance.api import build_matrix
 from lms.cohorts import api as cohorts
 from lms.cohorts.api import EnrolForm, StatusForm, bp, get_cohort, programme_of
@@ -26,8 +26,7 @@ def show(cohort_id: int):
     cohort = get_cohort(cohort_id)
     manages = cohorts.can_manage(current_user, cohort)
     enrolment = cohorts.enrolment_of(db.session, cohort.id, current_user.id)
-    if not manages and enrolment is None:
-        abort(404)
+    ensure_visible(manages or enrolment is not None)
     programme = programme_of(cohort)
     sessions = cohorts.cohort_sessions(db.session, cohort.id)
     now, today = datetime.now(UTC), local_today()

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from lms.access import login_required, staff_only
+from lms.access import ensure_visible, login_required, staff_only
 from lms.auth.models import Role, User
 from lms.cohorts import api as cohorts
 from lms.cohorts.api import programme_of
@@ -41,8 +41,7 @@ def get_entry(entry_id: int) -> PracticeEntry:
         entry_id,
         options=[so.selectinload(PracticeEntry.revisions), so.joinedload(PracticeEntry.cohort)],
     )
-    if entry is None or not services.can_view(current_user, entry):
-        abort(404)
+    ensure_visible(entry is not None and services.can_view(current_user, entry))
     return entry
 
 
@@ -52,8 +51,7 @@ def logbook_owner(cohort_id: int, user_id: int) -> tuple[Cohort, Enrolment]:
     enrolment = cohorts.enrolment_of(db.session, cohort_id, user_id)
     if enrolment is None:
         abort(404)
-    if user_id != current_user.id and not cohorts.can_manage(current_user, cohort):
-        abort(404)
+    ensure_visible(user_id == current_user.id or cohorts.can_manage(current_user, cohort))
     return cohort, enrolment
 
 

@@ -7,6 +7,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from lms.access import ensure_visible
 from lms.extensions import db
 from lms.i18n import content_language
 from lms.quizzes import catalogue
@@ -28,8 +29,7 @@ def quiz_of(attempt: QuizAttempt):
 def own_attempt(attempt_id: int) -> QuizAttempt:
     """The current person's attempt; anybody else's is a 404."""
     attempt = db.session.get(QuizAttempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id:
-        abort(404)
+    ensure_visible(attempt is not None and attempt.user_id == current_user.id)
     return attempt
 
 

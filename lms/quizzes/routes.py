@@ -14,7 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.access import login_required
+from lms.access import ensure_visible, login_required
 from lms.auth.models import Role, User
 from lms.courses.api import get_catalog
 from lms.errors import refused
@@ -256,8 +256,7 @@ def confirm_submit(attempt_id: int):
 def result(attempt_id: int):
     """The graded attempt, showing what the quiz's review options allow (staff see all)."""
     attempt = db.session.get(QuizAttempt, attempt_id)
-    if attempt is None or not marking.can_review(db.session, current_user, attempt):
-        abort(404)
+    ensure_visible(attempt is not None and marking.can_review(db.session, current_user, attempt))
     quiz = quiz_of(attempt)
     closed = _closed_attempt(quiz, attempt, quiet=True)
     if attempt.user_id == current_user.id and not closed:

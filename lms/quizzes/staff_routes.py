@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.access import login_required, staff_only
+from lms.access import ensure_visible, login_required, staff_only
 from lms.auth.models import User
 from lms.cohorts.api import local_datetime, managed_cohort, programme_of, zone
 from lms.cohorts.models import Enrolment
@@ -66,8 +66,7 @@ def edit(slug: str):
 def regrade(slug: str):
     """Grade every submitted attempt again with the quiz's current answer key."""
     quiz = get_quiz(slug)
-    if not regrading.can_regrade(db.session, current_user, quiz):
-        abort(404)
+    ensure_visible(regrading.can_regrade(db.session, current_user, quiz))
     form = ConfirmForm()
     if form.validate_on_submit():
         regraded, changed = regrading.regrade(db.session, quiz, current_user)
