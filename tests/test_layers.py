@@ -127,3 +127,14 @@ def test_features_meet_only_at_their_front_doors():
             if parts[2] not in ("api", "models"):
                 crossings.append(f"lms/{relative}:{line} imports {module}")
     assert crossings == [], "import the feature's api instead:\n" + "\n".join(crossings)
+
+
+def test_no_module_outgrows_a_few_screens():
+    """400 lines at most; the GIFT parser is one grammar and stays one file."""
+    long = [
+        f"lms/{path.relative_to(LMS)}: {lines} lines"
+        for path in sorted(LMS.rglob("*.py"))
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 400
+        and path.name != "gift.py"
+    ]
+    assert long == []
