@@ -1,6 +1,7 @@
 """Every CSV download names its type and its one character set: ``text/csv; charset=utf-8``.
 
-The routes are found in the URL map (every rule whose address can end in ``.csv``), so a new CSV download is checked without being added here.
+The routes are found in the URL map (every rule whose address can end in ``.csv``), so a new CSV
+download is checked without being added here.
 """
 
 import pytest
