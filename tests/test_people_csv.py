@@ -122,3 +122,72 @@ def test_a_trainer_of_another_cohort_is_still_refused_by_line(client, session):
     cohort = make_cohort(session)
     page = _upload(client, f"/cohorts/{cohort.id}/import", "email\npriit@example.org\n")
     assert "1 problem; nobody was enrolled" in page and "Priit Pärn is not a trainee" in page
+
+
+#: Moodle's *Upload users* file (Site administration > Users > Upload users): its own column names,
+#: Moodle's language packs (``en_us`` is a variant of English; Tugi has no Finnish).
+MOODLE_UPLOAD = (
+    "username,password,firstname,lastname,email,lang,city,country,course1,role1\n"
+    "mtamm,Secret-1,Maria,Tamm,Maria.Tamm@example.org,et,Võru,EE,tugi1,student\n"
+    "olenak,,Olena,Kovalenko,olena.k@example.org,uk,Põlva,EE,tugi1,student\n"
+    "jsmith,,John,Smith,john.smith@example.org,en_us,Tartu,EE,,\n"
+    "aino,,Aino,Virtanen,aino@example.org,fi,,FI,,\n"
+)
+#: A list as Moodle downloads it (Bulk user actions > Download, comma separated values): a
+#: byte-order mark, the user table's columns, no ``lang``, quotes around a value with a comma.
+MOODLE_DOWNLOAD = (
+    "\ufeffid,username,email,firstname,lastname,idnumber,institution,department,phone1,phone2,"
+    "city,url,icq,skype,aim,yahoo,msn,country\n"
+    '17,ivan,ivan.p@example.org,Ivan,Petrenko,,"NGO Tugi, Tartu",,5551234,,Tartu,,,,,,,EE\n'
+    "18,kadri,kadri@example.org,Kadri,Kask,,,,,,Narva,,,,,,,EE\n"
+)
+
+
+def _person(session, email: str) -> User:
+    return session.scalar(sa.select(User).where(User.email == email))
+
+
+def test_a_moodle_upload_file_imports_people_by_its_header(session):
+    result = services.import_users(session, MOODLE_UPLOAD, METHOD)
+    assert not result.problems, result.problems
+    assert len(result.created) == 4
+    maria = _person(session, "maria.tamm@example.org")
+    assert (maria.display_name, maria.municipality, maria.language) == ("Maria Tamm", "Võru", "et")
+    assert maria.roles == {Role.TRAINEE} and maria.password_hash is None  # no password taken over
+    olena = _person(session, "olena.k@example.org")
+    assert (olena.display_name, olena.language) == ("Olena Kovalenko", "uk")
+    assert _person(session, "john.smith@example.org").language == "en"  # en_us is English
+    aino = _person(session, "aino@example.org")
+    assert aino.language == "en" and aino.municipality is None
+    warnings = " ".join(result.warnings)
+    assert "Line 5" in warnings and "fi" in warnings  # a language Tugi lacks is named
+    for column in ("password", "country", "course1", "role1"):  # unknown columns are named
+        assert column in warnings
+    assert "username" not in warnings  # Moodle's account name: read, not needed here
+
+
+def test_a_list_downloaded_from_moodle_imports_and_enrols(client, session):
+    login(client, make_user(session, Role.COORDINATOR))
+    cohort = make_cohort(session)
+    page = _upload(client, f"/cohorts/{cohort.id}/import", MOODLE_DOWNLOAD)
+    assert "2 trainees enrolled" in page, page
+    assert "idnumber" in page and "ignored" in page
+    ivan = _person(session, "ivan.p@example.org")
+    assert (ivan.display_name, ivan.municipality, ivan.language) == ("Ivan Petrenko", "Tartu", "en")
+    assert _person(session, "kadri@example.org").display_name == "Kadri Kask"
+
+
+def test_a_moodle_file_is_checked_like_any_other(session):
+    text = (
+        "username;firstname;lastname;email;lang\na;Anna;;anna@example.org;ru\nb;;;not-an-email;et\n"
+    )
+    result = services.import_users(session, text, METHOD)
+    assert [problem.line for problem in result.problems] == [3, 3]
+    joined = " ".join(problem.message for problem in result.problems)
+    assert "not a valid email" in joined and "name is required" in joined
+    assert not result.created
+
+
+def test_a_moodle_file_without_email_says_so(session):
+    result = services.import_users(session, "username,firstname,lastname\nmt,Maria,Tamm\n", METHOD)
+    assert [problem.message for problem in result.problems] == ["Missing column: email."]

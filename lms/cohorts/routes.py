@@ -28,9 +28,6 @@ from lms.cohorts.forms import CohortForm, StatusForm
 from lms.cohorts.models import (
     STATUS_LABELS,
     Cohort,
-    Enrolment,
-    EnrolmentStatus,
-    TrainingSession,
     new_calendar_token,
 )
 from lms.errors import refused
@@ -143,18 +140,14 @@ def cohort_feed(cohort_id: int, token: str):
 @public
 @cacheable(CALENDAR_POLICY)
 def personal_feed(token: str):
-    """A person's sessions across their active cohorts, for a calendar app."""
+    """A person's sessions: of their active cohorts and those they teach; with
+    ``?coordinated=1``, a coordinator's also those of the cohorts they coordinate."""
     user = db.session.scalar(
         sa.select(User).where(User.calendar_token == token, User.active)
     ) or abort(404)
-    rows = db.session.execute(
-        sa.select(Cohort, TrainingSession)
-        .join(TrainingSession, TrainingSession.cohort_id == Cohort.id)
-        .join(Enrolment, Enrolment.cohort_id == Cohort.id)
-        .where(Enrolment.user_id == user.id, Enrolment.status == EnrolmentStatus.ACTIVE)
-        .order_by(TrainingSession.starts_at)
-    ).all()
-    return _ics(calendar.feed("Tugi", [(cohort, item) for cohort, item in rows]), "tugi")
+    coordinated = request.args.get("coordinated") == "1"
+    rows = calendar.personal_sessions(db.session, user, coordinated=coordinated)
+    return _ics(calendar.feed("Tugi", rows), "tugi")
 
 
 @bp.route("/calendar", methods=["GET", "POST"])
@@ -172,7 +165,10 @@ def my_calendar():
         return redirect(url_for("cohorts.my_calendar"))
     token = current_user.calendar_token
     url = url_for("cohorts.personal_feed", token=token, _external=True) if token else None
-    return render_template("cohorts/calendar.html", url=url, form=form)
+    coordinated = None
+    if token and current_user.has_role(Role.COORDINATOR):
+        coordinated = url_for("cohorts.personal_feed", token=token, coordinated=1, _external=True)
+    return render_template("cohorts/calendar.html", url=url, coordinated=coordinated, form=form)
 
 
 @bp.route("/<int:cohort_id>/calendar/reset", methods=["POST"])

@@ -2,7 +2,8 @@
 
 Columns: ``email``, ``display_name``, ``roles`` (``trainee;trainer``), ``language``,
 ``municipality``; commas or semicolons separate them. A column the format does not know is named
-in a warning and ignored. Every problem of every row is listed, each with its line.
+in a warning and ignored. Every problem of every row is listed, each with its line. A file from
+Moodle is known by its header and read as it comes (``lms.users.moodle_csv``).
 """
 
 import csv
@@ -18,6 +19,7 @@ from lms.auth import api as emails
 from lms.auth.models import ROLE_VALUES, User
 from lms.config import LANGUAGES
 from lms.inputs import clean_text
+from lms.users import moodle_csv
 
 COLUMNS = ("email", "display_name", "roles", "language", "municipality")
 #: People one file may hold: a cohort takes at most 500, and an import of more would keep a
@@ -60,7 +62,8 @@ class PersonRow:
     language: str = "en"
     municipality: str | None = None
     problems: list[str] = field(default_factory=list)
-    #: Why the row was left out without stopping the import (shown with its line).
+    #: What the import tells about the row without stopping (shown with its line): why it was left
+    #: out, or that a value was replaced.
     warnings: list[str] = field(default_factory=list)
     #: The earlier line with the same (or a look-alike) email: this row is refused for that.
     duplicate_of: int | None = None
@@ -100,29 +103,36 @@ def _read_row(line: int, row: dict[str, str]) -> PersonRow:
     return person
 
 
+def _unknown_warning(header: list[str]) -> str | None:
+    """The warning naming the columns the format does not know, if any."""
+    unknown = [name for name in header if name and name not in COLUMNS]
+    if not unknown:
+        return None
+    message = _l(
+        "Unknown column ignored: %(name)s (the columns are %(known)s).",
+        name=", ".join(unknown),
+        known=", ".join(COLUMNS),
+    )
+    return str(message)
+
+
 def read_people(text: str, required: tuple[str, ...]) -> tuple[list[PersonRow], ImportResult]:
     """Read CSV text into checked rows; the result holds problems of the file as a whole
     (a missing column, a row longer than the header, the same person twice) and warnings."""
     result = ImportResult()
     reader = csv_reader(text.lstrip("\ufeff"))
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
-    missing = [name for name in required if name not in header]
+    moodle = moodle_csv.is_moodle(header)
+    columns = moodle_csv.tugi_header(header) if moodle else header
+    missing = [name for name in required if name not in columns]
     if missing:
         result.problems.append(
             ImportProblem(1, str(_l("Missing column: %(name)s.", name=", ".join(missing))))
         )
         return [], result
-    unknown = [name for name in header if name and name not in COLUMNS]
+    unknown = moodle_csv.unknown_warning(header) if moodle else _unknown_warning(header)
     if unknown:
-        result.warnings.append(
-            str(
-                _l(
-                    "Unknown column ignored: %(name)s (the columns are %(known)s).",
-                    name=", ".join(unknown),
-                    known=", ".join(COLUMNS),
-                )
-            )
-        )
+        result.warnings.append(unknown)
     reader.fieldnames = header
     rows, seen = [], {}
     for row in reader:
@@ -136,7 +146,12 @@ def read_people(text: str, required: tuple[str, ...]) -> tuple[list[PersonRow], 
             )
             result.problems.append(ImportProblem(reader.line_num, str(message)))
             return [], result
+        warning = None
+        if moodle:
+            row, warning = moodle_csv.tugi_row(row)
         person = _read_row(reader.line_num, row)
+        if warning:
+            person.warnings.append(warning)
         if extra and any(value.strip() for value in extra):
             person.problems.append(str(_l("The row has more values than the header.")))
         if person.email:
