@@ -23,6 +23,13 @@ CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ]
+#: 1EdTech's JSON schema of an Open Badges 3.0 credential, named in each credential so that a
+#: verifier can check its shape (a copy is in ``tests/schemas/``, and the tests check against it).
+SCHEMA = {
+    "id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
+    "ob_v3p0_achievementcredential_schema.json",
+    "type": "1EdTechJsonSchemaValidator2019",
+}
 
 
 def signing_key() -> tuple[str, rsa.RSAPrivateKey]:
@@ -164,6 +171,7 @@ def build(
             *evidence,
         ],
         "credentialStatus": {"id": revocations_url, "type": "1EdTechRevocationList"},
+        "credentialSchema": [SCHEMA],
     }
 
 

@@ -87,10 +87,11 @@ def no_public_address(error: PublicAddressMissing):
 @cacheable(PUBLIC_FOR_AN_HOUR)
 @limiter.limit(_limit)
 def issuer():
-    """The issuer's Open Badges profile."""
+    """The issuer's Open Badges 3.0 profile, with no property of Open Badges 2.0: a verifier
+    finds the signing key at the address in the credential's ``kid``, not here."""
     profile = issuer_profile(current_issuer())
     profile.setdefault("url", public_url("verify.form"))
-    return jsonify({"@context": credential.CONTEXT, **profile, "publicKey": public_url(".jwks")})
+    return jsonify({"@context": credential.CONTEXT, **profile})
 
 
 def issuer_profile(issuer: Issuer) -> dict:

@@ -13,7 +13,7 @@ from flask_login import current_user
 from lms import audit
 from lms.access import ensure_visible, login_required, roles_required, staff_only
 from lms.auth.models import Role
-from lms.certificates import credential, document, services
+from lms.certificates import credential, document, services, sharing
 from lms.certificates.eligibility import cohort_eligibility, eligibility
 from lms.certificates.forms import SIGN_OFF_STATEMENT, RevokeForm, SignOffForm
 from lms.certificates.keys import IssuerKeyError
@@ -249,12 +249,14 @@ def show(certificate_id: int):
     successor = db.session.scalar(
         sa.select(Certificate).where(Certificate.renews_id == certificate.id)
     )
+    programme, status = get_programme(certificate.programme_slug), certificate.status_on(today())
+    own = certificate.user_id == current_user.id
     return render_template(
         "certificates/show.html",
         certificate=certificate,
-        programme=get_programme(certificate.programme_slug),
+        programme=programme,
         earned_in=get_programme(certificate.earned_in),
-        status=certificate.status_on(today()),
+        status=status,
         # the whole address to hand on when the site has one; otherwise the path on this site
         verify_url=verify_url(certificate)
         if current_app.config["BASE_URL"]
@@ -263,11 +265,27 @@ def show(certificate_id: int):
         history=history,
         successor=successor,
         can_revoke=current_user.has_role(Role.COORDINATOR) and certificate.status == Status.VALID,
-        own=certificate.user_id == current_user.id,
+        own=own,
+        linkedin=linkedin_link(certificate, programme) if own and status == Status.VALID else None,
         renewal=services.renewal_programme(get_programmes(), certificate.programme_slug),
         can_view=lambda other: services.can_view(current_user, other),
         warning_days=current_app.config["CERTIFICATE_WARNING_DAYS"],
         today=today(),
+    )
+
+
+def linkedin_link(certificate: Certificate, programme) -> str | None:
+    """LinkedIn's "Add to profile" address for the certificate, with the programme's title in
+    the reader's language; None while the site has no public address to point to."""
+    if not current_app.config["BASE_URL"]:
+        return None
+    return sharing.linkedin_url(
+        name=certificate.programme_title(str(get_locale()), programme),
+        organisation=current_issuer().name,
+        issued_on=certificate.issued_on,
+        expires_on=certificate.expires_on,
+        cert_url=verify_url(certificate),
+        cert_id=certificate.code,
     )
 
 
