@@ -51,7 +51,11 @@ def again(question: gift.Question) -> gift.Question:
 
 def test_import_essay():
     question = one("// an essay\n::Plan:: What would you ask first? {}")
-    assert (question.kind, question.title, question.text) == ("essay", "Plan", "What would you ask first?")
+    assert (question.kind, question.title, question.text) == (
+        "essay",
+        "Plan",
+        "What would you ask first?",
+    )
     assert (question.format, question.general_feedback) == ("moodle", "")
 
 
@@ -103,7 +107,9 @@ def test_import_multichoice_multi():
 
 
 def test_import_multichoice_multi_tricky():
-    question = one("::One:: Pick.\n{\n    ~%100%this # yes\n    ~%-50%that # no\n    ~%-50%other # no\n}")
+    question = one(
+        "::One:: Pick.\n{\n    ~%100%this # yes\n    ~%-50%that # no\n    ~%-50%other # no\n}"
+    )
     assert question.kind == "multiresponse"
     assert [a.fraction for a in question.answers] == [1.0, -0.5, -0.5]
 
@@ -140,13 +146,16 @@ def test_import_shortanswer_with_a_catch_all():
 
 
 def test_import_shortanswer_with_general_feedback_in_its_own_format():
-    question = one("::Line:: Which line?{\n    =116111#Right.\n    ####[html]See <b>lesson 3</b>.\n}")
+    question = one(
+        "::Line:: Which line?{\n    =116111#Right.\n    ####[html]See <b>lesson 3</b>.\n}"
+    )
     assert question.general_feedback == "See <b>lesson 3</b>."
     assert (question.format, question.field_format(question.feedback_format)) == ("moodle", "html")
 
 
 @pytest.mark.parametrize(
-    ("block", "right"), [("{FALSE#Keep it to yourself.#Right.}", False), ("{T}", True), ("{TRUE}", True)]
+    ("block", "right"),
+    [("{FALSE#Keep it to yourself.#Right.}", False), ("{T}", True), ("{TRUE}", True)],
 )
 def test_import_truefalse(block, right):
     question = one(f"// note\n::Secret::You may tell a neighbour.{block}")
@@ -162,7 +171,9 @@ def test_import_backslash():
 
 
 def test_import_pre_content_keeps_lines_and_escaped_braces():
-    question = one("::Code::[html]<p>What does it print?</p>\n<pre>\nif x \\{\n    go();\n\\}\n</pre>\n{}")
+    question = one(
+        "::Code::[html]<p>What does it print?</p>\n<pre>\nif x \\{\n    go();\n\\}\n</pre>\n{}"
+    )
     assert question.format == "html"
     assert question.text == "<p>What does it print?</p>\n<pre>\nif x {\n    go();\n}\n</pre>"
 
@@ -228,7 +239,9 @@ def test_export_multichoice_with_formats():
         ),
     )  # fmt: skip
     written = gift.write_question(question)
-    assert "~the worker#[html]no, <i>the client</i>" in written and "~[plain]the office#no" in written
+    assert (
+        "~the worker#[html]no, <i>the client</i>" in written and "~[plain]the office#no" in written
+    )
     assert again(question) == question
 
 

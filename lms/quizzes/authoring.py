@@ -114,7 +114,9 @@ def _check(form: QuizForm, slug: str, replacing: bool):
     for message in catalogue.name_problems(db.session, slug, replacing=replacing):
         problems.append(Problem("", 1, message))
     problems = sorted(set(problems))
-    warnings = [Problem("", max(w.line - shift, 1), w.message) for w in quiz.warnings] if quiz else []
+    warnings = (
+        [Problem("", max(w.line - shift, 1), w.message) for w in quiz.warnings] if quiz else []
+    )
     return quiz, problems, warnings, source, gift.parse(body).questions
 
 

@@ -5,9 +5,11 @@ lines are comments, ``::title::`` names a question, ``[markdown]`` and friends s
 the answer block in braces decides its type. As in Moodle, every answer, feedback, general feedback
 and matching item may carry a format tag of its own (kept per field, "" meaning "as the question"),
 a numerical question may end in ``~#feedback`` for any other number, and a comment line in the
-question's block may give its Moodle id number and tags: ``// [id:role-1] [tag:ethics]``. Where Moodle silently misreads a file (a non-numeric
-numerical answer, a stray brace, a choice question with one choice) we report a problem with its
-line instead, and the question is left out.
+question's block may give its Moodle id number and tags: ``// [id:role-1] [tag:ethics]``.
+
+Where Moodle silently misreads a file (a non-numeric numerical answer, a stray brace, a choice
+question with one choice) we report a problem with its line instead, and the question is left
+out.
 """
 
 import re
@@ -351,7 +353,9 @@ def _parse_answers(block: str, where: int, fmt: str) -> tuple[str, tuple[Answer,
         return "numerical", _numerical(stripped[1:].strip(), where, fmt)
     if "~" in stripped:
         single = "=" in stripped
-        return ("multichoice" if single else "multiresponse"), _choices(stripped, single, where, fmt)
+        return ("multichoice" if single else "multiresponse"), _choices(
+            stripped, single, where, fmt
+        )
     if "=" in stripped and "->" in stripped:
         return "matching", _matching(stripped, where, fmt)
     verdict = _TRUE_FALSE.get(stripped.split("#", 1)[0].strip())

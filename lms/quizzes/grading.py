@@ -213,7 +213,9 @@ def right_answers_with_format(question: Question) -> list[tuple[str, str]]:
             if a.fraction == 1.0 and not a.any_number
         ]
     if kind == "matching":
-        return [(f"{a.text} → {a.match}", question.field_format(a.format)) for a in answers if a.text]
+        return [
+            (f"{a.text} → {a.match}", question.field_format(a.format)) for a in answers if a.text
+        ]
     return []
 
 

@@ -175,8 +175,9 @@ def apply(source: Quiz, translation: Translation) -> tuple[Quiz | None, list[Pro
         quiz = None
         if not problems:
             questions = tuple(
-                replace(mine, category=original.category, idnumber=original.idnumber,
-                        tags=original.tags)  # fmt: skip
+                replace(
+                    mine, category=original.category, idnumber=original.idnumber, tags=original.tags
+                )
                 for mine, original in zip(translation.questions, source.questions, strict=True)
             )
             quiz = replace(source, title=translation.title, questions=questions,
