@@ -439,3 +439,38 @@ def test_uploading_a_moodle_export_needs_no_title(client, session):
     assert row.source.startswith("// @title: Role and boundaries\n")
     untitled = client.post("/quizzes/upload", data={**fields, "slug": "x", "source": "::A::x {T}"})
     assert "Give the quiz a title." in untitled.get_data(as_text=True)
+
+
+FORMATTED = """// @title: Formats
+// @shuffle: none
+
+::Pick::[markdown]Which is **right**?{
+    =[html]<b>this</b>#[html]Yes, <i>this</i>.
+    ~[plain]<b>that</b>#No.
+    ####[plain]<i>as typed</i>
+}
+
+::Count::How many core acts?{#4~#[html]There are <b>four</b>.}
+"""
+
+
+def test_the_attempt_and_result_pages_show_each_field_in_its_own_format(app, client, session):
+    from tests.factories import make_quiz
+
+    with app.app_context():
+        make_quiz(session, "formats", FORMATTED)
+    login(client, make_user(session))
+    started = client.post("/quizzes/formats/start")
+    attempt = int(started.headers["Location"].rsplit("/", 1)[1])
+    page = client.get(f"/quizzes/attempts/{attempt}").get_data(as_text=True)
+    assert "<strong>right</strong>" in page  # the question in Markdown
+    assert "<b>this</b>" in page and "&lt;b&gt;that&lt;/b&gt;" in page  # html, plain
+    for position, value in (("0", "0"), ("1", "9")):
+        client.post(
+            f"/quizzes/attempts/{attempt}/answer",
+            data={"position": position, f"q-{position}": value},
+        )
+    client.post(f"/quizzes/attempts/{attempt}/submit")
+    result = client.get(f"/quizzes/attempts/{attempt}/result").get_data(as_text=True)
+    assert "Yes, <i>this</i>." in result and "&lt;i&gt;as typed&lt;/i&gt;" in result
+    assert "There are <b>four</b>." in result  # the feedback for any other number
