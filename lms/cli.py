@@ -166,7 +166,8 @@ def quizzes_group():
 @with_appcontext
 def quizzes_check_command(files, as_json):
     """Check the shipped quizzes and their translations, or FILES (a translation
-    ``x.uk.gift`` against its source ``x.gift`` beside it); print path:line: message."""
+    ``x.uk.gift`` against its source ``x.gift`` beside it; a file in no ``quizzes/`` folder may
+    be any Moodle GIFT export, without Tugi's ``// @`` lines); print path:line: message."""
     import json
 
     from lms.courses.loader import load_catalog
@@ -180,10 +181,11 @@ def quizzes_check_command(files, as_json):
         quizzes, problems = [], []
         for name in files:
             path = Path(name).resolve()
-            if "." in path.stem:
+            shipped = path.parent.name == "quizzes"  # else: any GIFT file, e.g. from Moodle
+            if shipped and "." in path.stem:
                 found = translations.check_file(path, Path.cwd(), lessons)
             else:
-                quiz, found = read_quiz_file(path, Path.cwd(), lessons)
+                quiz, found = read_quiz_file(path, Path.cwd(), lessons, shipped=shipped)
                 quizzes += [quiz] if quiz else []
             problems += found
     else:
@@ -191,6 +193,8 @@ def quizzes_check_command(files, as_json):
         quizzes, problems = list(loaded.quizzes.values()), loaded.problems
     for problem in sorted(problems):
         click.echo(str(problem), err=as_json)
+    for warning in sorted(w for quiz in quizzes for w in quiz.warnings):
+        click.echo(f"{warning.path}:{warning.line}: warning: {warning.message}", err=as_json)
     if as_json:
         data = [
             {

@@ -1,5 +1,7 @@
 """Uploading and correcting a quiz in the browser: GIFT text in, preview with problems by line,
-save. The settings come from the form; ``// @`` lines in an uploaded file fill the form first."""
+save. The settings come from the form; ``// @`` lines in an uploaded file fill the form first.
+A file exported from Moodle has none: its title then comes from its first ``$CATEGORY`` or its
+file name (``definitions.title_from``)."""
 
 import re
 
@@ -10,7 +12,7 @@ from flask_login import current_user
 from lms.courses.api import Problem, get_catalog
 from lms.extensions import db
 from lms.quizzes import catalogue, gift, regrading
-from lms.quizzes.definitions import REVIEW_OPTIONS, Quiz, read_quiz, read_settings
+from lms.quizzes.definitions import REVIEW_OPTIONS, Quiz, read_quiz, read_settings, title_from
 from lms.quizzes.forms import KIND_LABELS, MAX_GIFT_BYTES, QuizForm
 from lms.quizzes.models import UploadedQuiz
 
@@ -89,6 +91,18 @@ def _absorb_settings(form: QuizForm, text: str) -> str:
     return _SETTING_LINE.sub("//", text)
 
 
+def _fill_title(form: QuizForm) -> None:
+    """A quiz without a title (a Moodle export has no ``@title``) takes one from its first
+    ``$CATEGORY`` or the uploaded file's name; with neither, the title field asks for one."""
+    if (form.title.data or "").strip():
+        return
+    upload = form.file.data
+    name = getattr(upload, "filename", "") or ""
+    form.title.data = title_from(gift.parse(form.source.data or ""), name)
+    if not form.title.data:
+        form.title.errors = [_("Give the quiz a title.")]
+
+
 def _check(form: QuizForm, slug: str, replacing: bool):
     """(quiz or None, problems with lines counted in the text box, full source)."""
     body = form.source.data or ""
@@ -100,7 +114,10 @@ def _check(form: QuizForm, slug: str, replacing: bool):
     for message in catalogue.name_problems(db.session, slug, replacing=replacing):
         problems.append(Problem("", 1, message))
     problems = sorted(set(problems))
-    return quiz, problems, source, gift.parse(body).questions
+    warnings = (
+        [Problem("", max(w.line - shift, 1), w.message) for w in quiz.warnings] if quiz else []
+    )
+    return quiz, problems, warnings, source, gift.parse(body).questions
 
 
 def quiz_form_page(form: QuizForm, row: UploadedQuiz | None):
@@ -112,21 +129,25 @@ def quiz_form_page(form: QuizForm, row: UploadedQuiz | None):
             _fill_from(form, read_settings(gift.parse(row.source).header, lambda *a: None))
             form.source.data = _SETTING_LINE.sub("//", row.source).lstrip("/\n")
     preview = problems = None
+    warnings: list[Problem] = []
     if request.method == "POST":
         valid = form.validate()  # first: validating again would clear the errors added below
         uploaded = _read_file(form)
         if uploaded is not None:
             form.source.data = uploaded
         form.source.data = _absorb_settings(form, form.source.data or "")
+        _fill_title(form)
         if len(form.source.data.encode()) > MAX_GIFT_BYTES:
             form.source.errors = [
                 _("The text is longer than %(kb)s KB.", kb=MAX_GIFT_BYTES // 1024)
             ]
         elif not form.source.data.strip() and not form.file.errors:
             form.source.errors = [_("Upload a GIFT file or write the questions.")]
-        valid = valid and not form.file.errors and not form.source.errors
+        valid = valid and not (form.file.errors or form.source.errors or form.title.errors)
         if valid:
-            quiz, problems, source, preview = _check(form, form.slug.data, row is not None)
+            quiz, problems, warnings, source, preview = _check(
+                form, form.slug.data, row is not None
+            )
             if form.save.data and not problems:
                 saved = catalogue.save_upload(db.session, form.slug.data, source, current_user)
                 db.session.commit()
@@ -147,6 +168,7 @@ def quiz_form_page(form: QuizForm, row: UploadedQuiz | None):
         row=row,
         preview=preview,
         problems=problems,
+        warnings=warnings,
         lines=lines,
         question_kinds=KIND_LABELS,
     )

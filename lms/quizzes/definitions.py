@@ -12,6 +12,10 @@ Moodle's import ignores ``//`` lines, so a quiz file moves between Tugi and Mood
     // @review: score feedback answers
 
 A quiz with any problem is left out whole: serving part of a quiz would change its grading.
+A warning (two questions with the same name, which Moodle allows) does not stop it.
+
+A shipped quiz must name its title; a file exported from Moodle has no ``@`` lines, so checking
+or uploading one takes the title from its first ``$CATEGORY`` or from the file's name.
 """
 
 import hashlib
@@ -53,6 +57,8 @@ class Quiz:
     language: str = SOURCE_LANGUAGE
     #: The title in each language a served translation exists in (see ``translations.py``).
     titles: dict[str, str] = field(default_factory=dict, compare=False)
+    #: Things worth knowing that do not stop the quiz, e.g. two questions with one name.
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     def title_for(self, language: str) -> str:
         """The title in ``language`` when a translation gives one, else this quiz's own."""
@@ -166,18 +172,36 @@ def read_settings(header: list[tuple[int, str]], report) -> dict:
     return settings
 
 
-def question_keys(questions: list[gift.Question], report) -> tuple[str, ...]:
-    """A stable key per question: its title, or its position when it has none."""
-    keys, seen = [], set()
-    for number, question in enumerate(questions, start=1):
-        key = question.title or f"#{number}"
+def question_keys(questions: list[gift.Question], report, warn=None) -> tuple[str, ...]:
+    """A stable key per question: its title, or its position when it has none. A name used
+    again (Moodle allows it) is kept apart as 'Q (2)', 'Q (3)', never taking another
+    question's own name, and ``warn`` is told."""
+    bases = [question.title or f"#{number}" for number, question in enumerate(questions, 1)]
+    keys: list[str] = []
+    for base, question in zip(bases, questions, strict=True):
+        key, copy = base, 1
+        while key in keys or (key != base and key in bases):
+            copy += 1
+            key = f"{base} ({copy})"
         if len(key) > MAX_KEY_LENGTH:
             report(question.line, f"the title is longer than {MAX_KEY_LENGTH} characters")
-        elif key in seen:
-            report(question.line, f"two questions have the title '{key}'")
-        seen.add(key)
+        elif key != base and warn is not None:
+            warn(question.line, f"another question is also named '{base}': this one is "
+                 f"kept as '{key}'")  # fmt: skip
         keys.append(key)
     return tuple(keys)
+
+
+def title_from(parsed: gift.Parsed, file_name: str = "") -> str:
+    """A title for a file without ``@title`` (as Moodle exports it): the last part of its
+    first ``$CATEGORY`` (not Moodle's '$course$' or 'top'), else the file's name."""
+    for category in parsed.categories[:1]:
+        parts = [p.strip() for p in category.split("/") if p.strip()]
+        parts = [p for p in parts if p != "top" and not re.fullmatch(r"\$\w+\$", p)]
+        if parts:
+            return parts[-1][:160]
+    stem = Path(file_name).stem if file_name else ""
+    return " ".join(re.split(r"[\s_]+", stem)).strip()[:160]
 
 
 def read_quiz(
@@ -187,12 +211,18 @@ def read_quiz(
     *,
     origin: str = "file",
     lessons: set[tuple[str, str]] | None = None,
+    file_name: str | None = None,
 ) -> tuple[Quiz | None, list[Problem]]:
-    """Parse a quiz; the quiz is None when anything is wrong. ``lessons`` checks the links."""
+    """Parse a quiz; the quiz is None when anything is wrong. ``lessons`` checks the links.
+    With ``file_name`` (a file from Moodle) no ``@title`` is needed: see ``title_from``."""
     problems: list[Problem] = []
+    warnings: list[Problem] = []
 
     def report(line: int, message: str) -> None:
         problems.append(Problem(path, line, message))
+
+    def warn(line: int, message: str) -> None:
+        warnings.append(Problem(path, line, message))
 
     if not SLUG.match(slug):
         report(1, f"'{slug}' is not a quiz name: use lower-case letters, digits and hyphens")
@@ -200,6 +230,8 @@ def read_quiz(
     for problem in parsed.problems:
         report(problem.line, problem.message)
     settings = read_settings(parsed.header, report)
+    if "title" not in settings and file_name is not None:
+        settings["title"] = title_from(parsed, file_name) or slug
     if "title" not in settings:
         report(1, "no '// @title: ...' line at the top of the file")
     if not any(question.graded for question in parsed.questions) and not parsed.problems:
@@ -212,7 +244,7 @@ def read_quiz(
             report(1, f"unknown course '{settings['course']}'")
         elif "lesson" in settings and (settings["course"], settings["lesson"]) not in lessons:
             report(1, f"course '{settings['course']}' has no lesson '{settings['lesson']}'")
-    keys = question_keys(parsed.questions, report)
+    keys = question_keys(parsed.questions, report, warn)
     if problems:
         return None, problems
     quiz = Quiz(
@@ -222,6 +254,7 @@ def read_quiz(
         origin=origin,
         path=path,
         keys=keys,
+        warnings=tuple(warnings),
         **settings,
     )
     return quiz, problems
@@ -240,8 +273,17 @@ class QuizSet:
         return self.quizzes.get(slug)
 
 
-def read_quiz_file(path: Path, root: Path, lessons=None) -> tuple[Quiz | None, list[Problem]]:
-    """Read one ``.gift`` file; bad UTF-8 is a problem with its line, not a crash."""
+def slug_from(name: str) -> str:
+    """A quiz name made from a file's name ('Week 3 (EN).txt' -> 'week-3-en')."""
+    return re.sub(r"[^a-z0-9]+", "-", Path(name).stem.lower()).strip("-")[:80] or "quiz"
+
+
+def read_quiz_file(
+    path: Path, root: Path, lessons=None, *, shipped: bool = True
+) -> tuple[Quiz | None, list[Problem]]:
+    """Read one ``.gift`` file; bad UTF-8 is a problem with its line, not a crash. A file not
+    ``shipped`` may be any Moodle GIFT file: its name need not be a quiz name, nor its title
+    written."""
     try:
         shown = str(path.relative_to(root))
     except ValueError:
@@ -249,7 +291,9 @@ def read_quiz_file(path: Path, root: Path, lessons=None) -> tuple[Quiz | None, l
     text, problem = gift.decode(path.read_bytes())
     if problem:
         return None, [Problem(shown, problem.line, problem.message)]
-    return read_quiz(path.stem, text, shown, lessons=lessons)
+    if shipped:
+        return read_quiz(path.stem, text, shown, lessons=lessons)
+    return read_quiz(slug_from(path.name), text, shown, lessons=lessons, file_name=path.name)
 
 
 def load_quizzes(content_dir: Path, lessons: set[tuple[str, str]] | None = None) -> QuizSet:

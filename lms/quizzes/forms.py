@@ -47,7 +47,11 @@ class QuizForm(FlaskForm):
         ],
         description=_l("Used in the quiz's address; it cannot be changed later."),
     )
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
+    title = StringField(
+        _l("Title"),
+        validators=[Optional(), Length(max=160)],
+        description=_l("Left empty, a file from Moodle gives its category's or file's name."),
+    )
     link = SelectField(
         _l("Course or lesson"),
         choices=[],

@@ -2,13 +2,18 @@
 
 The grammar follows Moodle's ``qformat_gift``: questions are separated by blank lines, ``//``
 lines are comments, ``::title::`` names a question, ``[markdown]`` and friends set its format, and
-the answer block in braces decides its type. Where Moodle silently misreads a file (a non-numeric
-numerical answer, a stray brace, a choice question with one choice) we report a problem with its
-line instead, and the question is left out.
+the answer block in braces decides its type. As in Moodle, every answer, feedback, general feedback
+and matching item may carry a format tag of its own (kept per field, "" meaning "as the question"),
+a numerical question may end in ``~#feedback`` for any other number, and a comment line in the
+question's block may give its Moodle id number and tags: ``// [id:role-1] [tag:ethics]``.
+
+Where Moodle silently misreads a file (a non-numeric numerical answer, a stray brace, a choice
+question with one choice) we report a problem with its line instead, and the question is left
+out.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 FORMATS = ("moodle", "html", "plain", "markdown")
@@ -35,6 +40,9 @@ _FORMAT_TAG = re.compile(r"^\[([A-Za-z]+)\]")
 _WEIGHT = re.compile(r"^%([^%]*)%")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+# Moodle's own patterns (qformat_gift::extract_idnumber_and_tags_from_comment).
+_ID_NUMBER = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
+_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f\x7f])+)\]")
 
 
 #: Questions one file may hold; a bigger bank is split into several quizzes.
@@ -59,6 +67,13 @@ class Answer:
     value: float | None = None  # numerical: the number expected
     tolerance: float = 0.0  # numerical: how far from it still counts
     match: str = ""  # matching: the right-hand side of the pair
+    format: str = ""  # the text's own format tag; "" means the question's format
+    feedback_format: str = ""  # the feedback's own format tag; "" means the question's format
+
+    @property
+    def any_number(self) -> bool:
+        """Numerical: the ``*`` answer (Moodle's ``~#feedback``) that any other number gets."""
+        return self.value is None
 
 
 @dataclass(frozen=True)
@@ -74,6 +89,13 @@ class Question:
     tail: str = ""  # missing-word questions: the text after the blank
     category: str = ""
     line: int = field(default=0, compare=False)
+    feedback_format: str = ""  # the general feedback's own format; "" means the question's
+    idnumber: str = ""  # Moodle's id number, from ``// [id:...]``
+    tags: tuple[str, ...] = ()  # Moodle's tags, from ``// [tag:...]``
+
+    def field_format(self, own: str) -> str:
+        """The format a field is shown in: its own tag, else the question's."""
+        return own or self.format
 
     @property
     def graded(self) -> bool:
@@ -84,11 +106,17 @@ class Question:
         answers = []
         for answer in self.answers:
             item: dict = {"text": answer.text, "fraction": answer.fraction}
+            if answer.format:
+                item["format"] = answer.format
             if answer.feedback:
                 item["feedback"] = answer.feedback
+            if answer.feedback_format:
+                item["feedback_format"] = answer.feedback_format
             if self.kind == "numerical":
                 item |= {"value": answer.value, "tolerance": answer.tolerance}
-                item["text"] = f"{answer.value:g} ± {answer.tolerance:g}"
+                item["text"] = (
+                    "*" if answer.any_number else f"{answer.value:g} ± {answer.tolerance:g}"
+                )
             if self.kind == "matching":
                 item["match"] = answer.match
             answers.append(item)
@@ -103,8 +131,14 @@ class Question:
         }
         if self.tail:
             data["tail"] = self.tail
+        if self.feedback_format:
+            data["feedback_format"] = self.feedback_format
         if self.category:
             data["category"] = self.category
+        if self.idnumber:
+            data["idnumber"] = self.idnumber
+        if self.tags:
+            data["tags"] = list(self.tags)
         return data
 
 
@@ -121,6 +155,7 @@ class Parsed:
     questions: list[Question] = field(default_factory=list)
     problems: list[GiftProblem] = field(default_factory=list)
     header: list[tuple[int, str]] = field(default_factory=list)  # (line, text after //)
+    categories: list[str] = field(default_factory=list)  # every ``$CATEGORY``, in order
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -181,12 +216,14 @@ def parse(text: str) -> Parsed:
                 )
             )
             break
-        kept, first = [], None
+        kept, first, comments = [], None, []
         for offset, line in enumerate(lines):
             stripped = line.strip()
             if stripped.startswith("//"):
                 if not seen_question and first is None:
                     result.header.append((start + offset, stripped[2:].strip()))
+                if not stripped[2:].lstrip().startswith("@"):  # Tugi's settings are not tags
+                    comments.append(stripped)
                 kept.append("")  # keeps line numbers; Moodle turns it into a space
                 continue
             if first is None:
@@ -210,13 +247,36 @@ def parse(text: str) -> Parsed:
         try:
             if escaped.strip().startswith("$CATEGORY:"):
                 category = _restore(escaped.strip()[len("$CATEGORY:") :])
+                result.categories.append(category)
                 continue
-            result.questions.append(_parse_question(escaped, line, category))
+            question = _parse_question(escaped, line, category)
+            idnumber, tags = id_number_and_tags("\n".join(comments))
+            result.questions.append(replace(question, idnumber=idnumber, tags=tags))
         except GiftError as error:
             result.problems.append(
                 GiftProblem(line + escaped.count("\n", 0, error.offset), error.message)
             )
     return result
+
+
+def id_number_and_tags(comment: str) -> tuple[str, tuple[str, ...]]:
+    """Moodle's id number (the first ``[id:...]``) and tags (every ``[tag:...]``) in the
+    comment lines of a question; ``\\]`` is a ``]`` inside one."""
+    found = _ID_NUMBER.search(comment)
+    idnumber = found.group(1).strip().replace("\\]", "]") if found else ""
+    tags = tuple(raw.strip().replace("\\]", "]") for raw in _TAG.findall(comment))
+    return idnumber, tuple(tag for tag in tags if tag)
+
+
+def _field(text: str, question_format: str) -> tuple[str, str]:
+    """(text, own format) of an answer or feedback: a known leading tag is taken off, as Moodle
+    does; a tag naming the question's format is the same as none."""
+    text = text.strip()
+    tag = _FORMAT_TAG.match(text)
+    if not tag or tag.group(1).lower() not in FORMATS:
+        return _restore(text), ""
+    own = tag.group(1).lower()
+    return _restore(text[tag.end() :]), ("" if own == question_format else own)
 
 
 def _split_format(text: str, offset: int) -> tuple[str, str | None]:
@@ -272,35 +332,36 @@ def _parse_question(block: str, line: int, category: str) -> Question:
     where = lead + opening
     if "{" in body[opening + 1 : closing]:
         raise GiftError("a second '{' before the answers' '}'", where)
-    kind, answers, general = _parse_answers(body[opening + 1 : closing], where)
-    if tail and kind in ("matching", "essay"):
-        raise GiftError(f"a {kind} question cannot have text after its answers", lead + closing)
-    return Question(kind, text, title, text_format, answers, general, tail, category, line)
-
-
-def _parse_answers(block: str, where: int) -> tuple[str, tuple[Answer, ...], str]:
-    general = ""
+    general, general_format = "", ""
+    block = body[opening + 1 : closing]
     if "####" in block:
         block, general = block.split("####", 1)
-        general = _restore(general)
+        general, general_format = _field(general, text_format)
+    kind, answers = _parse_answers(block, where, text_format)
+    if tail and kind in ("matching", "essay"):
+        raise GiftError(f"a {kind} question cannot have text after its answers", lead + closing)
+    return Question(kind, text, title, text_format, answers, general, tail, category, line,
+                    feedback_format=general_format)  # fmt: skip
+
+
+def _parse_answers(block: str, where: int, fmt: str) -> tuple[str, tuple[Answer, ...]]:
+    """The type and answers of an answer block (general feedback already taken off)."""
     stripped = block.strip()
     if not stripped:
-        return "essay", (), general
+        return "essay", ()
     if stripped.startswith("#"):
-        return "numerical", _numerical(stripped[1:].strip(), where), general
+        return "numerical", _numerical(stripped[1:].strip(), where, fmt)
     if "~" in stripped:
         single = "=" in stripped
-        return (
-            ("multichoice" if single else "multiresponse"),
-            _choices(stripped, single, where),
-            general,
+        return ("multichoice" if single else "multiresponse"), _choices(
+            stripped, single, where, fmt
         )
     if "=" in stripped and "->" in stripped:
-        return "matching", _matching(stripped, where), general
+        return "matching", _matching(stripped, where, fmt)
     verdict = _TRUE_FALSE.get(stripped.split("#", 1)[0].strip())
     if verdict is not None:
-        return "truefalse", _true_false(stripped, verdict), general
-    return "shortanswer", _short_answers(stripped, where), general
+        return "truefalse", _true_false(stripped, verdict, fmt)
+    return "shortanswer", _short_answers(stripped, where, fmt)
 
 
 def _weight(text: str, where: int) -> tuple[float | None, str]:
@@ -319,9 +380,14 @@ def _weight(text: str, where: int) -> tuple[float | None, str]:
     return float(round(percent / 100, 7)), text[match.end() :]
 
 
-def _feedback(text: str) -> tuple[str, str]:
+def _answer(text: str, fmt: str, **extra) -> Answer:
+    """``text#feedback``, each with its own format tag, as an answer (``extra``: its other
+    fields)."""
     answer, _, feedback = text.partition("#")
-    return _restore(answer), _restore(feedback)
+    answer, answer_format = _field(answer, fmt)
+    feedback, feedback_format = _field(feedback, fmt)
+    return Answer(answer, feedback=feedback, format=answer_format,
+                  feedback_format=feedback_format, **extra)  # fmt: skip
 
 
 def _split_on(text: str, markers: str) -> list[tuple[str, str]]:
@@ -340,20 +406,17 @@ def _split_on(text: str, markers: str) -> list[tuple[str, str]]:
     return parts
 
 
-def _choices(text: str, single: bool, where: int) -> tuple[Answer, ...]:
+def _choices(text: str, single: bool, where: int, fmt: str) -> tuple[Answer, ...]:
     answers = []
     for marker, part in _split_on(text, "~="):
         if not marker:
             raise GiftError("text before the first '~' or '=' of the answers", where)
         weight, rest = _weight(part.strip(), where)
         fraction = weight if weight is not None else (1.0 if marker == "=" else 0.0)
-        tag = _FORMAT_TAG.match(rest)
-        if tag and tag.group(1).lower() in FORMATS:  # Moodle allows a format per answer
-            rest = rest[tag.end() :]
-        answer, feedback = _feedback(rest)
-        if not answer:
+        answer = _answer(rest, fmt, fraction=fraction)
+        if not answer.text:
             raise GiftError("an empty answer", where)
-        answers.append(Answer(answer, fraction, feedback))
+        answers.append(answer)
     if len(answers) < 2:
         raise GiftError("a choice question needs at least two answers", where)
     best = max(a.fraction for a in answers)
@@ -368,16 +431,18 @@ def _choices(text: str, single: bool, where: int) -> tuple[Answer, ...]:
     return tuple(answers)
 
 
-def _true_false(text: str, verdict: bool) -> tuple[Answer, ...]:
-    parts = [_restore(part) for part in text.split("#", 2)] + ["", ""]
-    wrong, right = parts[1], parts[2]
+def _true_false(text: str, verdict: bool, fmt: str) -> tuple[Answer, ...]:
+    parts = [_field(part, fmt) for part in text.split("#", 2)] + [("", ""), ("", "")]
+    (wrong, wrong_format), (right, right_format) = parts[1], parts[2]
     return (
-        Answer("true", 1.0 if verdict else 0.0, right if verdict else wrong),
-        Answer("false", 0.0 if verdict else 1.0, wrong if verdict else right),
-    )
+        Answer("true", 1.0 if verdict else 0.0, right if verdict else wrong,
+               feedback_format=right_format if verdict else wrong_format),
+        Answer("false", 0.0 if verdict else 1.0, wrong if verdict else right,
+               feedback_format=wrong_format if verdict else right_format),
+    )  # fmt: skip
 
 
-def _short_answers(text: str, where: int) -> tuple[Answer, ...]:
+def _short_answers(text: str, where: int, fmt: str) -> tuple[Answer, ...]:
     parts = _split_on(text, "=")
     if not parts or parts[0][0] != "=":
         raise GiftError(
@@ -388,10 +453,10 @@ def _short_answers(text: str, where: int) -> tuple[Answer, ...]:
     answers = []
     for _, part in parts:
         weight, rest = _weight(part.strip(), where)
-        answer, feedback = _feedback(rest)
-        if not answer:
+        answer = _answer(rest, fmt, fraction=1.0 if weight is None else weight)
+        if not answer.text:
             raise GiftError("an empty answer", where)
-        answers.append(Answer(answer, 1.0 if weight is None else weight, feedback))
+        answers.append(answer)
     if max(a.fraction for a in answers) != 1.0:
         raise GiftError("no answer is fully right: give one answer without a weight", where)
     return tuple(answers)
@@ -405,15 +470,21 @@ def _number(text: str, where: int) -> float:
     return float(text)
 
 
-def _numerical(text: str, where: int) -> tuple[Answer, ...]:
+def _numerical(text: str, where: int, fmt: str) -> tuple[Answer, ...]:
+    text, other, otherwise = text.partition("~")  # Moodle: '~#feedback' for any other number
     parts = [("=", text)] if "=" not in text else _split_on(text, "=")
     if parts and parts[0][0] != "=":
         raise GiftError("text before the first '=' of the numerical answers", where)
+    if other and (not text.strip() or "~" in otherwise):
+        raise GiftError("a numerical question takes one '~#feedback', after its answers", where)
     answers = []
     for _, part in parts:
         weight, rest = _weight(part.strip(), where)
         spec, _, feedback = rest.partition("#")
-        if ".." in spec:
+        feedback, feedback_format = _field(feedback, fmt)
+        if spec.strip() == "*":
+            value, tolerance = None, 0.0
+        elif ".." in spec:
             low, high = (_number(bound, where) for bound in spec.split("..", 1))
             if low > high:
                 raise GiftError(f"the range {low:g}..{high:g} runs backwards", where)
@@ -427,16 +498,22 @@ def _numerical(text: str, where: int) -> tuple[Answer, ...]:
             value, tolerance = _number(spec, where), 0.0
         answers.append(
             Answer(
-                "", 1.0 if weight is None else weight, _restore(feedback),
-                value=value, tolerance=tolerance,
+                "", 1.0 if weight is None else weight, feedback,
+                value=value, tolerance=tolerance, feedback_format=feedback_format,
             )
         )  # fmt: skip
+    if other:
+        spec, _, feedback = otherwise.partition("#")
+        if spec.strip() not in ("", "*"):
+            raise GiftError("after '~' a numerical question takes only '#feedback'", where)
+        feedback, feedback_format = _field(feedback, fmt)
+        answers.append(Answer("", 0.0, feedback, value=None, feedback_format=feedback_format))
     if not answers or max(a.fraction for a in answers) != 1.0:
         raise GiftError("no numerical answer is fully right", where)
     return tuple(answers)
 
 
-def _matching(text: str, where: int) -> tuple[Answer, ...]:
+def _matching(text: str, where: int, fmt: str) -> tuple[Answer, ...]:
     pairs = []
     for marker, part in _split_on(text, "="):
         if marker != "=":
@@ -445,10 +522,12 @@ def _matching(text: str, where: int) -> tuple[Answer, ...]:
             raise GiftError("a matching pair needs '->' between its two sides", where)
         if "#" in part:
             raise GiftError("matching pairs have no feedback (write \\# for a '#')", where)
-        left, right = (_restore(side) for side in part.split("->", 1))
+        left, right = part.split("->", 1)
+        left, left_format = _field(left, fmt)
+        right = _restore(right)
         if not right:
             raise GiftError("a matching pair has nothing after '->'", where)
-        pairs.append(Answer(left, 1.0 if left else 0.0, match=right))
+        pairs.append(Answer(left, 1.0 if left else 0.0, match=right, format=left_format))
     if sum(1 for pair in pairs if pair.text) < 2:
         raise GiftError("a matching question needs at least two pairs", where)
     return tuple(pairs)
@@ -470,57 +549,85 @@ def percent(fraction: float) -> str:
     return f"{value:f}"
 
 
-def _weighted(marker: str, answer: Answer, plain: float, choice: bool = False) -> str:
-    text = escape(answer.text)
+def _text(text: str, own: str, question_format: str) -> str:
+    """A field as written: its format tag when it has its own (or when the text itself starts
+    with '[', so that it is not read as a tag), then the escaped text."""
+    text = escape(text)
+    if text and (own and own != question_format or text.startswith("[")):
+        text = f"[{own or question_format}]{text}"
+    return text
+
+
+def _feedback(answer: Answer, question_format: str) -> str:
+    if not answer.feedback:
+        return ""
+    return "#" + _text(answer.feedback, answer.feedback_format, question_format)
+
+
+def _weighted(marker: str, answer: Answer, plain: float, question_format: str) -> str:
+    text = _text(answer.text, answer.format, question_format)
     explicit = answer.fraction != plain or text.startswith("%")  # else % would read as a weight
     weight = f"%{percent(answer.fraction)}%" if explicit else ""
-    feedback = f"#{escape(answer.feedback)}" if answer.feedback else ""
-    if choice and text.startswith("["):
-        text = "[moodle]" + text  # so a leading [tag] is read as text, not as a format
-    return f"    {marker}{weight}{text}{feedback}"
+    return f"    {marker}{weight}{text}{_feedback(answer, question_format)}"
+
+
+def _numerical_block(question: Question) -> list[str]:
+    answers, fmt = question.answers, question.format
+    if len(answers) == 1 and answers[0].fraction == 1.0 and not answers[0].any_number:
+        answer = answers[0]
+        return [f"#{answer.value!r}:{answer.tolerance!r}{_feedback(answer, fmt)}"]
+    lines = ["#"]
+    for index, answer in enumerate(answers):
+        if answer.any_number and answer.fraction == 0 and index == len(answers) - 1:
+            lines.append(f"    ~{_feedback(answer, fmt) or '#'}")  # Moodle's own export form
+            continue
+        spec = "*" if answer.any_number else f"{answer.value!r}:{answer.tolerance!r}"
+        weight = "" if answer.fraction == 1.0 else f"%{percent(answer.fraction)}%"
+        lines.append(f"    ={weight}{spec}{_feedback(answer, fmt)}")
+    return lines
 
 
 def _answer_block(question: Question) -> list[str]:
-    kind, answers = question.kind, question.answers
+    kind, answers, fmt = question.kind, question.answers, question.format
     if kind == "essay":
         return []
     if kind == "truefalse":
         verdict = answers[0].fraction == 1.0
-        right = answers[0 if verdict else 1].feedback
-        wrong = answers[1 if verdict else 0].feedback
-        tail = (
-            f"#{escape(wrong)}#{escape(right)}" if right else (f"#{escape(wrong)}" if wrong else "")
-        )
+        right = answers[0 if verdict else 1]
+        wrong = answers[1 if verdict else 0]
+        right_text = _text(right.feedback, right.feedback_format, fmt)
+        wrong_text = _text(wrong.feedback, wrong.feedback_format, fmt)
+        tail = f"#{wrong_text}#{right_text}" if right_text else (
+            f"#{wrong_text}" if wrong_text else ""
+        )  # fmt: skip
         return ["TRUE" + tail if verdict else "FALSE" + tail]
     if kind == "matching":
-        return [f"    ={escape(a.text)} -> {escape(a.match)}" for a in answers]
+        return [f"    ={_text(a.text, a.format, fmt)} -> {escape(a.match)}" for a in answers]
     if kind == "numerical":
-        if len(answers) == 1 and answers[0].fraction == 1.0:
-            answer = answers[0]
-            feedback = f"#{escape(answer.feedback)}" if answer.feedback else ""
-            return [f"#{answer.value!r}:{answer.tolerance!r}{feedback}"]
-        lines = ["#"]
-        for answer in answers:
-            spec = f"{answer.value!r}:{answer.tolerance!r}"
-            feedback = f"#{escape(answer.feedback)}" if answer.feedback else ""
-            weight = "" if answer.fraction == 1.0 else f"%{percent(answer.fraction)}%"
-            lines.append(f"    ={weight}{spec}{feedback}")
-        return lines
+        return _numerical_block(question)
     if kind == "shortanswer":
-        return [_weighted("=", answer, 1.0) for answer in answers]
+        return [_weighted("=", answer, 1.0, fmt) for answer in answers]
     lines, marked = [], False
     for answer in answers:
         if kind == "multichoice" and answer.fraction == 1.0 and not marked:
-            lines.append(_weighted("=", answer, 1.0, choice=True))
+            lines.append(_weighted("=", answer, 1.0, fmt))
             marked = True
         else:
-            lines.append(_weighted("~", answer, 0.0, choice=True))
+            lines.append(_weighted("~", answer, 0.0, fmt))
     return lines
+
+
+def _meta_comment(question: Question) -> str:
+    """``// [id:...] [tag:...]`` as Moodle writes it, or "" when the question has neither."""
+    items = [f"[id:{question.idnumber.replace(']', chr(92) + ']')}]"] if question.idnumber else []
+    items += [f"[tag:{tag.replace(']', chr(92) + ']')}]" for tag in question.tags]
+    return f"// {' '.join(items)}\n" if items else ""
 
 
 def write_question(question: Question) -> str:
     """One question in GIFT."""
-    head = f"::{escape(question.title)}::" if question.title else ""
+    head = _meta_comment(question)
+    head += f"::{escape(question.title)}::" if question.title else ""
     text = escape(question.text)
     needs_tag = question.format != "moodle" or text.startswith(("[", "/", "$"))
     if needs_tag:
@@ -529,7 +636,8 @@ def write_question(question: Question) -> str:
         return head + text
     block = _answer_block(question)
     if question.general_feedback:
-        block.append(f"####{escape(question.general_feedback)}")
+        general = _text(question.general_feedback, question.feedback_format, question.format)
+        block.append(f"####{general}")
     answers = "{" + ("\n" + "\n".join(block) + "\n" if block else "") + "}"
     tail = f" {escape(question.tail)}" if question.tail else ""
     return f"{head}{text} {answers}{tail}"

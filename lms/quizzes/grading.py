@@ -106,7 +106,8 @@ def matched_answer(question: Question, answer: dict | None) -> int | None:
             (
                 i
                 for i, a in enumerate(question.answers)
-                if abs(number - a.value) <= a.tolerance + 1e-9 * max(1.0, abs(a.value))
+                if a.any_number
+                or abs(number - a.value) <= a.tolerance + 1e-9 * max(1.0, abs(a.value))
             ),
             None,
         )
@@ -161,40 +162,63 @@ def grade(question: Question, answer: dict | None, alternates=()) -> float | Non
     return 0.0
 
 
-def feedback_for(question: Question, answer: dict | None, alternates=()) -> list[str]:
-    """The per-answer feedback the trainee's answer earns (a short answer typed in another
-    language gets that language's feedback, when the reader's has no match)."""
+def _earned(question: Question, answer: dict | None, alternates=()) -> list[tuple[Question, int]]:
+    """(question, answer position) of each written answer the trainee's answer chose or matched
+    (a short answer typed in another language: that language's, when the reader's has none)."""
     if not answer:
         return []
     if question.kind in ("multichoice", "truefalse"):
         choice = answer.get("choice")
-        return [question.answers[choice].feedback] if choice is not None else []
+        return [(question, choice)] if choice is not None else []
     if question.kind == "multiresponse":
-        return [question.answers[i].feedback for i in answer.get("choices", [])]
-    if question.kind == "shortanswer":
-        index = matched_answer(question, answer)
-        found = (question, index) if index is not None else best_match(alternates, answer)
-        return [found[0].answers[found[1]].feedback] if found else []
+        return [(question, i) for i in answer.get("choices", [])]
     index = matched_answer(question, answer)
-    return [question.answers[index].feedback] if index is not None else []
+    if question.kind == "shortanswer" and index is None:
+        found = best_match(alternates, answer)
+        return [found] if found else []
+    return [(question, index)] if index is not None else []
+
+
+def feedback_with_format(question: Question, answer: dict | None, alternates=()):
+    """(feedback, format) of each answer the trainee's answer earns, in its own format."""
+    return [
+        (q.answers[i].feedback, q.field_format(q.answers[i].feedback_format))
+        for q, i in _earned(question, answer, alternates)
+    ]
+
+
+def feedback_for(question: Question, answer: dict | None, alternates=()) -> list[str]:
+    """The per-answer feedback the trainee's answer earns."""
+    return [text for text, _ in feedback_with_format(question, answer, alternates)]
+
+
+def right_answers_with_format(question: Question) -> list[tuple[str, str]]:
+    """(text, format) of the right answers, for the review page."""
+    kind, answers = question.kind, question.answers
+
+    def shown(chosen) -> list[tuple[str, str]]:
+        return [(a.text, question.field_format(a.format)) for a in chosen]
+
+    if kind == "shortanswer":  # like Moodle, the first fully right answer (not every spelling)
+        return shown([next(a for a in answers if a.fraction == 1.0)])
+    if kind in ("multichoice", "truefalse"):
+        best = max(a.fraction for a in answers)
+        return shown(a for a in answers if a.fraction == best)
+    if kind == "multiresponse":
+        return shown(a for a in answers if a.fraction > 0)
+    if kind == "numerical":
+        return [
+            (f"{a.value:g}" + (f" ± {a.tolerance:g}" if a.tolerance else ""), "plain")
+            for a in answers
+            if a.fraction == 1.0 and not a.any_number
+        ]
+    if kind == "matching":
+        return [
+            (f"{a.text} → {a.match}", question.field_format(a.format)) for a in answers if a.text
+        ]
+    return []
 
 
 def right_answers(question: Question) -> list[str]:
     """The right answers as text, for the review page."""
-    kind, answers = question.kind, question.answers
-    if kind == "shortanswer":  # like Moodle, the first fully right answer (not every spelling)
-        return [next(a.text for a in answers if a.fraction == 1.0)]
-    if kind in ("multichoice", "truefalse"):
-        best = max(a.fraction for a in answers)
-        return [a.text for a in answers if a.fraction == best]
-    if kind == "multiresponse":
-        return [a.text for a in answers if a.fraction > 0]
-    if kind == "numerical":
-        return [
-            f"{a.value:g}" + (f" ± {a.tolerance:g}" if a.tolerance else "")
-            for a in answers
-            if a.fraction == 1.0
-        ]
-    if kind == "matching":
-        return [f"{a.text} → {a.match}" for a in answers if a.text]
-    return []
+    return [text for text, _ in right_answers_with_format(question)]

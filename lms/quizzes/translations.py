@@ -126,12 +126,15 @@ def _question_problems(number: int, source: gift.Question, ours: gift.Question) 
             found.append(f"{where} is worth {_percent(mine.fraction)}; in the source "
                          f"{_percent(theirs.fraction)}")  # fmt: skip
         if kind == "numerical" and (mine.value, mine.tolerance) != (theirs.value, theirs.tolerance):
-            found.append(f"{where} is {mine.value:g} ± {mine.tolerance:g}; in the source "
-                         f"{theirs.value:g} ± {theirs.tolerance:g}")  # fmt: skip
+            found.append(f"{where} is {_number(mine)}; in the source {_number(theirs)}")
     if kind == "matching" and not found and _pairing(ours) != _pairing(source):
         found.append(f"question {number}: a right-hand side repeats where the source's does not "
                      "(or the other way round)")  # fmt: skip
     return found
+
+
+def _number(answer: gift.Answer) -> str:
+    return "any other number" if answer.any_number else f"{answer.value:g} ± {answer.tolerance:g}"
 
 
 def _pairing(question: gift.Question) -> list[int]:
@@ -172,7 +175,9 @@ def apply(source: Quiz, translation: Translation) -> tuple[Quiz | None, list[Pro
         quiz = None
         if not problems:
             questions = tuple(
-                replace(mine, category=original.category)
+                replace(
+                    mine, category=original.category, idnumber=original.idnumber, tags=original.tags
+                )
                 for mine, original in zip(translation.questions, source.questions, strict=True)
             )
             quiz = replace(source, title=translation.title, questions=questions,
