@@ -257,7 +257,9 @@ def test_upload_preview_shows_problems_by_line_and_saves_only_when_clean(client,
     assert saved.headers["Location"].endswith("/quizzes/from-moodle")
     row = session.scalar(sa.select(UploadedQuiz).where(UploadedQuiz.slug == "from-moodle"))
     assert row.source.startswith("// @title: From Moodle\n") and row.uploaded_by_id == trainer.id
-    exported = client.get("/quizzes/from-moodle.gift").get_data(as_text=True)
+    download = client.get("/quizzes/from-moodle.gift")
+    assert download.headers["Content-Type"] == "text/plain; charset=utf-8"  # one charset
+    exported = download.get_data(as_text=True)
     assert "// @review: score" in exported and "::B::Pick {" in exported
 
     again = client.post("/quizzes/upload", data={**fields, "source": good, "save": "1"})

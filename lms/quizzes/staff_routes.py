@@ -39,7 +39,7 @@ def download(slug: str):
     quiz = get_quiz(slug)
     return Response(
         quiz.to_gift(),
-        mimetype="text/plain; charset=utf-8",
+        mimetype="text/plain",
         headers={"Content-Disposition": f'attachment; filename="{slug}.gift"'},
     )
 
