@@ -1,0 +1,198 @@
+"""A course as an IMS Common Cartridge 1.3 (``.imscc``): a zip with ``imsmanifest.xml``.
+
+Each lesson becomes one web page (``webcontent``) of the HTML Tugi's renderer made, as a trainee
+reads it (the trainers' ``check`` callouts left out), with the pictures it shows beside it; each
+quiz becomes one QTI 1.2 assessment (``qti.py``). The organisation has one section per lesson
+holding its page and its quizzes, then a section for the course's other quizzes, which is how
+Moodle's cartridge import lays out a course. What could not be carried is listed in
+``tugi-export-report.txt`` inside the cartridge.
+"""
+
+import html
+import io
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask_babel import gettext as _
+
+from lms.courses.api import Course, Lesson
+from lms.interop.qti import quiz_assessment
+from lms.quizzes.api import Quiz
+
+CP_NS = "http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1"
+LOM_NS = "http://ltsc.ieee.org/xsd/imsccv1p3/LOM/manifest"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+SCHEMA_LOCATION = (
+    f"{CP_NS} http://www.imsglobal.org/profile/cc/ccv1p3/ccv1p3_imscp_v1p2_v1p0.xsd "
+    f"{LOM_NS} http://www.imsglobal.org/profile/cc/ccv1p3/LOM/ccv1p3_lommanifest_v1p0.xsd"
+)
+ASSESSMENT = "imsqti_xmlv1p2/imscc_xmlv1p3/assessment"
+REPORT_FILE = "tugi-export-report.txt"
+_IMAGE = re.compile(r'src="/courses/(?P<course>[a-z0-9-]+)/media/(?P<file>[^"]+)"')
+_LINK = re.compile(
+    r'href="/courses/(?P<course>[a-z0-9-]+)/(?P<lesson>[a-z0-9-]+)(?P<hash>#[^"]*)?"'
+)
+
+
+@dataclass
+class Cartridge:
+    """The cartridge's bytes, and what could not be carried (also in its report file)."""
+
+    filename: str
+    data: bytes
+    losses: list[str] = field(default_factory=list)
+
+
+def _c(tag: str) -> str:
+    return f"{{{CP_NS}}}{tag}"
+
+
+def _page(course: Course, lesson: Lesson, language: str, losses: list[str]) -> tuple[str, set]:
+    """The lesson as a web page, with the names of the pictures it shows."""
+    text = lesson.text_for(language)
+    if text.language != language:
+        losses.append(
+            _(
+                "Lesson '%(title)s' has no translation into %(language)s: its source is used.",
+                title=text.title,
+                language=language,
+            )  # fmt: skip
+        )
+    body = str(text.body.for_reader(False).html)
+    images = set()
+
+    def image(match: re.Match) -> str:
+        if match["course"] != course.slug:
+            return match.group(0)
+        images.add(html.unescape(match["file"]))
+        return f'src="media/{match["file"]}"'
+
+    def link(match: re.Match) -> str:
+        if match["course"] == course.slug and course.lesson(match["lesson"]):
+            return f'href="{match["lesson"]}.html{match["hash"] or ""}"'
+        losses.append(
+            _(
+                "Lesson '%(title)s' links to %(target)s, which is not in this cartridge.",
+                title=text.title,
+                target=match.group(0)[6:-1],
+            )  # fmt: skip
+        )
+        return match.group(0)
+
+    body = _LINK.sub(link, _IMAGE.sub(image, body))
+    objectives = "".join(f"<li>{html.escape(item)}</li>" for item in text.objectives)
+    page = (
+        f'<!DOCTYPE html>\n<html lang="{text.language}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(text.title)}</title>\n</head>\n<body>\n"
+        f"<h1>{html.escape(text.title)}</h1>\n<p>{html.escape(text.summary)}</p>\n"
+        f"<h2>{html.escape(_('In this lesson you will learn'))}</h2>\n<ul>{objectives}</ul>\n"
+        f"{body}\n</body>\n</html>\n"
+    )
+    return page, images
+
+
+def _item(parent: ET.Element, ident: str, title: str, ref: str | None = None) -> ET.Element:
+    item = ET.SubElement(parent, _c("item"), {"identifier": ident})
+    if ref:
+        item.set("identifierref", ref)
+    ET.SubElement(item, _c("title")).text = title
+    return item
+
+
+def _resource(resources: ET.Element, ident: str, kind: str, files: list[str], href=None) -> None:
+    resource = ET.SubElement(resources, _c("resource"), {"identifier": ident, "type": kind})
+    if href:
+        resource.set("href", href)
+    for name in files:
+        ET.SubElement(resource, _c("file"), {"href": name})
+
+
+def _manifest(course: Course, language: str) -> tuple[ET.Element, ET.Element, ET.Element]:
+    ET.register_namespace("", CP_NS)
+    ET.register_namespace("lomimscc", LOM_NS)
+    ET.register_namespace("xsi", XSI_NS)
+    attributes = {
+        "identifier": f"tugi-{course.slug}-{language}",
+        f"{{{XSI_NS}}}schemaLocation": SCHEMA_LOCATION,
+    }
+    manifest = ET.Element(_c("manifest"), attributes)
+    metadata = ET.SubElement(manifest, _c("metadata"))
+    ET.SubElement(metadata, _c("schema")).text = "IMS Common Cartridge"
+    ET.SubElement(metadata, _c("schemaversion")).text = "1.3.0"
+    general = ET.SubElement(ET.SubElement(metadata, f"{{{LOM_NS}}}lom"), f"{{{LOM_NS}}}general")
+    for tag, value in (("title", course.title_for(language)),
+                       ("description", course.summary_for(language))):  # fmt: skip
+        element = ET.SubElement(general, f"{{{LOM_NS}}}{tag}")
+        ET.SubElement(element, f"{{{LOM_NS}}}string", {"language": language}).text = value
+    ET.SubElement(general, f"{{{LOM_NS}}}language").text = language
+    organization = ET.SubElement(
+        ET.SubElement(manifest, _c("organizations")),
+        _c("organization"),
+        {"identifier": "organization", "structure": "rooted-hierarchy"},
+    )
+    root = ET.SubElement(organization, _c("item"), {"identifier": "root"})
+    return manifest, root, ET.SubElement(manifest, _c("resources"))
+
+
+def build_cartridge(
+    course: Course, quizzes: list[Quiz], language: str, media_dir: Path
+) -> Cartridge:
+    """The course in ``language`` (its source where a lesson or quiz is not translated) with
+    ``quizzes`` (already in the language wanted), as a cartridge; ``media_dir`` holds the
+    course's pictures."""
+    manifest, root, resources = _manifest(course, language)
+    losses: list[str] = []
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        placed: set[str] = set()
+        for lesson in course.lessons:
+            page, images = _page(course, lesson, language, losses)
+            href = f"lessons/{lesson.slug}.html"
+            archive.writestr(href, page)
+            files = [href]
+            for name in sorted(images):
+                source = media_dir / name
+                if source.resolve().parent != media_dir.resolve() or not source.is_file():
+                    losses.append(_("The picture %(name)s is missing.", name=name))
+                    continue
+                archive.write(source, f"lessons/media/{name}")
+                files.append(f"lessons/media/{name}")
+            _resource(resources, f"L-{lesson.slug}", "webcontent", files, href)
+            section = _item(root, f"S-{lesson.slug}", lesson.text_for(language).title)
+            _item(section, f"I-{lesson.slug}", lesson.text_for(language).title, f"L-{lesson.slug}")
+            for quiz in quizzes:
+                if quiz.lesson == lesson.slug:
+                    _add_quiz(archive, resources, section, quiz, losses)
+                    placed.add(quiz.slug)
+        others = [quiz for quiz in quizzes if quiz.slug not in placed]
+        if others:
+            section = _item(root, "S-quizzes", _("Quizzes of the course"))
+            for quiz in others:
+                _add_quiz(archive, resources, section, quiz, losses)
+        report = _report(course, language, losses)
+        archive.writestr(REPORT_FILE, report)
+        _resource(resources, "REPORT", "webcontent", [REPORT_FILE], REPORT_FILE)
+        ET.indent(manifest)
+        archive.writestr(
+            "imsmanifest.xml", ET.tostring(manifest, encoding="utf-8", xml_declaration=True)
+        )
+    return Cartridge(f"{course.slug}-{language}.imscc", buffer.getvalue(), losses)
+
+
+def _add_quiz(archive, resources, section, quiz: Quiz, losses: list[str]) -> None:
+    ident = f"Q-{quiz.slug}"
+    data, lost = quiz_assessment(quiz, ident)
+    archive.writestr(f"{ident}/assessment.xml", data)
+    _resource(resources, ident, ASSESSMENT, [f"{ident}/assessment.xml"])
+    _item(section, f"I-{quiz.slug}", quiz.title, ident)
+    losses += [f"{quiz.title}: {loss}" for loss in lost]
+
+
+def _report(course: Course, language: str, losses: list[str]) -> str:
+    head = _("What could not be carried into the cartridge of %(course)s (%(language)s)",
+             course=course.title_for(language), language=language)  # fmt: skip
+    lines = [f"- {loss}" for loss in losses] or [_("Nothing: everything was carried.")]
+    return "\n".join([head, "", *lines]) + "\n"
