@@ -111,7 +111,6 @@ def _resource(resources: ET.Element, ident: str, kind: str, files: list[str], hr
 
 
 def _manifest(course: Course, language: str) -> tuple[ET.Element, ET.Element, ET.Element]:
-    ET.register_namespace("", CP_NS)
     ET.register_namespace("lomimscc", LOM_NS)
     ET.register_namespace("xsi", XSI_NS)
     attributes = {
@@ -176,8 +175,10 @@ def build_cartridge(
         archive.writestr(REPORT_FILE, report)
         _resource(resources, "REPORT", "webcontent", [REPORT_FILE], REPORT_FILE)
         ET.indent(manifest)
+        ET.register_namespace("", CP_NS)  # the prefix each file's own elements are written with
         archive.writestr(
-            "imsmanifest.xml", ET.tostring(manifest, encoding="utf-8", xml_declaration=True)
+            "imsmanifest.xml",
+            ET.tostring(manifest, encoding="utf-8", xml_declaration=True),
         )
     return Cartridge(f"{course.slug}-{language}.imscc", buffer.getvalue(), losses)
 
@@ -194,5 +195,9 @@ def _add_quiz(archive, resources, section, quiz: Quiz, losses: list[str]) -> Non
 def _report(course: Course, language: str, losses: list[str]) -> str:
     head = _("What could not be carried into the cartridge of %(course)s (%(language)s)",
              course=course.title_for(language), language=language)  # fmt: skip
-    lines = [f"- {loss}" for loss in losses] or [_("Nothing: everything was carried.")]
-    return "\n".join([head, "", *lines]) + "\n"
+    settings = _(
+        "Quizzes: the pass mark, time limit, shuffling and review settings are not part of a "
+        "cartridge; set them again in the system that imports it."
+    )
+    lines = [f"- {loss}" for loss in losses] or [_("Nothing else: everything was carried.")]
+    return "\n".join([head, "", settings, "", *lines]) + "\n"

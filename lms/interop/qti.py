@@ -82,7 +82,7 @@ def _losses(question, name: str) -> list[str]:
         losses.append(_("%(question)s: the feedback on a right answer is left out.", question=name))
     if kind == "multiresponse":
         right = [a.fraction for a in question.answers if a.fraction > 0]
-        if len(set(right)) > 1 or any(a.fraction < 0 for a in question.answers):
+        if max(right) - min(right) > 0.001 or any(a.fraction < 0 for a in question.answers):
             losses.append(
                 _(
                     "%(question)s: the right answers share the mark equally and wrong ones "
@@ -173,7 +173,6 @@ def _item(section: ET.Element, number: int, question) -> None:
 
 def quiz_assessment(quiz: Quiz, ident: str) -> tuple[bytes, list[str]]:
     """The quiz as ``assessment.xml`` of a cartridge, and what of it could not be carried."""
-    ET.register_namespace("", QTI_NS)
     ET.register_namespace("xsi", XSI_NS)
     root = ET.Element(_q("questestinterop"), {f"{{{XSI_NS}}}schemaLocation": f"{QTI_NS} {QTI_XSD}"})
     assessment = _sub(root, "assessment", ident=ident, title=quiz.title)
@@ -186,15 +185,8 @@ def quiz_assessment(quiz: Quiz, ident: str) -> tuple[bytes, list[str]]:
     losses = []
     if quiz.attempts > MAX_ATTEMPTS:
         losses.append(_("%(count)d attempts become unlimited.", count=quiz.attempts))
-    losses.append(
-        _(
-            "The pass mark (%(mark)s%%), time limit, shuffling and review settings are set "
-            "again in the other system.",
-            mark=f"{quiz.pass_mark:g}",
-        )
-    )
     for number, (key, question) in enumerate(zip(quiz.keys, quiz.questions, strict=True), 1):
-        name = _("question %(key)s", key=key)
+        name = _("question %(key)s", key=question.title or key)
         if question.kind not in PROFILES:
             losses.append(
                 _(
@@ -207,4 +199,5 @@ def quiz_assessment(quiz: Quiz, ident: str) -> tuple[bytes, list[str]]:
         losses += _losses(question, name)
         _item(section, number, question)
     ET.indent(root)
+    ET.register_namespace("", QTI_NS)  # the prefix each file's own elements are written with
     return ET.tostring(root, encoding="utf-8", xml_declaration=True), losses
