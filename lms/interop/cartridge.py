@@ -59,7 +59,7 @@ def _page(course: Course, lesson: Lesson, language: str, losses: list[str]) -> t
                 "Lesson '%(title)s' has no translation into %(language)s: its source is used.",
                 title=text.title,
                 language=language,
-            )  # fmt: skip
+            )
         )
     body = str(text.body.for_reader(False).html)
     images = set()
@@ -78,7 +78,7 @@ def _page(course: Course, lesson: Lesson, language: str, losses: list[str]) -> t
                 "Lesson '%(title)s' links to %(target)s, which is not in this cartridge.",
                 title=text.title,
                 target=match.group(0)[6:-1],
-            )  # fmt: skip
+            )
         )
         return match.group(0)
 
@@ -122,8 +122,10 @@ def _manifest(course: Course, language: str) -> tuple[ET.Element, ET.Element, ET
     ET.SubElement(metadata, _c("schema")).text = "IMS Common Cartridge"
     ET.SubElement(metadata, _c("schemaversion")).text = "1.3.0"
     general = ET.SubElement(ET.SubElement(metadata, f"{{{LOM_NS}}}lom"), f"{{{LOM_NS}}}general")
-    for tag, value in (("title", course.title_for(language)),
-                       ("description", course.summary_for(language))):  # fmt: skip
+    for tag, value in (
+        ("title", course.title_for(language)),
+        ("description", course.summary_for(language)),
+    ):
         element = ET.SubElement(general, f"{{{LOM_NS}}}{tag}")
         ET.SubElement(element, f"{{{LOM_NS}}}string", {"language": language}).text = value
     ET.SubElement(general, f"{{{LOM_NS}}}language").text = language
@@ -193,8 +195,11 @@ def _add_quiz(archive, resources, section, quiz: Quiz, losses: list[str]) -> Non
 
 
 def _report(course: Course, language: str, losses: list[str]) -> str:
-    head = _("What could not be carried into the cartridge of %(course)s (%(language)s)",
-             course=course.title_for(language), language=language)  # fmt: skip
+    head = _(
+        "What could not be carried into the cartridge of %(course)s (%(language)s)",
+        course=course.title_for(language),
+        language=language,
+    )
     settings = _(
         "Quizzes: the pass mark, time limit, shuffling and review settings are not part of a "
         "cartridge; set them again in the system that imports it."

@@ -51,8 +51,12 @@ def _fields(parent: ET.Element, fields: list[tuple[str, str]]) -> None:
 def _html(parent: ET.Element, text: str, text_format: str, inline: bool = False) -> None:
     """``text`` rendered and sanitised by Tugi's one renderer, as an HTML ``material``."""
     material = _sub(parent, "material")
-    _sub(material, "mattext", str(render_text(text, text_format, inline=inline)),
-         texttype="text/html")  # fmt: skip
+    _sub(
+        material,
+        "mattext",
+        str(render_text(text, text_format, inline=inline)),
+        texttype="text/html",
+    )
 
 
 def _feedback(item: ET.Element, ident: str, text: str, text_format: str) -> None:
@@ -95,8 +99,12 @@ def _losses(question, name: str) -> list[str]:
 
 def _choices(item, presentation, processing, question, fmt) -> None:
     single = question.kind != "multiresponse"
-    response = _sub(presentation, "response_lid", ident="response1",
-                    rcardinality="Single" if single else "Multiple")  # fmt: skip
+    response = _sub(
+        presentation,
+        "response_lid",
+        ident="response1",
+        rcardinality="Single" if single else "Multiple",
+    )
     render = _sub(response, "render_choice")
     idents = (
         ["true", "false"]
@@ -133,8 +141,13 @@ def _blank(item, presentation, processing, question, fmt) -> None:
     for number, answer in enumerate(question.answers, start=1):
         if answer.feedback and answer.fraction < 1:
             condition = _condition(processing, cont=False)
-            _sub(_sub(condition, "conditionvar"), "varequal", answer.text, respident="response1",
-                 case="No")  # fmt: skip
+            _sub(
+                _sub(condition, "conditionvar"),
+                "varequal",
+                answer.text,
+                respident="response1",
+                case="No",
+            )
             _show(condition, f"answer{number}_fb")
             _feedback(item, f"answer{number}_fb", answer.feedback, fmt)
     condition = _condition(processing, cont=False, title="Correct")
@@ -151,8 +164,9 @@ def _blank(item, presentation, processing, question, fmt) -> None:
 def _item(section: ET.Element, number: int, question) -> None:
     fmt = question.format
     item = _sub(section, "item", ident=f"q{number}", title=question.title or f"#{number}")
-    _fields(_sub(item, "itemmetadata"), [("cc_profile", PROFILES[question.kind]),
-                                         ("cc_weighting", "1")])  # fmt: skip
+    _fields(
+        _sub(item, "itemmetadata"), [("cc_profile", PROFILES[question.kind]), ("cc_weighting", "1")]
+    )
     presentation = _sub(item, "presentation")
     text = question.text + (f" _____ {question.tail}" if question.tail else "")
     _html(presentation, text, fmt)
@@ -188,12 +202,13 @@ def quiz_assessment(quiz: Quiz, ident: str) -> tuple[bytes, list[str]]:
     for number, (key, question) in enumerate(zip(quiz.keys, quiz.questions, strict=True), 1):
         name = _("question %(key)s", key=question.title or key)
         if question.kind not in PROFILES:
+            kind = {"matching": _("matching"), "numerical": _("numerical")}.get(question.kind)
             losses.append(
                 _(
                     "%(question)s (%(kind)s) is left out: Common Cartridge has no such question.",
                     question=name,
-                    kind=question.kind,
-                )  # fmt: skip
+                    kind=kind or _("text without an answer"),
+                )
             )
             continue
         losses += _losses(question, name)
