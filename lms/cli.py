@@ -169,8 +169,15 @@ def content_check_command(content_dir):
     "-o", "--output", type=click.Path(dir_okay=False), required=True, help="File to write."
 )
 @click.option("--language", help="Language of the lessons and quizzes (default: the course's).")
+@click.option(
+    "--cc-version",
+    type=click.Choice(["1.3", "1.1"]),
+    default="1.3",
+    show_default=True,
+    help="Common Cartridge version; 1.1 for Moodle's course restore.",
+)
 @with_appcontext
-def content_export_command(course, export_format, output, language):
+def content_export_command(course, export_format, output, language, cc_version):
     """Write COURSE with its quizzes as a file other learning systems import; print what could
     not be carried (also listed in the file)."""
     from lms.courses.api import get_catalog
@@ -180,9 +187,8 @@ def content_export_command(course, export_format, output, language):
 
     found = get_catalog().course(course)
     try:
-        cartridge = course_cartridge(
-            db.session, course, language or (found and found.language) or ""
-        )
+        language = language or (found and found.language) or ""
+        cartridge = course_cartridge(db.session, course, language, cc_version)
     except DomainError as error:
         raise click.ClickException(str(error)) from None
     Path(output).write_bytes(cartridge.data)

@@ -1,4 +1,4 @@
-"""A course as an IMS Common Cartridge 1.3 (``.imscc``): a zip with ``imsmanifest.xml``.
+"""A course as an IMS Common Cartridge 1.3 or 1.1 (``.imscc``): a zip with ``imsmanifest.xml``.
 
 Each lesson becomes one web page (``webcontent``) of the HTML Tugi's renderer made, as a trainee
 reads it (the trainers' ``check`` callouts left out), with the pictures it shows beside it; each
@@ -22,14 +22,48 @@ from lms.courses.api import Course, Lesson
 from lms.interop.qti import quiz_assessment
 from lms.quizzes.api import Quiz
 
-CP_NS = "http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1"
-LOM_NS = "http://ltsc.ieee.org/xsd/imsccv1p3/LOM/manifest"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
-SCHEMA_LOCATION = (
-    f"{CP_NS} http://www.imsglobal.org/profile/cc/ccv1p3/ccv1p3_imscp_v1p2_v1p0.xsd "
-    f"{LOM_NS} http://www.imsglobal.org/profile/cc/ccv1p3/LOM/ccv1p3_lommanifest_v1p0.xsd"
-)
-ASSESSMENT = "imsqti_xmlv1p2/imscc_xmlv1p3/assessment"
+
+
+@dataclass(frozen=True)
+class Version:
+    """A version of Common Cartridge: its number and the ``v1pN`` token of its names."""
+
+    number: str
+    token: str
+
+    @property
+    def cp_ns(self) -> str:
+        return f"http://www.imsglobal.org/xsd/imscc{self.token}/imscp_v1p1"
+
+    @property
+    def lom_ns(self) -> str:
+        return f"http://ltsc.ieee.org/xsd/imscc{self.token}/LOM/manifest"
+
+    @property
+    def profile(self) -> str:
+        """Where IMS publishes this version's schemas."""
+        return f"http://www.imsglobal.org/profile/cc/cc{self.token}"
+
+    @property
+    def schema_location(self) -> str:
+        return (
+            f"{self.cp_ns} {self.profile}/cc{self.token}_imscp_v1p2_v1p0.xsd "
+            f"{self.lom_ns} {self.profile}/LOM/cc{self.token}_lommanifest_v1p0.xsd"
+        )
+
+    @property
+    def assessment(self) -> str:
+        return f"imsqti_xmlv1p2/imscc_xml{self.token}/assessment"
+
+    @property
+    def qti_xsd(self) -> str:
+        return f"{self.profile}/cc{self.token}_qtiasiv1p2p1_v1p0.xsd"
+
+
+#: 1.3 is the current version; 1.1 is the newest one Moodle's course restore recognises (its
+#: ``backup/converter/imscc11`` looks for the 1.1 namespace), and holds the same content here
+VERSIONS = {"1.3": Version("1.3", "v1p3"), "1.1": Version("1.1", "v1p1")}
 REPORT_FILE = "tugi-export-report.txt"
 _IMAGE = re.compile(r'src="/courses/(?P<course>[a-z0-9-]+)/media/(?P<file>[^"]+)"')
 _LINK = re.compile(
@@ -46,8 +80,10 @@ class Cartridge:
     losses: list[str] = field(default_factory=list)
 
 
-def _c(tag: str) -> str:
-    return f"{{{CP_NS}}}{tag}"
+def _child(parent: ET.Element, tag: str, attributes: dict | None = None) -> ET.Element:
+    """A child element in its parent's namespace."""
+    namespace = parent.tag[: parent.tag.index("}") + 1]
+    return ET.SubElement(parent, namespace + tag, attributes or {})
 
 
 def _page(course: Course, lesson: Lesson, language: str, losses: list[str]) -> tuple[str, set]:
@@ -95,101 +131,113 @@ def _page(course: Course, lesson: Lesson, language: str, losses: list[str]) -> t
 
 
 def _item(parent: ET.Element, ident: str, title: str, ref: str | None = None) -> ET.Element:
-    item = ET.SubElement(parent, _c("item"), {"identifier": ident})
+    item = _child(parent, "item", {"identifier": ident})
     if ref:
         item.set("identifierref", ref)
-    ET.SubElement(item, _c("title")).text = title
+    _child(item, "title").text = title
     return item
 
 
 def _resource(resources: ET.Element, ident: str, kind: str, files: list[str], href=None) -> None:
-    resource = ET.SubElement(resources, _c("resource"), {"identifier": ident, "type": kind})
+    resource = _child(resources, "resource", {"identifier": ident, "type": kind})
     if href:
         resource.set("href", href)
     for name in files:
-        ET.SubElement(resource, _c("file"), {"href": name})
+        _child(resource, "file", {"href": name})
 
 
-def _manifest(course: Course, language: str) -> tuple[ET.Element, ET.Element, ET.Element]:
-    ET.register_namespace("lomimscc", LOM_NS)
+def _manifest(course: Course, language: str, version: Version):
+    """The manifest with its metadata, the root item of its organisation, and its resources."""
+    lom = version.lom_ns
+    ET.register_namespace("lomimscc", lom)
     ET.register_namespace("xsi", XSI_NS)
     attributes = {
         "identifier": f"tugi-{course.slug}-{language}",
-        f"{{{XSI_NS}}}schemaLocation": SCHEMA_LOCATION,
+        f"{{{XSI_NS}}}schemaLocation": version.schema_location,
     }
-    manifest = ET.Element(_c("manifest"), attributes)
-    metadata = ET.SubElement(manifest, _c("metadata"))
-    ET.SubElement(metadata, _c("schema")).text = "IMS Common Cartridge"
-    ET.SubElement(metadata, _c("schemaversion")).text = "1.3.0"
-    general = ET.SubElement(ET.SubElement(metadata, f"{{{LOM_NS}}}lom"), f"{{{LOM_NS}}}general")
+    manifest = ET.Element(f"{{{version.cp_ns}}}manifest", attributes)
+    metadata = _child(manifest, "metadata")
+    _child(metadata, "schema").text = "IMS Common Cartridge"
+    _child(metadata, "schemaversion").text = f"{version.number}.0"
+    general = ET.SubElement(ET.SubElement(metadata, f"{{{lom}}}lom"), f"{{{lom}}}general")
     for tag, value in (
         ("title", course.title_for(language)),
         ("description", course.summary_for(language)),
     ):
-        element = ET.SubElement(general, f"{{{LOM_NS}}}{tag}")
-        ET.SubElement(element, f"{{{LOM_NS}}}string", {"language": language}).text = value
-    ET.SubElement(general, f"{{{LOM_NS}}}language").text = language
-    organization = ET.SubElement(
-        ET.SubElement(manifest, _c("organizations")),
-        _c("organization"),
+        element = ET.SubElement(general, f"{{{lom}}}{tag}")
+        ET.SubElement(element, f"{{{lom}}}string", {"language": language}).text = value
+    ET.SubElement(general, f"{{{lom}}}language").text = language
+    organization = _child(
+        _child(manifest, "organizations"),
+        "organization",
         {"identifier": "organization", "structure": "rooted-hierarchy"},
     )
-    root = ET.SubElement(organization, _c("item"), {"identifier": "root"})
-    return manifest, root, ET.SubElement(manifest, _c("resources"))
+    root = _child(organization, "item", {"identifier": "root"})
+    return manifest, root, _child(manifest, "resources")
 
 
 def build_cartridge(
-    course: Course, quizzes: list[Quiz], language: str, media_dir: Path
+    course: Course,
+    quizzes: list[Quiz],
+    language: str,
+    media_dir: Path,
+    version: Version = VERSIONS["1.3"],
 ) -> Cartridge:
     """The course in ``language`` (its source where a lesson or quiz is not translated) with
     ``quizzes`` (already in the language wanted), as a cartridge; ``media_dir`` holds the
     course's pictures."""
-    manifest, root, resources = _manifest(course, language)
+    manifest, root, resources = _manifest(course, language, version)
     losses: list[str] = []
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         placed: set[str] = set()
         for lesson in course.lessons:
-            page, images = _page(course, lesson, language, losses)
-            href = f"lessons/{lesson.slug}.html"
-            archive.writestr(href, page)
-            files = [href]
-            for name in sorted(images):
-                source = media_dir / name
-                if source.resolve().parent != media_dir.resolve() or not source.is_file():
-                    losses.append(_("The picture %(name)s is missing.", name=name))
-                    continue
-                archive.write(source, f"lessons/media/{name}")
-                files.append(f"lessons/media/{name}")
-            _resource(resources, f"L-{lesson.slug}", "webcontent", files, href)
-            section = _item(root, f"S-{lesson.slug}", lesson.text_for(language).title)
-            _item(section, f"I-{lesson.slug}", lesson.text_for(language).title, f"L-{lesson.slug}")
+            files = _add_lesson(archive, course, lesson, language, media_dir, losses)
+            _resource(resources, f"L-{lesson.slug}", "webcontent", files, files[0])
+            title = lesson.text_for(language).title
+            section = _item(root, f"S-{lesson.slug}", title)
+            _item(section, f"I-{lesson.slug}", title, f"L-{lesson.slug}")
             for quiz in quizzes:
                 if quiz.lesson == lesson.slug:
-                    _add_quiz(archive, resources, section, quiz, losses)
+                    _add_quiz(archive, resources, section, quiz, version, losses)
                     placed.add(quiz.slug)
         others = [quiz for quiz in quizzes if quiz.slug not in placed]
         if others:
             section = _item(root, "S-quizzes", _("Quizzes of the course"))
             for quiz in others:
-                _add_quiz(archive, resources, section, quiz, losses)
-        report = _report(course, language, losses)
-        archive.writestr(REPORT_FILE, report)
+                _add_quiz(archive, resources, section, quiz, version, losses)
+        archive.writestr(REPORT_FILE, _report(course, language, losses))
         _resource(resources, "REPORT", "webcontent", [REPORT_FILE], REPORT_FILE)
         ET.indent(manifest)
-        ET.register_namespace("", CP_NS)  # the prefix each file's own elements are written with
+        ET.register_namespace("", version.cp_ns)  # the prefix this file's elements are written with
         archive.writestr(
-            "imsmanifest.xml",
-            ET.tostring(manifest, encoding="utf-8", xml_declaration=True),
+            "imsmanifest.xml", ET.tostring(manifest, encoding="utf-8", xml_declaration=True)
         )
-    return Cartridge(f"{course.slug}-{language}.imscc", buffer.getvalue(), losses)
+    name = f"{course.slug}-{language}-cc{version.number}.imscc"
+    return Cartridge(name, buffer.getvalue(), losses)
 
 
-def _add_quiz(archive, resources, section, quiz: Quiz, losses: list[str]) -> None:
+def _add_lesson(archive, course, lesson, language, media_dir: Path, losses) -> list[str]:
+    """Write the lesson's page and its pictures; the files written, the page first."""
+    page, images = _page(course, lesson, language, losses)
+    href = f"lessons/{lesson.slug}.html"
+    archive.writestr(href, page)
+    files = [href]
+    for name in sorted(images):
+        source = media_dir / name
+        if source.resolve().parent != media_dir.resolve() or not source.is_file():
+            losses.append(_("The picture %(name)s is missing.", name=name))
+            continue
+        archive.write(source, f"lessons/media/{name}")
+        files.append(f"lessons/media/{name}")
+    return files
+
+
+def _add_quiz(archive, resources, section, quiz: Quiz, version: Version, losses) -> None:
     ident = f"Q-{quiz.slug}"
-    data, lost = quiz_assessment(quiz, ident)
+    data, lost = quiz_assessment(quiz, ident, version.qti_xsd)
     archive.writestr(f"{ident}/assessment.xml", data)
-    _resource(resources, ident, ASSESSMENT, [f"{ident}/assessment.xml"])
+    _resource(resources, ident, version.assessment, [f"{ident}/assessment.xml"])
     _item(section, f"I-{quiz.slug}", quiz.title, ident)
     losses += [f"{quiz.title}: {loss}" for loss in lost]
 

@@ -15,7 +15,6 @@ from lms.quizzes.api import Quiz
 from lms.rendering import render_text
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
-QTI_XSD = "http://www.imsglobal.org/profile/cc/ccv1p3/ccv1p3_qtiasiv1p2p1_v1p0.xsd"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 #: Tugi's question kinds -> the Common Cartridge profile that carries them
 PROFILES = {
@@ -185,10 +184,11 @@ def _item(section: ET.Element, number: int, question) -> None:
         _feedback(item, "general_fb", question.general_feedback, fmt)
 
 
-def quiz_assessment(quiz: Quiz, ident: str) -> tuple[bytes, list[str]]:
-    """The quiz as ``assessment.xml`` of a cartridge, and what of it could not be carried."""
+def quiz_assessment(quiz: Quiz, ident: str, schema: str) -> tuple[bytes, list[str]]:
+    """The quiz as ``assessment.xml`` of a cartridge (``schema``: the profile's QTI schema), and
+    what of it could not be carried."""
     ET.register_namespace("xsi", XSI_NS)
-    root = ET.Element(_q("questestinterop"), {f"{{{XSI_NS}}}schemaLocation": f"{QTI_NS} {QTI_XSD}"})
+    root = ET.Element(_q("questestinterop"), {f"{{{XSI_NS}}}schemaLocation": f"{QTI_NS} {schema}"})
     assessment = _sub(root, "assessment", ident=ident, title=quiz.title)
     attempts = quiz.attempts if 0 < quiz.attempts <= MAX_ATTEMPTS else "unlimited"
     settings = [("cc_profile", "cc.exam.v0p1"), ("qmd_assessmenttype", "Examination")]

@@ -17,13 +17,15 @@ bp = Blueprint("interop", __name__)
 @bp.route("/courses/<course_slug>.imscc")
 @roles_required(Role.COORDINATOR)
 def course_cartridge(course_slug: str):
-    """The course as an IMS Common Cartridge 1.3 for Moodle and others, in ``?lang=`` (by
-    default the reader's language); what could not be carried is listed in a file inside."""
+    """The course as an IMS Common Cartridge (``?version=``: 1.3, or 1.1 for Moodle's course
+    restore) in ``?lang=`` (by default the reader's language); what could not be carried is
+    listed in a file inside."""
     if get_catalog().course(course_slug) is None:
         abort(404)
     language = request.args.get("lang") or str(get_locale())
     try:
-        cartridge = services.course_cartridge(db.session, course_slug, language)
+        version = request.args.get("version", "1.3")
+        cartridge = services.course_cartridge(db.session, course_slug, language, version)
     except services.ExportError:
         abort(404)
     return send_file(

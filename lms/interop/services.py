@@ -15,23 +15,26 @@ from sqlalchemy.orm import Session
 
 from lms.courses.api import get_catalog
 from lms.errors import DomainError
-from lms.interop.cartridge import Cartridge, build_cartridge
+from lms.interop.cartridge import VERSIONS, Cartridge, build_cartridge
 from lms.quizzes.api import all_quizzes, localized
-
-FORMATS = ("imscc",)
 
 
 class ExportError(DomainError):
     """An export the rules refuse; the message says why."""
 
 
-def course_cartridge(session: Session, course_slug: str, language: str) -> Cartridge:
-    """The course ``course_slug`` and its quizzes as a Common Cartridge in ``language``."""
+def course_cartridge(
+    session: Session, course_slug: str, language: str, version: str = "1.3"
+) -> Cartridge:
+    """The course ``course_slug`` and its quizzes as a Common Cartridge ``version`` (1.3, or
+    1.1 for Moodle's course restore) in ``language``."""
     course = get_catalog().course(course_slug)
     if course is None:
         raise ExportError(_l("There is no course '%(slug)s'.", slug=course_slug))
     if language not in current_app.config["LANGUAGES"]:
         raise ExportError(_l("Tugi has no language '%(language)s'.", language=language))
+    if version not in VERSIONS:
+        raise ExportError(_l("Common Cartridge %(version)s is not offered.", version=version))
     quizzes = [
         localized(quiz, language) or quiz
         for quiz in all_quizzes(session)
@@ -39,4 +42,4 @@ def course_cartridge(session: Session, course_slug: str, language: str) -> Cartr
     ]
     media = Path(current_app.config["CONTENT_DIR"]) / "courses" / course.slug
     with force_locale(language):
-        return build_cartridge(course, quizzes, language, media)
+        return build_cartridge(course, quizzes, language, media, VERSIONS[version])
