@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.cohorts.routes import bp as cohorts_bp
     from lms.courses.routes import bp as courses_bp
     from lms.dashboard import cohort_page  # noqa: F401  (the cohort page joins the cohorts blueprint)
+    from lms.interop.routes import bp as interop_bp
     from lms.main.routes import bp as main_bp
     from lms.organisation.routes import bp as organisation_bp
     from lms.practice.routes import bp as practice_bp
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(alumni_bp, url_prefix="/alumni")
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(organisation_bp, url_prefix="/organisation")
+    app.register_blueprint(interop_bp, url_prefix="/interop")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -155,6 +155,48 @@ def content_check_command(content_dir):
         sys.exit(1)
 
 
+@content_group.command("export")
+@click.argument("course")
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice(["imscc"]),
+    default="imscc",
+    show_default=True,
+    help="imscc: IMS Common Cartridge 1.3 (Moodle and others).",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), required=True, help="File to write."
+)
+@click.option("--language", help="Language of the lessons and quizzes (default: the course's).")
+@click.option(
+    "--cc-version",
+    type=click.Choice(["1.3", "1.1"]),
+    default="1.3",
+    show_default=True,
+    help="Common Cartridge version; 1.1 for Moodle's course restore.",
+)
+@with_appcontext
+def content_export_command(course, export_format, output, language, cc_version):
+    """Write COURSE with its quizzes as a file other learning systems import; print what could
+    not be carried (also listed in the file)."""
+    from lms.courses.api import get_catalog
+    from lms.errors import DomainError
+    from lms.extensions import db
+    from lms.interop.services import course_cartridge
+
+    found = get_catalog().course(course)
+    try:
+        language = language or (found and found.language) or ""
+        cartridge = course_cartridge(db.session, course, language, cc_version)
+    except DomainError as error:
+        raise click.ClickException(str(error)) from None
+    Path(output).write_bytes(cartridge.data)
+    for loss in cartridge.losses:
+        click.echo(f"not carried: {loss}")
+    click.echo(f"{output}: {len(cartridge.losses)} things not carried", err=True)
+
+
 @click.group("quizzes")
 def quizzes_group():
     """Quiz commands."""

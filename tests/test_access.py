@@ -42,6 +42,7 @@ AUDIENCE = {
     "courses.search": LOGIN,
     "courses.media": LOGIN,
     "courses.problems": {COORDINATOR},
+    "interop.course_cartridge": {COORDINATOR},
     "programmes.index": LOGIN,
     "cohorts.index": LOGIN,
     "cohorts.new": {COORDINATOR},

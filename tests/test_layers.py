@@ -36,6 +36,7 @@ LAYERS = (
     "cohorts",
     "attendance",
     "quizzes",
+    "interop",
     "practice",
     "certificates",
     "alumni",

@@ -1,8 +1,9 @@
 """What other features may use of quizzes: the quizzes a programme asks for, each person's results,
-and (for the demo) taking and marking an attempt. Everything else stays inside the feature."""
+a quiz in another language, and (for the demo) taking and marking an attempt. Everything else
+stays inside the feature."""
 
 from lms.quizzes.attempts import finish_overdue, start_attempt, submit, why_closed
-from lms.quizzes.catalogue import all_quizzes, get_quiz, init_app, programme_quizzes
+from lms.quizzes.catalogue import all_quizzes, get_quiz, init_app, localized, programme_quizzes
 from lms.quizzes.marking import Result, grade_essay, results
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "get_quiz",
     "grade_essay",
     "init_app",
+    "localized",
     "programme_quizzes",
     "results",
     "start_attempt",

@@ -39,7 +39,7 @@ NOT_PAGES = {
     "practice.export:kind", "certificates.export:kind", "certificates.pdf", "certificates.badge",
     "verify.issuer", "verify.achievement", "verify.jwks", "verify.key", "verify.revocations",
     "reports.funder_table:kind", "reports.funder_workbook", "alumni.export:kind",
-    "attendance.sign_in_sheet", "organisation.logo",
+    "attendance.sign_in_sheet", "organisation.logo", "interop.course_cartridge",
 }  # fmt: skip
 
 #: Violations on pages that other work is reshaping now: (page, rule) -> why it waits.
