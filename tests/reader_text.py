@@ -24,8 +24,8 @@ _MONTH = "(?:" + "|".join(n[:3] for n in MONTHS) + r")[a-z]*\.?"
 US_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b" + _MONTH + r" \d{1,2}, \d{4}")
 #: Babel writes AM and PM in capitals (prose like "after 10 pm" is an author's, not ours)
 AM_PM = re.compile(r"(?<![\w-])\d{1,2}(?::\d\d)?[\s\u202f\u00a0]?(?:AM|PM)\b")
-#: a version in a standard's name ("Open Badges 3.0") is a name, not a number
-DECIMAL_POINT = re.compile(r"(?<![\w.:/-])(?<!Badges )\d+\.\d+(?![\w.:/-])")
+#: a version in a standard's name ("Open Badges 3.0", "Common Cartridge 1.1") is no number
+DECIMAL_POINT = re.compile(r"(?<![\w.:/-])(?<!Badges )(?<!Cartridge )\d+\.\d+(?![\w.:/-])")
 #: a short day and month such as 30.11, which et, uk and ru write with a point
 DAY_MONTH = re.compile(r"(?:0?[1-9]|[12]\d|3[01])\.(?:0[1-9]|1[0-2])")
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:T\d\d:\d\d)?")

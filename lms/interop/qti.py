@@ -10,6 +10,7 @@ profile cannot hold is left out or simplified, and every such loss is reported.
 import xml.etree.ElementTree as ET
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from lms.quizzes.api import Quiz
 from lms.rendering import render_text
@@ -198,7 +199,13 @@ def quiz_assessment(quiz: Quiz, ident: str, schema: str) -> tuple[bytes, list[st
     section = _sub(assessment, "section", ident="root_section")
     losses = []
     if quiz.attempts > MAX_ATTEMPTS:
-        losses.append(_("%(count)d attempts become unlimited.", count=quiz.attempts))
+        losses.append(
+            ngettext(
+                "%(num)d attempt becomes unlimited.",
+                "%(num)d attempts become unlimited.",
+                quiz.attempts,
+            )
+        )
     for number, (key, question) in enumerate(zip(quiz.keys, quiz.questions, strict=True), 1):
         name = _("question %(key)s", key=question.title or key)
         if question.kind not in PROFILES:
