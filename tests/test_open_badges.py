@@ -159,3 +159,24 @@ def test_no_linkedin_link_for_a_certificate_that_is_not_valid(client, session, p
     login(client, people["trainee"])
     page = client.get(f"/certificates/{certificate.id}").get_data(as_text=True)
     assert certificate.code in page and linkedin_link(page) is None
+
+
+def test_the_credential_names_the_hour_lines_in_english_like_the_rest_of_it(
+    client, session, people
+):
+    # a certificate printed in Estonian: its hour lines carry every language's title
+    titles = {"en": "Part 1: the role", "et": "1. osa: roll", "uk": "Частина 1: роль"}
+    people["trainee"].language = "et"
+    session.commit()
+    certificate = make_certificate(
+        session,
+        people["cohort"],
+        people["trainee"],
+        hours=[{"slug": "support-role", "title": titles["et"], "titles": titles, "minutes": 1500}],
+    )
+    login(client, people["trainee"])
+    claims = credential_claims(client, certificate)
+    assert [e["name"] for e in claims["evidence"][1:]] == [
+        "Part 1: the role",
+        "Supervised practice",
+    ]

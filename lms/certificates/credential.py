@@ -116,7 +116,7 @@ def build(
     evidence = [
         {
             "type": ["Evidence"],
-            "name": line["title"],
+            "name": certificate.line_title(line, "en", earned_in),
             "description": f"{hours_text(line['minutes'], hours)} hours attended",
         }
         for line in certificate.hours
