@@ -37,6 +37,7 @@ PAGES = {
         ("new-session", "/cohorts/{group}/sessions/new"),
         ("programmes", "/programmes/"),
         ("practice-queue", "/practice/queue?status=all"),
+        ("course", "/courses/support-role/"),
     ],
     "trainer": [
         ("home", "/"),
