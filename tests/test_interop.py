@@ -181,8 +181,12 @@ def test_coordinators_download_it_from_the_course_page(client, session):
     response = client.get("/interop/courses/support-role.imscc?lang=et&version=1.1")
     assert response.status_code == 200
     assert "support-role-et-cc1.1.imscc" in response.headers["Content-Disposition"]
-    _, manifest = _read(response.data, "1.1")
+    archive, manifest = _read(response.data, "1.1")
     assert manifest.find(".//cp:resource[@identifier='L-boundaries-and-ethics']", CP) is not None
+    # the lesson page is Estonian throughout, its heading over the objectives too (an English
+    # coordinator asked for it), as the lesson page in Tugi words it
+    lesson = archive.read("lessons/boundaries-and-ethics.html").decode()
+    assert "<h2>Pärast seda õppetükki oskad</h2>" in lesson
 
 
 def test_a_trainee_sees_no_download(client, session):

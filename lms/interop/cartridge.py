@@ -124,7 +124,7 @@ def _page(course: Course, lesson: Lesson, language: str, losses: list[str]) -> t
         f'<!DOCTYPE html>\n<html lang="{text.language}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(text.title)}</title>\n</head>\n<body>\n"
         f"<h1>{html.escape(text.title)}</h1>\n<p>{html.escape(text.summary)}</p>\n"
-        f"<h2>{html.escape(_('In this lesson you will learn'))}</h2>\n<ul>{objectives}</ul>\n"
+        f"<h2>{html.escape(_('After this lesson you can'))}</h2>\n<ul>{objectives}</ul>\n"
         f"{body}\n</body>\n</html>\n"
     )
     return page, images
