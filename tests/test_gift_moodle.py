@@ -474,3 +474,29 @@ def test_the_attempt_and_result_pages_show_each_field_in_its_own_format(app, cli
     result = client.get(f"/quizzes/attempts/{attempt}/result").get_data(as_text=True)
     assert "Yes, <i>this</i>." in result and "&lt;i&gt;as typed&lt;/i&gt;" in result
     assert "There are <b>four</b>." in result  # the feedback for any other number
+
+
+def test_the_upload_preview_shows_answers_in_their_format_and_numbers_as_numbers(
+    client, session
+):
+    login(client, make_user(session, Role.TRAINER, language="en"))
+    source = (
+        "::Role::[html]<p>What does a support person <b>do</b>?</p>{\n"
+        "\t=<p>Helps the client do it</p>#<p>Yes.</p>\n"
+        "\t~<p>Does it for the client</p>#<p>No, that is a carer.</p>\n}\n\n"
+        "::Hours::[plain]How many hours is the training?{#\n"
+        "\t=%100%50:0#\n\t=%50%50:5#Close.\n\t~#No: it is 50 hours.\n}\n"
+    )
+    page = client.post(
+        "/quizzes/upload",
+        data={"slug": "preview-bank", "title": "Bank", "link": "", "pass_mark": "70",
+              "attempts": "0", "time_limit": "0", "review": ["score"], "source": source,
+              "preview": "1"},  # fmt: skip
+    ).get_data(as_text=True)
+    assert "No problems found in 2 questions" in page
+    preview = page[page.index('id="preview-title"') :]
+    # an [html] question's answers and feedback show as HTML, as the trainee will see them
+    assert "&lt;p&gt;" not in preview
+    assert "Helps the client do it" in preview and "No, that is a carer." in preview
+    # a number as people write it, not Python's float
+    assert "50.0" not in preview and "± 5" in preview
