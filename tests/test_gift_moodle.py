@@ -476,9 +476,7 @@ def test_the_attempt_and_result_pages_show_each_field_in_its_own_format(app, cli
     assert "There are <b>four</b>." in result  # the feedback for any other number
 
 
-def test_the_upload_preview_shows_answers_in_their_format_and_numbers_as_numbers(
-    client, session
-):
+def test_the_upload_preview_shows_answers_in_their_format_and_numbers_as_numbers(client, session):
     login(client, make_user(session, Role.TRAINER, language="en"))
     source = (
         "::Role::[html]<p>What does a support person <b>do</b>?</p>{\n"
@@ -489,9 +487,17 @@ def test_the_upload_preview_shows_answers_in_their_format_and_numbers_as_numbers
     )
     page = client.post(
         "/quizzes/upload",
-        data={"slug": "preview-bank", "title": "Bank", "link": "", "pass_mark": "70",
-              "attempts": "0", "time_limit": "0", "review": ["score"], "source": source,
-              "preview": "1"},  # fmt: skip
+        data={
+            "slug": "preview-bank",
+            "title": "Bank",
+            "link": "",
+            "pass_mark": "70",
+            "attempts": "0",
+            "time_limit": "0",
+            "review": ["score"],
+            "source": source,
+            "preview": "1",
+        },  # fmt: skip
     ).get_data(as_text=True)
     assert "No problems found in 2 questions" in page
     preview = page[page.index('id="preview-title"') :]
