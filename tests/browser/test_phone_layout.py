@@ -38,6 +38,9 @@ PAGES = {
         ("programmes", "/programmes/"),
         ("practice-queue", "/practice/queue?status=all"),
         ("course", "/courses/support-role/"),
+        ("people-import", "/users/import"),
+        ("cohort-import", "/cohorts/{group}/import"),
+        ("calendar", "/cohorts/calendar"),
     ],
     "trainer": [
         ("home", "/"),
@@ -46,6 +49,7 @@ PAGES = {
         ("logbook", "/practice/cohorts/{group}/people/{oksana}"),
         ("quizzes", "/quizzes/"),
         ("grading", "/quizzes/grading"),
+        ("quiz-upload", "/quizzes/upload"),
     ],
     "oksana": [
         ("home", "/"),
