@@ -139,19 +139,24 @@ def results(
     table: dict[tuple[int, str], Result] = {}
     if not user_ids or not quizzes:
         return table
-    finish_overdue(session, now or datetime.now(UTC), user_ids=user_ids)
-    rows = session.execute(
-        sa.select(
-            QuizAttempt.user_id,
-            QuizAttempt.quiz_slug,
-            QuizAttempt.started_at,
-            QuizAttempt.submitted_at,
-            QuizAttempt.score,
-            QuizAttempt.awaiting_grading,
-        ).where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.quiz_slug.in_(list(by_slug)))
-    )
+    moment = now or datetime.now(UTC)
+    statement = sa.select(
+        QuizAttempt.user_id,
+        QuizAttempt.quiz_slug,
+        QuizAttempt.started_at,
+        QuizAttempt.submitted_at,
+        QuizAttempt.score,
+        QuizAttempt.awaiting_grading,
+        QuizAttempt.deadline,
+    ).where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.quiz_slug.in_(list(by_slug)))
+    rows = session.execute(statement).all()
+    overdue = {row.user_id for row in rows if row.submitted_at is None and row.deadline
+               and row.deadline <= moment}  # fmt: skip
+    if overdue:  # time ran out unseen: finish those attempts in the session, then read again
+        finish_overdue(session, moment, user_ids=sorted(overdue))
+        rows = session.execute(statement).all()
     since = since or {}
-    for user_id, slug, started_at, submitted_at, score, waiting in rows:
+    for user_id, slug, started_at, submitted_at, score, waiting, _deadline in rows:
         if user_id in since and started_at < since[user_id]:
             continue
         result = table.setdefault((user_id, slug), Result())
