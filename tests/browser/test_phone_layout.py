@@ -282,3 +282,20 @@ def test_a_card_label_never_runs_into_its_value_on_a_phone(
     page.locator(".language-picker [type=submit]").click()
     context.close()
     assert too_wide == []
+
+
+def test_the_grade_button_of_each_waiting_essay_is_in_view_on_a_phone(
+    browser: Browser, live_server
+):
+    """The essay queue on a trainer's phone: each essay is a card whose Grade button is on the
+    screen, not at the far end of a table that has to be scrolled sideways to find it."""
+    context = browser.new_context(viewport=SIZES["phone"], is_mobile=True, has_touch=True)
+    page = context.new_page()
+    log_in(page, live_server, "trainer@demo.tugi.ee")
+    page.goto(f"{live_server.url}/quizzes/grading")
+    buttons = page.locator("main a[href*='/quizzes/grading/']")
+    expect(buttons.first).to_be_visible()
+    for button in buttons.all():
+        box = button.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= SIZES["phone"]["width"]
+    context.close()
