@@ -299,3 +299,26 @@ def test_the_grade_button_of_each_waiting_essay_is_in_view_on_a_phone(
         box = button.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= SIZES["phone"]["width"]
     context.close()
+
+
+def test_the_certificate_button_stands_apart_from_the_panel_below_it(
+    browser: Browser, live_server, ids
+):
+    """Oksana's cohort page: "Requirements for the certificate" sits between two panels with
+    room above the next one, not with its border on the panel's."""
+    context = browser.new_context(viewport=SIZES["phone"], is_mobile=True, has_touch=True)
+    page = context.new_page()
+    log_in(page, live_server, "oksana@demo.tugi.ee")
+    page.goto(f"{live_server.url}/cohorts/{ids['group']}/")
+    button = page.locator("main > p.actions a[href*='/certificates/enrolments/']")
+    expect(button).to_be_visible()
+    gap = page.evaluate(
+        """button => {
+          const paragraph = button.closest('p');
+          const next = paragraph.nextElementSibling;
+          return next.getBoundingClientRect().top - button.getBoundingClientRect().bottom;
+        }""",
+        button.element_handle(),
+    )
+    context.close()
+    assert gap >= 8, f"{gap} px between the button and the panel below"
