@@ -94,6 +94,35 @@ def test_an_essay_waits_for_the_cohorts_trainer_and_the_grade_makes_the_score_fi
     assert "Trainer&#39;s grade: 80%" in result or "Trainer's grade: 80%" in result
 
 
+def test_the_queue_and_the_grading_page_name_the_question_in_the_trainers_language(
+    app, client, session
+):
+    """Tiina reads Ukrainian: the trainer-of-trainers essay is named by its Ukrainian title in
+    the queue and asked in Ukrainian on the grading page, not by the English title it is kept
+    under. The grade still goes to the same answer."""
+    trainer = make_user(session, Role.TRAINER, display_name="Tiina", language="uk")
+    trainee = make_user(session, display_name="Olena", language="en")
+    make_cohort(session, "trainer-of-trainers", trainers=(trainer,), trainees=(trainee,))
+    key = "Feedback on a practice entry"
+    with app.app_context():
+        quiz = catalogue.get_quiz(session, "trainer-of-trainers-final")
+        attempt = make_attempt(session, quiz, trainee, {key: "I would return the entry."})
+        attempts.submit(session, quiz, attempt, now=datetime.now(UTC))
+    session.commit()
+    response = attempt.response(key)
+    login(client, trainer)
+    queue = client.get("/quizzes/grading").get_data(as_text=True)
+    assert f"/quizzes/grading/{response.id}" in queue
+    assert "Зворотний зв’язок на запис практики" in queue and key not in queue
+    page = client.get(f"/quizzes/grading/{response.id}").get_data(as_text=True)
+    assert "Ви здійснюєте супервізію" in page and "You supervise the practice" not in page
+    assert "I would return the entry." in page
+    saved = client.post(f"/quizzes/grading/{response.id}", data={"score": "75", "comment": ""})
+    assert saved.status_code == 302
+    session.refresh(response)
+    assert response.fraction == pytest.approx(0.75)
+
+
 def test_nobody_grades_their_own_essay(app, client, session):
     both = make_user(session, Role.TRAINER, Role.TRAINEE)
     make_cohort(session, trainers=(both,), trainees=(both,))

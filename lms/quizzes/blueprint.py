@@ -43,6 +43,12 @@ def shown(quiz) -> dict:
     return {"quiz": local, "languages": languages, "fell_back": fell_back}
 
 
+def shown_question(quiz, key: str):
+    """The question ``key`` of ``quiz`` in the reader's language (as ``shown``), or None when
+    this version of the quiz has no such question. Services always get the source's."""
+    return shown(quiz)["quiz"].question(key) or quiz.question(key)
+
+
 @bp.app_context_processor
 def quiz_helpers() -> dict:
     """``quiz_title(quiz)`` for any page that names a quiz."""

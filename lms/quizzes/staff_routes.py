@@ -26,7 +26,7 @@ from lms.forms import ConfirmForm
 from lms.i18n import now
 from lms.quizzes import attempts, catalogue, marking, regrading
 from lms.quizzes.authoring import quiz_form_page
-from lms.quizzes.blueprint import bp, get_quiz, quiz_of
+from lms.quizzes.blueprint import bp, get_quiz, quiz_of, shown_question
 from lms.quizzes.forms import GradeForm, QuizForm, WindowForm
 from lms.quizzes.gradebook import gradebook_page
 from lms.quizzes.models import QuizResponse, QuizWindow, UploadedQuiz
@@ -91,10 +91,15 @@ def regrade(slug: str):
 @bp.route("/grading")
 @staff_only
 def grading_queue():
-    """Essays waiting for a grade, from the trainer's own cohorts (coordinators: all)."""
-    return render_template(
-        "quizzes/grading.html", waiting=marking.grading_queue(db.session, current_user)
-    )
+    """Essays waiting for a grade, from the trainer's own cohorts (coordinators: all), each
+    question named in the reader's language."""
+    waiting = marking.grading_queue(db.session, current_user)
+    questions = {
+        row.response.id: shown_question(row.quiz, row.response.question_key)
+        for row in waiting
+        if row.quiz is not None
+    }
+    return render_template("quizzes/grading.html", waiting=waiting, questions=questions)
 
 
 @bp.route("/grading/<int:response_id>", methods=["GET", "POST"])
@@ -137,7 +142,7 @@ def grade(response_id: int):
         quiz=quiz,
         attempt=attempt,
         response=response,
-        question=question,
+        question=shown_question(quiz, response.question_key),  # the grade goes to the source's
         trainee=db.session.get(User, attempt.user_id),
         form=form,
     )

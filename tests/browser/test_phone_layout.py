@@ -8,10 +8,10 @@ from playwright.sync_api import Browser, expect
 
 from lms.auth.models import User
 from lms.certificates.models import Certificate
-from lms.cohorts.models import Enrolment
+from lms.cohorts.models import Cohort, Enrolment
 from lms.extensions import db
 from lms.practice.models import PracticeEntry
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, open_menu
 
 SIZES = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
 
@@ -231,3 +231,99 @@ def test_a_lesson_table_keeps_its_words_whole_on_a_phone(browser: Browser, live_
     assert page.evaluate(SPLIT_WORDS) == []
     assert page.evaluate(SIDEWAYS, SIZES["phone"]["width"]) <= 0
     context.close()
+
+
+# Labels of a card's values (a cell's data-label, drawn by ::before) wider than the label column:
+# they run into the value beside them. Each label is measured in a hidden copy with its styles.
+LABELS_TOO_WIDE = """() => {
+  const tooWide = new Set();
+  const cells = document.querySelectorAll(
+    'table.cards td[data-label], table.cards tbody th[data-label]');
+  for (const cell of cells) {
+    if (!cell.getClientRects().length) continue;
+    const column = parseFloat(getComputedStyle(cell).gridTemplateColumns.split(' ')[0]);
+    const label = getComputedStyle(cell, '::before');
+    const probe = document.createElement('span');
+    for (const name of ['font-family', 'font-size', 'font-weight', 'letter-spacing',
+                        'white-space', 'overflow-wrap', 'word-break']) {
+      probe.style.setProperty(name, label.getPropertyValue(name));
+    }
+    Object.assign(probe.style, {display: 'block', position: 'absolute', visibility: 'hidden',
+                                width: column + 'px'});
+    probe.textContent = cell.dataset.label;
+    cell.appendChild(probe);
+    if (probe.scrollWidth > column + 1) tooWide.add(cell.dataset.label);
+    probe.remove();
+  }
+  return [...tooWide];
+}"""
+
+
+@pytest.mark.parametrize("language", ["et", "uk"])
+def test_a_card_label_never_runs_into_its_value_on_a_phone(
+    browser: Browser, live_server, artifacts, language
+):
+    """Tiina's trainer-of-trainers group on a phone: the roster's long hour categories
+    ("Välipraktika analüüs", "Обговорення польової практики") wrap inside their label column
+    instead of being drawn over the hours beside them."""
+    with live_server.app.app_context():
+        cohort = db.session.scalar(
+            sa.select(Cohort.id).where(Cohort.programme_slug == "trainer-of-trainers")
+        )
+        db.session.remove()
+    context = browser.new_context(viewport=SIZES["phone"], is_mobile=True, has_touch=True)
+    page = context.new_page()
+    log_in(page, live_server, "trainer@demo.tugi.ee")
+    open_menu(page)
+    page.locator("#language-select").select_option(language)
+    page.locator(".language-picker [type=submit]").click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    page.goto(f"{live_server.url}/cohorts/{cohort}/")
+    expect(page.locator("table.cards").last).to_be_visible()
+    page.screenshot(path=artifacts / f"layout-trainer-tot-cohort-{language}.png", full_page=True)
+    too_wide = page.evaluate(LABELS_TOO_WIDE)
+    open_menu(page)  # Tiina reads Estonian: leave her account as it was
+    page.locator("#language-select").select_option("et")
+    page.locator(".language-picker [type=submit]").click()
+    context.close()
+    assert too_wide == []
+
+
+def test_the_grade_button_of_each_waiting_essay_is_in_view_on_a_phone(
+    browser: Browser, live_server
+):
+    """The essay queue on a trainer's phone: each essay is a card whose Grade button is on the
+    screen, not at the far end of a table that has to be scrolled sideways to find it."""
+    context = browser.new_context(viewport=SIZES["phone"], is_mobile=True, has_touch=True)
+    page = context.new_page()
+    log_in(page, live_server, "trainer@demo.tugi.ee")
+    page.goto(f"{live_server.url}/quizzes/grading")
+    buttons = page.locator("main a[href*='/quizzes/grading/']")
+    expect(buttons.first).to_be_visible()
+    for button in buttons.all():
+        box = button.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= SIZES["phone"]["width"]
+    context.close()
+
+
+def test_the_certificate_button_stands_apart_from_the_panel_below_it(
+    browser: Browser, live_server, ids
+):
+    """Oksana's cohort page: "Requirements for the certificate" sits between two panels with
+    room above the next one, not with its border on the panel's."""
+    context = browser.new_context(viewport=SIZES["phone"], is_mobile=True, has_touch=True)
+    page = context.new_page()
+    log_in(page, live_server, "oksana@demo.tugi.ee")
+    page.goto(f"{live_server.url}/cohorts/{ids['group']}/")
+    button = page.locator("main > p.actions a[href*='/certificates/enrolments/']")
+    expect(button).to_be_visible()
+    gap = page.evaluate(
+        """button => {
+          const paragraph = button.closest('p');
+          const next = paragraph.nextElementSibling;
+          return next.getBoundingClientRect().top - button.getBoundingClientRect().bottom;
+        }""",
+        button.element_handle(),
+    )
+    context.close()
+    assert gap >= 8, f"{gap} px between the button and the panel below"
