@@ -10,7 +10,7 @@ from lms.cohorts import api as cohorts
 from lms.cohorts.models import Cohort
 from lms.extensions import db
 from lms.i18n import local_today as today
-from lms.practice import services
+from lms.practice import privacy, services
 from lms.practice.forms import EntryForm
 
 
@@ -63,7 +63,15 @@ def validated(form: EntryForm, cohort: Cohort, programme, user_id: int, entry_id
     )  # fmt: skip
     for problem in found:
         show_error(form, problem)
+    show_warnings(form)
     return valid and not found
+
+
+def show_warnings(form: EntryForm) -> None:
+    """Name each word of the reflection that may be a person's name; the entry is kept all the
+    same, so the message also shows on the page the form leads to."""
+    for warning in privacy.reflection_warnings(form.reflection.data or ""):
+        flash(str(warning), "info")
 
 
 def show_error(form: EntryForm, error: services.PracticeError) -> None:

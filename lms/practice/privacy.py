@@ -7,8 +7,11 @@ taken back.
 """
 
 import re
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
+
+from lms.practice import names
 
 MAX_CODE_LENGTH = 24
 # Tried only where a word starts: from every position, 20,000 characters without a space or an
@@ -22,11 +25,64 @@ DATED_ID = re.compile(r"(?<!\d)\d{6}[-+A]\d{3}[0-9A-Y](?![0-9A-Z])|(?<!\d)\d{6}-
 LONG_NUMBER = re.compile(r"\d{9,}")
 #: seven or more digits written as a phone number, with an optional + and separators
 PHONE = re.compile(r"(?:\+|\b00)?\d(?:[\s\-().]*\d){6,}")
-#: a written date, such as a birth date
-DATE = re.compile(r"(?<!\d)\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?!\d)")
+#: a written date, such as a birth date: day first, or year first (ISO 8601, "2026-11-20")
+DATE = re.compile(
+    r"(?<!\d)\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?!\d)"
+    r"|(?<!\d)\d{4}[./-]\d{1,2}[./-]\d{1,2}(?!\d)"
+)
+_ROMAN_MONTH = r"(?:XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)"
+_MONTHS = (
+    # English, Estonian, Ukrainian and Russian (the day-first forms), Hungarian
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+    r"|jaan(?:uar)?|veebr(?:uar)?|märts|mai|juuni|juuli|aug|sept(?:ember)?|okt(?:oober)?|dets(?:ember)?"
+    r"|січ(?:ня|ень)|лют(?:ого|ий)|берез(?:ня|ень)|квіт(?:ня|ень)|трав(?:ня|ень)|черв(?:ня|ень)"
+    r"|лип(?:ня|ень)|серп(?:ня|ень)|верес(?:ня|ень)|жовт(?:ня|ень)|листопад(?:а)?|груд(?:ня|ень)"
+    r"|январ[ья]|феврал[ья]|март[а]?|апрел[ья]|ма[йя]|июн[ья]|июл[ья]|август[а]?|сентябр[ья]"
+    r"|октябр[ья]|ноябр[ья]|декабр[ья]"
+    r"|január|február|március|április|május|június|július|augusztus|szeptember|október"
+    r"|november|december"
+)
+#: a date written with a month name or a Roman numeral: "12 March", "March 12", "12.III.2015"
+WORDED_DATE = re.compile(
+    rf"(?<![\w])\d{{1,2}}\.?\s?(?:{_MONTHS})\.?(?![^\W\d_])"
+    rf"|(?<![\w])(?:{_MONTHS})\.?\s?\d{{1,2}}(?!\d)"
+    rf"|(?<!\d)\d{{1,2}}\s?\.\s?{_ROMAN_MONTH}\s?\.\s?(?:\d{{2}}|\d{{4}})?(?![\w])"
+    rf"|(?<!\d)\d{{1,2}}[\s/-]{_ROMAN_MONTH}[\s/-](?:\d{{2}}|\d{{4}})(?!\d)",
+    re.IGNORECASE,
+)
+_SERIES_LETTER = r"[A-ZА-ЯЁІЇЄҐ]"
+#: a document number with a letter series: Ukrainian passports ("FE 123456", "ЕК123456") and
+#: birth certificates, whose series starts with a Roman numeral ("I-БК 123456")
+SERIES_DOCUMENT = re.compile(
+    rf"(?<![^\W_])(?:[IVXІХ]{{1,4}}\s?-\s?)?{_SERIES_LETTER}{{2}}\s?(?:№|N|No\.?)?\s?\d{{6}}(?!\d)",
+    re.IGNORECASE,
+)
+_STREET_TYPE = (
+    r"mnt|maantee|tn|tänav|pst|puiestee|tee|põik|plats|str|street|st|road|rd|ave|avenue|lane"
+    r"|utca|út"
+    r"|вул|вулиця|просп|проспект|пров|провулок|бульв|бульвар|шосе|пл|площа|ул|улица|пер|переулок"
+    r"|пр|пр-т"
+)
+#: a street address without a comma: "Tartu mnt 5", "Main Street 12", "вул. Шевченка 12"
+ADDRESS = re.compile(
+    rf"(?<![\w])[^\W\d_]{{2,}}\.?\s(?:{_STREET_TYPE})\.?\s?\d{{1,4}}[^\W\d_]?(?![\w])"
+    rf"|(?<![\w])(?:{_STREET_TYPE})\.?\s?[^\W\d_]{{2,}}\.?\s?\d{{1,4}}[^\W\d_]?(?![\w])",
+    re.IGNORECASE,
+)
+#: initials with a surname: "O. Petrenko", "О.П. Петренко", "Petrenko O."
+INITIALS_NAME = re.compile(
+    r"(?:[^\W\d_]\.\s?){1,2}[^\W\d_]{2,}(?:-[^\W\d_]{2,})?|[^\W\d_]{2,}\s(?:[^\W\d_]\.\s?){1,2}"
+)
 #: letters only (any script), with inner hyphens or apostrophes: "Täht-Kovalenko", "O'Neil"
 NAME_WORD = re.compile(r"[^\W\d_]{2,}(?:['’-][^\W\d_]+)*")
 CODE_CHARACTERS = re.compile(r"[\w\-./#]+(?: [\w\-./#]+)*")
+
+
+def normalised(text: str) -> str:
+    """The text as it is checked: compatibility forms folded (NFKC), so that a full-width ＠ or
+    digit cannot hide an email or a number."""
+    return unicodedata.normalize("NFKC", text)
 
 
 def _identifier_problem(text: str, prose: bool = False):
@@ -36,9 +92,9 @@ def _identifier_problem(text: str, prose: bool = False):
         return _l("looks like an email address")
     if ISIKUKOOD.search(text):
         return _l("looks like an Estonian personal identification code (isikukood)")
-    if DATED_ID.search(text) or LONG_NUMBER.search(text):
+    if DATED_ID.search(text) or LONG_NUMBER.search(text) or SERIES_DOCUMENT.search(text):
         return _l("looks like a personal identification or document number")
-    if not prose and DATE.search(text):
+    if not prose and (DATE.search(text) or WORDED_DATE.search(text)):
         return _l("looks like a date of birth")
     # A written date is not a phone number, even though it is seven digits and dots.
     if PHONE.search(DATE.sub(" ", text)):
@@ -48,7 +104,7 @@ def _identifier_problem(text: str, prose: bool = False):
 
 def client_code_problem(code: str):
     """Why a client code may identify its client, or None if it is an acceptable pseudonym."""
-    code = code.strip()
+    code = normalised(code).strip()
     if not code:
         return _l("Give the client a code of your own, such as C-03.")
     if len(code) > MAX_CODE_LENGTH:
@@ -56,8 +112,14 @@ def client_code_problem(code: str):
     problem = _identifier_problem(code)
     if problem is None:
         words = code.split()
-        if len(words) >= 2 and all(NAME_WORD.fullmatch(word) for word in words):
+        if (
+            (len(words) >= 2 and all(NAME_WORD.fullmatch(word) for word in words))
+            or INITIALS_NAME.fullmatch(code)
+            or names.name_in_code(code)
+        ):
             problem = _l("looks like a person's name")
+        elif ADDRESS.search(code):
+            problem = _l("looks like a street address")
         elif not CODE_CHARACTERS.fullmatch(code):
             return _l("Use letters, digits and - . / # in a client code, such as C-03.")
     if problem is None:
@@ -73,7 +135,7 @@ def client_code_problem(code: str):
 def reflection_problem(text: str):
     """Why a reflection holds an identifier, or None. Names cannot be told from other words
     in free text, so the form reminds the trainee instead."""
-    problem = _identifier_problem(text, prose=True)
+    problem = _identifier_problem(normalised(text), prose=True)
     if problem is None:
         return None
     return _l(
@@ -81,6 +143,19 @@ def reflection_problem(text: str):
         "refer to them by their code.",
         problem=problem,
     )
+
+
+def reflection_warnings(text: str) -> list:
+    """What a trainee should look at again, though the text is not refused: each known given
+    name in it, which may be the client's (or anyone else's) and is better replaced by a code."""
+    return [
+        _l(
+            "“%(word)s” in the reflection may be a person's name: if it is, write the client's "
+            "code instead, and leave out other people's names.",
+            word=word,
+        )
+        for word in names.given_names_in(normalised(text))
+    ]
 
 
 def client_key(code: str) -> str:
