@@ -9,6 +9,7 @@ taken back.
 import re
 import unicodedata
 
+import phonenumbers
 from flask_babel import lazy_gettext as _l
 
 from lms.practice import names
@@ -23,7 +24,10 @@ ISIKUKOOD = re.compile(r"(?<!\d)[1-8]\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]
 DATED_ID = re.compile(r"(?<!\d)\d{6}[-+A]\d{3}[0-9A-Y](?![0-9A-Z])|(?<!\d)\d{6}-\d{4,5}(?!\d)")
 #: nine or more digits together: an identity, tax or passport number
 LONG_NUMBER = re.compile(r"\d{9,}")
-#: seven or more digits written as a phone number, with an optional + and separators
+#: where the phone numbers a trainee writes down come from, when written without a country code
+PHONE_REGIONS = ("EE", "UA", "FI", "LV")
+#: seven or more digits written as a phone number, with an optional + and separators: what the
+#: phone-number library does not take for a number of one of these regions is still refused
 PHONE = re.compile(r"(?:\+|\b00)?\d(?:[\s\-().]*\d){6,}")
 #: a written date, such as a birth date: day first, or year first (ISO 8601, "2026-11-20")
 DATE = re.compile(
@@ -97,9 +101,22 @@ def _identifier_problem(text: str, prose: bool = False):
     if not prose and (DATE.search(text) or WORDED_DATE.search(text)):
         return _l("looks like a date of birth")
     # A written date is not a phone number, even though it is seven digits and dots.
-    if PHONE.search(DATE.sub(" ", text)):
+    undated = DATE.sub(" ", text)
+    if PHONE.search(undated) or _has_phone_number(undated):
         return _l("looks like a phone number")
     return None
+
+
+def _has_phone_number(text: str) -> bool:
+    """Whether the phone-number library finds a valid number of a likely region in a text."""
+    if not any(character.isdigit() for character in text):
+        return False
+    leniency = phonenumbers.Leniency.VALID
+    return any(
+        next(iter(phonenumbers.PhoneNumberMatcher(text, region, leniency=leniency)), None)
+        is not None
+        for region in PHONE_REGIONS
+    )
 
 
 def client_code_problem(code: str):
