@@ -76,6 +76,18 @@ def test_a_refused_client_code_says_why_and_keeps_what_was_typed(client, session
     assert session.query(PracticeEntry).count() == 0
 
 
+def test_a_given_name_in_the_reflection_is_named_but_the_entry_is_kept(client, session, people):
+    login(client, people["trainee"])
+    response = client.post(
+        f"/practice/cohorts/{people['cohort'].id}/new",
+        data=entry_form(reflection="Olena and I met the class teacher."),
+    )
+    assert response.status_code == 302
+    assert session.query(PracticeEntry).count() == 1
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "“Olena” in the reflection may be a person" in page
+
+
 def test_a_future_date_is_refused_on_its_field(client, session, people):
     login(client, people["trainee"])
     response = client.post(
