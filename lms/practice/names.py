@@ -16,9 +16,34 @@ NAMES_FILE = Path(__file__).with_name("data") / "names.txt"
 WORD = re.compile(r"[^\W\d_]+")
 #: endings of Ukrainian and Russian surnames and patronymics, on a word of six letters or more
 SURNAME_ENDINGS = (
-    "enko", "chuk", "czuk", "iuk", "yuk", "ovych", "ivna", "ovna", "evich", "ovich", "evna",
-    "skyi", "skyy", "skiy", "ska", "sky",
-    "енко", "чук", "юк", "ович", "евич", "івна", "овна", "евна", "ський", "ська", "ский", "ская",
+    "enko",
+    "chuk",
+    "czuk",
+    "iuk",
+    "yuk",
+    "ovych",
+    "ivna",
+    "ovna",
+    "evich",
+    "ovich",
+    "evna",
+    "skyi",
+    "skyy",
+    "skiy",
+    "ska",
+    "sky",
+    "енко",
+    "чук",
+    "юк",
+    "ович",
+    "евич",
+    "івна",
+    "овна",
+    "евна",
+    "ський",
+    "ська",
+    "ский",
+    "ская",
 )
 
 
@@ -69,9 +94,7 @@ def _camel_parts(word: str) -> list[str]:
 def _joined(word: str) -> bool:
     """Two names written together without a space or capital: "olenashevchenko"."""
     folded = fold(word)
-    return any(
-        is_name(folded[:cut]) and is_name(folded[cut:]) for cut in range(3, len(folded) - 2)
-    )
+    return any(is_name(folded[:cut]) and is_name(folded[cut:]) for cut in range(3, len(folded) - 2))
 
 
 def name_in_code(code: str) -> bool:
