@@ -9,6 +9,7 @@ from lms.courses.content import (
     LESSON_FILE,
     LINK_PATTERN,
     SCHEME_PATTERN,
+    split_front_matter,
 )
 from lms.rendering import CALLOUTS
 
@@ -58,6 +59,18 @@ def _check_target(target: str, line: int, path: Path, courses_dir: Path, report)
             report(path, line, f"missing image '{target}'")
     else:
         report(path, line, f"link '{target}' is neither a lesson, an image nor a web address")
+
+
+def read_front_matter(path: Path, report):
+    """A content file's (front matter, body, the body's first line, the lines after the opening
+    ``---``), or None when it cannot be read or its front matter is broken (reported)."""
+    text = read_file(path, report)
+    if text is None:
+        return None
+    data, body, body_line = split_front_matter(text, path, report)
+    if data is None:
+        return None
+    return data, body, body_line, text.split("\n")[1:]
 
 
 def read_file(path: Path, report) -> str | None:

@@ -10,7 +10,7 @@ its last good version kept, ``lastgood``); its lesson is served as ever.
 import re
 from pathlib import Path
 
-from lms.courses.checks import check_body, read_file
+from lms.courses.checks import check_body, read_front_matter
 from lms.courses.content import (
     GUIDE_FILE,
     LESSON_FILE,
@@ -21,7 +21,6 @@ from lms.courses.content import (
     Problem,
     check_fields,
     key_line,
-    split_front_matter,
 )
 from lms.courses.coverage import required_languages
 from lms.rendering import render_markdown
@@ -117,13 +116,9 @@ def _load_text(path: Path, language: str, courses_dir: Path, base_url: str, repo
     ``sections`` is None for the source (whose headings are ``SECTIONS``), else how many level-2
     sections the translation must have."""
     before = report.count
-    text = read_file(path, report)
-    if text is None:
+    if (read := read_front_matter(path, report)) is None:
         return None
-    data, body, body_line = split_front_matter(text, path, report)
-    if data is None:
-        return None
-    lines = text.split("\n")[1:]
+    data, body, body_line, lines = read
     check_fields(data, GUIDE_FIELDS, lines, 1, report, path)
     minutes = data.get("session_minutes")
     if isinstance(minutes, int) and not isinstance(minutes, bool) and minutes <= 0:

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from lms.courses import guides
-from lms.courses.checks import check_body, read_file
+from lms.courses.checks import check_body, read_file, read_front_matter
 from lms.courses.content import (
     COURSE_FIELDS,
     COURSE_OPTIONAL_FIELDS,
@@ -17,7 +17,6 @@ from lms.courses.content import (
     Reporter,
     check_fields,
     load_yaml,
-    split_front_matter,
 )
 from lms.rendering import lesson_slug, render_markdown
 
@@ -25,13 +24,9 @@ from lms.rendering import lesson_slug, render_markdown
 def _load_text(path, language, fields, courses_dir, base_url, report):
     """Read one lesson file; return (front matter, LessonText) or None when it has problems."""
     before = report.count
-    text = read_file(path, report)
-    if text is None:
+    if (read := read_front_matter(path, report)) is None:
         return None
-    data, body, body_line = split_front_matter(text, path, report)
-    if data is None:
-        return None
-    lines = text.split("\n")[1:]
+    data, body, body_line, lines = read
     check_fields(data, fields, lines, 1, report, path, allowed=LESSON_FIELDS)
     check_body(body, body_line, path, courses_dir, report)
     if report.count > before:
