@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from lms.main.routes import bp as main_bp
     from lms.organisation.routes import bp as organisation_bp
     from lms.practice.routes import bp as practice_bp
+    from lms.privacy.routes import bp as privacy_bp
     from lms.programmes.routes import bp as programmes_bp
     from lms.quizzes import staff_routes  # noqa: F401  (the staff pages join the quizzes blueprint)
     from lms.quizzes.routes import bp as quizzes_bp
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(organisation_bp, url_prefix="/organisation")
     app.register_blueprint(interop_bp, url_prefix="/interop")
+    app.register_blueprint(privacy_bp, url_prefix="/privacy")
 
 
 def register_errorhandlers(app: Flask) -> None:

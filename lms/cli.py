@@ -338,6 +338,8 @@ def issuer_check_command():
 
 def register(app: Flask) -> None:
     """Attach the commands to the app's CLI."""
+    from lms.privacy.cli import COMMANDS as privacy_commands
+
     for command in (
         init_command,
         demo_command,
@@ -346,6 +348,7 @@ def register(app: Flask) -> None:
         quizzes_group,
         certificates_group,
         issuer_group,
+        *privacy_commands,
     ):
         app.cli.add_command(command)
 

@@ -41,6 +41,7 @@ LAYERS = (
     "certificates",
     "alumni",
     "reports",
+    "privacy",
     "dashboard",
     "main",
     "demo",

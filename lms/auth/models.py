@@ -60,6 +60,11 @@ class User(UserMixin, db.Model):
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     #: Secret part of the address of the person's calendar feed; None until first asked for.
     calendar_token: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
+    #: When the person first confirmed the privacy notice; None shows it at the next page.
+    privacy_notice_seen_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: When the person's data was erased on their request: the row stays, under a pseudonym,
+    #: so that counts and certificates stay true; nothing in it names the person any more.
+    erased_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     role_rows: so.Mapped[list["UserRole"]] = so.relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -157,6 +157,9 @@ class PracticeRevision(db.Model):
     review_comment: so.Mapped[str | None] = so.mapped_column(sa.Text)
     #: the statement the trainer signed, word for word as it was shown
     attestation: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    #: when the reflection and the review comment were removed, by the programme's retention
+    #: period or the trainee's erasure; hours, group, activity and sign-off stay
+    redacted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     entry: so.Mapped[PracticeEntry] = so.relationship(back_populates="revisions")
     reviewer: so.Mapped["User | None"] = so.relationship("User", foreign_keys=[reviewer_id])
@@ -165,3 +168,30 @@ class PracticeRevision(db.Model):
     @property
     def locked(self) -> bool:
         return self.status not in EDITABLE
+
+
+class PracticeAccess(db.Model):
+    """Someone other than the trainee opened their practice: an entry, the logbook or an export.
+
+    Rows are only ever added; the trainee sees them on the entry and the logbook.
+    """
+
+    __tablename__ = "practice_access"
+    __table_args__ = (sa.Index("ix_practice_access_trainee_at", "trainee_id", "at"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    #: who opened it (kept, under a pseudonym, if that person's data is erased)
+    viewer_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    #: whose practice it is
+    trainee_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    #: the entry opened; None for the logbook and its exports
+    entry_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("practice_entries.id", ondelete="CASCADE"), index=True
+    )
+    #: what was opened: "entry", "logbook", or the export's format ("pdf", "csv", ...)
+    what: so.Mapped[str] = so.mapped_column(sa.String(20))
+
+    viewer: so.Mapped["User | None"] = so.relationship("User", foreign_keys=[viewer_id])
