@@ -129,12 +129,14 @@ def create_entry(
     return entry
 
 
-def _own_open_revision(revision: PracticeRevision, actor: User, states=EDITABLE) -> None:
+def _own_open_revision(
+    revision: PracticeRevision, actor: User, states=EDITABLE, redacted_ok: bool = False
+) -> None:
     if revision.entry.user_id != actor.id:
         raise PracticeError(_l("Only the trainee who logged this practice can change it."))
     if revision.status not in states:
         raise PracticeError(_l("This version is locked: it has been submitted or signed off."))
-    if revision.redacted_at is not None:
+    if revision.redacted_at is not None and not redacted_ok:
         raise PracticeError(RETAINED)
 
 
@@ -255,7 +257,7 @@ def start_correction(
 
 def discard_draft(session: Session, revision: PracticeRevision, actor: User) -> bool:
     """Delete a draft; an entry that was only ever a draft goes with it. True if it did."""
-    _own_open_revision(revision, actor, states=(Status.DRAFT,))
+    _own_open_revision(revision, actor, states=(Status.DRAFT,), redacted_ok=True)
     entry = revision.entry
     _record(session, actor, "discarded", revision)
     if len(entry.revisions) == 1:
