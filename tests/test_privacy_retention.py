@@ -287,6 +287,7 @@ def test_the_command_dry_run_changes_nothing_and_the_purge_redacts(
     assert dry.exit_code == 0, dry.output
     assert "Spring 2020 (ended 2020-06-30, due 2022-06-30): 1 version(s)" in dry.output
     assert "Would remove the reflections and comments of 1 practice version(s)" in dry.output
+    assert "and of 1 audit event(s)." in dry.output
     session.expire_all()
     assert session.get(PracticeRevision, entry.latest.id).reflection == OLD_REFLECTION
     assert COMMENT in texts_in(practice_events(session, entry))
@@ -294,7 +295,7 @@ def test_the_command_dry_run_changes_nothing_and_the_purge_redacts(
     done = runner.invoke(args=["privacy", "purge"])
     assert done.exit_code == 0, done.output
     assert "Removed the reflections and comments of 1 practice version(s)" in done.output
-    assert "1 audit event(s) scrubbed" in done.output
+    assert "and of 1 audit event(s)." in done.output
     session.expire_all()
     revision = session.get(PracticeRevision, entry.latest.id)
     assert revision.reflection == "" and revision.redacted_at is not None

@@ -41,8 +41,8 @@ def purge_command(dry_run: bool):
             )
     click.echo(
         f"{verb} the reflections and comments of {summary.revisions} practice version(s) in "
-        f"{len(summary.cohorts)} cohort(s) past their retention period"
-        + ("." if dry_run else f"; {summary.events} audit event(s) scrubbed.")
+        f"{len(summary.cohorts)} cohort(s) past their retention period, and of "
+        f"{summary.events} audit event(s)."
     )
 
 

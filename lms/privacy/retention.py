@@ -41,6 +41,7 @@ class Summary:
     #: programme slugs whose file never loaded: their cohorts are left until it loads
     unknown_programmes: list[str] = field(default_factory=list)
     revisions: int = 0
+    #: audit events about those entries holding a reflection or comment
     events: int = 0
 
 
@@ -88,6 +89,12 @@ def due_for_redaction(session: Session, today: date, programmes=None) -> Summary
         for item in due:
             item.revisions = counts.get(item.cohort.id, 0)
         summary.revisions = sum(counts.values())
+        summary.events = session.scalar(
+            sa.select(sa.func.count(AuditEvent.id)).where(
+                *_events_about(_entries_of([d.cohort.id for d in due])),
+                sa.or_(_holding(AuditEvent.before), _holding(AuditEvent.after)),
+            )
+        )
     return summary
 
 
@@ -99,24 +106,25 @@ def _without_keys(column, dialect: str):
     return sa.func.json_remove(column, *(f"$.{key}" for key in SCRUBBED_KEYS))
 
 
-def _scrub_events(session: Session, entries) -> int:
+def _events_about(entries) -> tuple:
+    return (AuditEvent.subject_type == SUBJECT, AuditEvent.subject_id.in_(entries))
+
+
+def _holding(column):
+    """The event's ``before`` or ``after`` holds one of the scrubbed keys."""
+    return sa.or_(*(column[key].as_string().is_not(None) for key in SCRUBBED_KEYS))
+
+
+def _scrub_events(session: Session, entries) -> None:
     """Remove reflections and comments from the practice events about ``entries``."""
     dialect = session.get_bind().dialect.name
-    count = 0
     for column in (AuditEvent.before, AuditEvent.after):
-        holding = sa.or_(*(column[key].as_string().is_not(None) for key in SCRUBBED_KEYS))
-        result = session.execute(
+        session.execute(
             sa.update(AuditEvent)
-            .where(
-                AuditEvent.subject_type == SUBJECT,
-                AuditEvent.subject_id.in_(entries),
-                holding,
-            )
+            .where(*_events_about(entries), _holding(column))
             .values({column.key: _without_keys(column, dialect)})
             .execution_options(synchronize_session=False)
         )
-        count += result.rowcount
-    return count
 
 
 def purge(
@@ -143,6 +151,6 @@ def purge(
         )
         .execution_options(synchronize_session=False)
     )
-    summary.events = _scrub_events(session, entries)
+    _scrub_events(session, entries)
     session.expire_all()
     return summary
