@@ -4,6 +4,8 @@
 statuses and sign-offs stay, so progress, eligibility and the funder report do not change.
 
 Both functions are set-based: the queries they send do not grow with the number of entries.
+The audit trail is otherwise only ever added to; removing these texts from it is the one
+change made to it, because keeping them there would defeat the retention period.
 """
 
 from dataclasses import dataclass, field
