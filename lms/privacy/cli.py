@@ -1,6 +1,11 @@
 """``lms people export|erase EMAIL`` and ``lms privacy purge``."""
 
 import click
+from flask.cli import with_appcontext
+
+from lms.extensions import db
+from lms.i18n import local_today, now
+from lms.privacy import retention
 
 
 @click.group("people")
@@ -11,6 +16,34 @@ def people_group():
 @click.group("privacy")
 def privacy_group():
     """Retention of personal data."""
+
+
+@privacy_group.command("purge")
+@click.option("--dry-run", is_flag=True, help="Print what would be removed; change nothing.")
+@with_appcontext
+def purge_command(dry_run: bool):
+    """Remove the practice reflections and review comments whose retention period has ended
+    (run daily from cron)."""
+    today = local_today()
+    if dry_run:
+        summary = retention.due_for_redaction(db.session, today)
+    else:
+        summary = retention.purge(db.session, today, now=now())
+        db.session.commit()
+    for slug in summary.unknown_programmes:
+        click.echo(f"Skipped: the programme '{slug}' does not load, so its cohorts are kept.")
+    verb = "Would remove" if dry_run else "Removed"
+    for item in summary.cohorts:
+        if item.revisions:
+            click.echo(
+                f"{item.cohort.name} (ended {item.cohort.ends_on.isoformat()}, due "
+                f"{item.removed_on.isoformat()}): {item.revisions} version(s)"
+            )
+    click.echo(
+        f"{verb} the reflections and comments of {summary.revisions} practice version(s) in "
+        f"{len(summary.cohorts)} cohort(s) past their retention period, and of "
+        f"{summary.events} audit event(s)."
+    )
 
 
 COMMANDS = (people_group, privacy_group)
