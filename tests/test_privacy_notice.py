@@ -123,9 +123,8 @@ def test_a_password_link_login_is_a_first_login_too(client, session):
     person = make_user(session, password=None, seen_notice=False)
     token = accounts.create_password_link(session, person, coordinator, 48)
     session.commit()
-    response = client.post(
-        f"/password/{token}", data={"password": "a new long password", "confirm": "a new long password"}
-    )
+    chosen = "a new long password"
+    response = client.post(f"/password/{token}", data={"password": chosen, "confirm": chosen})
     assert response.headers["Location"] == "/privacy/first-login?next=/"
 
 
