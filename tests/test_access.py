@@ -130,6 +130,9 @@ AUDIENCE = {
     "alumni.index": {COORDINATOR},
     "alumni.export": {COORDINATOR},
     "alumni.follow_up": {COORDINATOR},
+    # the privacy notice (tests/test_privacy_notice.py)
+    "privacy.notice": PUBLIC,
+    "privacy.first_login": LOGIN,
 }
 
 VISITORS = ["anonymous", TRAINEE, TRAINER, COORDINATOR]

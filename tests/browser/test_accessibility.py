@@ -217,6 +217,9 @@ def _pages(app) -> dict[str, tuple[str, str]]:
             "reports.funder": ("coordinator", "/reports/funder"),
             "alumni.index": ("coordinator", "/alumni/"),
             "alumni.follow_up": ("coordinator", f"/alumni/{mari.id}/follow-up"),
+            "privacy.notice": ("anonymous", "/privacy"),
+            "privacy.notice:coordinator": ("coordinator", "/privacy"),
+            "privacy.first_login": ("trainee", "/privacy/first-login?next=/courses/"),
         }
         session.commit()
         session.remove()
