@@ -130,6 +130,10 @@ AUDIENCE = {
     "alumni.index": {COORDINATOR},
     "alumni.export": {COORDINATOR},
     "alumni.follow_up": {COORDINATOR},
+    "privacy.my_data": LOGIN,
+    "privacy.my_data_json": LOGIN,
+    "privacy.person_data_page": {COORDINATOR},
+    "privacy.person_data_json": {COORDINATOR},
 }
 
 VISITORS = ["anonymous", TRAINEE, TRAINER, COORDINATOR]
