@@ -133,6 +133,10 @@ AUDIENCE = {
     # the privacy notice (tests/test_privacy_notice.py)
     "privacy.notice": PUBLIC,
     "privacy.first_login": LOGIN,
+    "privacy.my_data": LOGIN,
+    "privacy.my_data_json": LOGIN,
+    "privacy.person_data_page": {COORDINATOR},
+    "privacy.person_data_json": {COORDINATOR},
 }
 
 VISITORS = ["anonymous", TRAINEE, TRAINER, COORDINATOR]

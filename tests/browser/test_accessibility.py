@@ -40,6 +40,7 @@ NOT_PAGES = {
     "verify.issuer", "verify.achievement", "verify.jwks", "verify.key", "verify.revocations",
     "reports.funder_table:kind", "reports.funder_workbook", "alumni.export:kind",
     "attendance.sign_in_sheet", "organisation.logo", "interop.course_cartridge",
+    "privacy.my_data_json",
 }  # fmt: skip
 
 #: Violations on pages that other work is reshaping now: (page, rule) -> why it waits.
@@ -220,6 +221,8 @@ def _pages(app) -> dict[str, tuple[str, str]]:
             "privacy.notice": ("anonymous", "/privacy"),
             "privacy.notice:coordinator": ("coordinator", "/privacy"),
             "privacy.first_login": ("trainee", "/privacy/first-login?next=/courses/"),
+            "privacy.my_data": ("oksana", "/privacy/my-data"),
+            "privacy.person_data_page": ("coordinator", f"/privacy/people/{mari.id}/data"),
         }
         session.commit()
         session.remove()
