@@ -47,6 +47,8 @@ def purge_command(dry_run: bool):
         f"{len(summary.cohorts)} cohort(s) past their retention period, and of "
         f"{summary.events} audit event(s)."
     )
+
+
 @people_group.command("export")
 @click.argument("email")
 @with_appcontext
