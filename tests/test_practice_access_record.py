@@ -114,8 +114,9 @@ def test_a_trainer_opening_an_entry_leaves_one_row(client, session, people, entr
 
 def test_the_trainee_opening_their_own_practice_leaves_no_row(client, session, people, entry):
     login(client, people["trainee"])
-    for url in (f"/practice/entries/{entry.id}", logbook_url(people),
-                logbook_url(people, "/logbook.csv"), logbook_url(people, "/logbook.pdf")):  # fmt: skip
+    urls = [f"/practice/entries/{entry.id}", logbook_url(people)]
+    urls += [logbook_url(people, "/logbook.csv"), logbook_url(people, "/logbook.pdf")]
+    for url in urls:
         assert client.get(url).status_code == 200, url
     assert rows(session) == []
 
