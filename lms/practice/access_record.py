@@ -62,6 +62,8 @@ def keep_record(session: Session) -> None:
     """
     if isinstance(session, so.scoped_session):  # the request's session, as db.session gives it
         session = session()
+    if not session.new:  # the trainee's own reading: nothing to keep
+        return
     expire, session.expire_on_commit = session.expire_on_commit, False
     try:
         session.commit()
