@@ -268,3 +268,19 @@ def test_the_watch_forgets_what_a_rollback_undid(app, people):
         session.commit()
 
     assert _in_request(app, "GET", undone) == []
+
+
+def test_a_coordinators_export_of_all_a_trainees_data_is_recorded(client, session, people, entry):
+    login(client, people["coordinator"])
+    trainee_id = people["trainee"].id
+    assert client.get(f"/privacy/people/{trainee_id}/data").status_code == 200
+    assert rows(session) == []  # the page only offers the export
+    assert client.post(f"/privacy/people/{trainee_id}/data").status_code == 200
+    assert client.post(f"/privacy/people/{trainee_id}/data.json").status_code == 200
+    assert [(r.what, r.viewer_id) for r in rows(session)] == [
+        ("data-page", people["coordinator"].id),
+        ("data-json", people["coordinator"].id),
+    ]
+    login(client, people["trainee"])
+    page = client.get(logbook_url(people)).get_data(as_text=True)
+    assert "All their data, downloaded by a coordinator" in page

@@ -36,6 +36,8 @@ WHAT_WORDS = {
     LOGBOOK: _l("Logbook page"),
     "csv": _l("Logbook as CSV"),
     "pdf": _l("Logbook as PDF"),
+    "data-page": _l("All their data, shown to a coordinator"),
+    "data-json": _l("All their data, downloaded by a coordinator"),
 }
 
 
@@ -45,7 +47,9 @@ def record_access(
     """Note that ``viewer`` opened ``trainee_id``'s practice; nothing when it is their own.
 
     Call it only after the access check passed. ``what`` is "entry" (with ``entry_id``),
-    "logbook", or an export's format ("csv", "pdf"). Only adds the row: the view commits it.
+    "logbook", an export's format ("csv", "pdf"), or "data-page" / "data-json" for a
+    coordinator's export of all the trainee's data (lms/privacy), which holds every entry.
+    Only adds the row: the view commits it.
     """
     if viewer is None or not getattr(viewer, "id", None) or viewer.id == trainee_id:
         return None
