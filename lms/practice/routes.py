@@ -18,7 +18,7 @@ from lms.forms import ConfirmForm
 from lms.i18n import local_today as today
 from lms.i18n import now
 from lms.inputs import page_arg
-from lms.practice import display, entry_form, logbook, queries, retention, services
+from lms.practice import access_record, display, entry_form, logbook, queries, retention, services
 from lms.practice.forms import ATTESTATION, BulkApproveForm, EntryForm, ReviewForm
 from lms.practice.models import (
     AWAITING,
@@ -79,9 +79,17 @@ def logbook_page(cohort_id: int, user_id: int):
     programme = programme_of(cohort)
     if not programme.practice_logged:
         abort(404)
+    access_record.record_access(db.session, current_user, user_id, what=access_record.LOGBOOK)
+    access_record.keep_record(db.session)
     page = page_arg()
     entries, count = queries.entries_of(db.session, cohort_id, user_id, page)
     line = queries.trainee_totals(db.session, cohort_id, user_id)
+    opened_page = page_arg("opened")
+    opened, opened_count = (
+        access_record.accesses_for_trainee(db.session, user_id, opened_page)
+        if access_record.can_see_record(current_user, user_id)
+        else (None, 0)
+    )
     return render_template(
         "practice/logbook.html",
         cohort=cohort,
@@ -94,6 +102,9 @@ def logbook_page(cohort_id: int, user_id: int):
         pages=max(1, -(-count // queries.PAGE_SIZE)),
         own=user_id == current_user.id,
         removed_on=_pending(retention.reflections_removed_on(cohort, programme)),
+        opened=opened,
+        opened_page=opened_page,
+        opened_pages=max(1, -(-opened_count // access_record.PAGE_SIZE)),
     )
 
 
@@ -133,6 +144,8 @@ def new(cohort_id: int):
 def entry(entry_id: int):
     """An entry with every revision and every step of its history."""
     item = get_entry(entry_id)
+    access_record.record_access(db.session, current_user, item.user_id, item.id)
+    access_record.keep_record(db.session)
     return _entry_page(item, ReviewForm())
 
 
@@ -152,9 +165,17 @@ def _entry_page(item: PracticeEntry, review_form: ReviewForm, status: int = 200)
             awaiting=AWAITING,
             people={u.id: u for u in _actors(item)},
             removed_on=retention.reflections_removed_on(item.cohort, programme),
+            opened=_opened(item),
         ),
         status,
     )
+
+
+def _opened(item: PracticeEntry):
+    """Who opened the entry, for those who may see it; None for everyone else."""
+    if not access_record.can_see_record(current_user, item.user_id):
+        return None
+    return access_record.accesses_for_entry(db.session, item.id)
 
 
 def _actors(item: PracticeEntry) -> list[User]:
@@ -321,4 +342,6 @@ def export(cohort_id: int, user_id: int, kind: str):
     programme = programme_of(cohort)
     if not programme.practice_logged:
         abort(404)
+    access_record.record_access(db.session, current_user, user_id, what=kind)
+    access_record.keep_record(db.session)
     return logbook.download(kind, db.session, cohort, enrolment.user, programme)

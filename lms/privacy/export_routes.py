@@ -18,6 +18,7 @@ from lms.auth.models import User
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import local_today
+from lms.practice import api as practice
 from lms.practice.models import CORE_ACTS
 from lms.privacy.export import person_data, record_export
 from lms.privacy.routes import bp
@@ -79,6 +80,7 @@ def person_data_page(user_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         record_export(db.session, person, current_user, "page")
+        practice.record_access(db.session, current_user, person.id, what="data-page")
         db.session.commit()
         return _page(person, own=False)
     return render_template(
@@ -94,5 +96,6 @@ def person_data_json(user_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     record_export(db.session, person, current_user, "json")
+    practice.record_access(db.session, current_user, person.id, what="data-json")
     db.session.commit()
     return _download(person, _filename(person))
