@@ -1,10 +1,12 @@
-"""The register report and its exports show exactly what the marks say: a small cohort with every
-kind of cell (each mark, none, a cancelled session with a stray mark, a make-up session elsewhere,
-a withdrawn trainee) compared with tables written out by hand."""
+"""The register report, its exports and the cohort page show exactly what the marks say: a small
+cohort with every kind of cell (each mark, none, a cancelled session with a stray mark, a make-up
+session elsewhere, a withdrawn trainee) compared with tables written out by hand; and what the
+register report and the cohort page cost does not grow in SQL statements with their size."""
 
 import csv
 import io
 import re
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import openpyxl
@@ -14,7 +16,7 @@ import sqlalchemy as sa
 from lms.attendance.models import AttendanceRecord
 from lms.auth.models import Role
 from lms.cohorts.models import Enrolment, EnrolmentStatus
-from tests.factories import login, make_cohort, make_session, make_user
+from tests.factories import count_queries, login, make_cohort, make_session, make_user
 
 MARCH = datetime(2026, 3, 2, 8, tzinfo=UTC)  # 10:00 in Tallinn
 
@@ -133,3 +135,72 @@ def test_a_trainees_report_lists_each_session_and_the_totals(client, report):
     page = client.get(f"/attendance/cohorts/{cohort.id}/trainees/{ann.id}").get_data(as_text=True)
     assert "Including 1 h in make-up sessions of other cohorts." in page
     assert "Bus was late" in page and "90 min" in page
+
+
+def test_the_cohort_page_shows_the_expected_ledgers_and_schedule(client, session, report):
+    trainer, cohort, _ = report
+    coordinator = make_user(session, Role.COORDINATOR)
+    login(client, coordinator)
+    html = client.get(f"/cohorts/{cohort.id}/").get_data(as_text=True)
+    trainees = html.split('id="trainees"')[1].split("<tbody>")[1].split("</tbody>")[0]
+    rows = []
+    for row in trainees.split("<tr>")[1:]:
+        name = re.search(r'<th scope="row"><span><a href="[^"]+">([^<]+)</a>(.*?)</span></th>', row)
+        status = re.search(r'<td data-label="Status">([^<]*)</td>', row).group(1)
+        totals = re.findall(r'<td data-label="([^"]+)" class="(number[^"]*)">([^<]*)</td>', row)
+        selected = re.search(r'<option value="(\w+)" selected>', row).group(1)
+        rows.append((name.group(1), "at risk" in name.group(2), status, totals, selected))
+    part1 = "Part 1: the support person&#39;s role"
+    part2 = "Part 2: practical work based on CARe"
+    assert rows == [
+        ("Ann Aru", True, "active",
+         [(part1, "number risk", "4 / 20"), (part2, "number risk", "1.5 / 20")], "active"),
+        ("Bert Bork", True, "active",
+         [(part1, "number risk", "0 / 20"), (part2, "number risk", "0 / 20")], "active"),
+        ("Cara Cole", False, "withdrawn",
+         [(part1, "number", "0 / 20"), (part2, "number", "0 / 20")], "withdrawn"),
+    ]  # fmt: skip
+    assert "Trainees (2)" in html and "2 trainees at risk" in html
+    assert len(re.findall(r'<form method="post" action="[^"]+/status"', html)) == 3
+    schedule = html.split('id="schedule"')[1].split("<tbody>")[1].split("</tbody>")[0]
+    sessions = []
+    for row in schedule.split("<tr")[1:]:
+        category = re.search(r'<td data-label="Hour category">([^<]*)</td>', row).group(1)
+        actions = re.findall(r"<a[^>]*>([^<]+)</a>", row.split('class="cell-actions"')[1])
+        sessions.append(("cancelled" in row.split(">")[0], category, actions))
+    running = ["Register", "Sign-in sheet", "Edit", "Cancel…"]  # each has marks: no Delete
+    assert sessions == [(False, part1, running), (False, part2, running),
+                        (True, part1, ["History"])]  # fmt: skip
+
+
+def fill(session, trainees: int, sessions: int):
+    """A cohort of ``trainees`` x ``sessions``, everyone marked present everywhere."""
+    people = [make_user(session) for _ in range(trainees)]
+    cohort = make_cohort(session, trainees=tuple(people))
+    start = datetime.now(UTC) - timedelta(days=sessions + 1)
+    categories = ("support-role", "care-practice")
+    items = [make_session(session, cohort, starts_at=start + timedelta(days=n),
+                          category=categories[n % 2]) for n in range(sessions)]  # fmt: skip
+    session.execute(
+        sa.insert(AttendanceRecord),
+        [{"session_id": item.id, "user_id": person.id, "mark": "present", "credited_minutes": 180,
+          "note": ""} for item in items for person in people],
+    )  # fmt: skip
+    session.commit()
+    return cohort
+
+
+def test_the_cohort_page_costs_the_same_statements_for_5x5_and_40x30(client, session, connection):
+    login(client, make_user(session, Role.COORDINATOR))
+    counts = []
+    for trainees, sessions in ((5, 5), (40, 30)):
+        cohort = fill(session, trainees, sessions)
+        with count_queries(connection) as statements:
+            page = client.get(f"/cohorts/{cohort.id}/")
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        part1, part2 = 3 * ((sessions + 1) // 2), 3 * (sessions // 2)  # hours, sessions alternate
+        for hours, columns in Counter([part1, part2]).items():
+            assert html.count(f'">{hours} / 20</td>') == columns * trainees
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
