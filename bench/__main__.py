@@ -2,6 +2,7 @@
 
 from bench import (
     certificates,
+    cohort_page,
     funder,
     hostile,
     lesson_throughput,
@@ -13,6 +14,7 @@ from bench import (
 if __name__ == "__main__":
     lesson_throughput.main()
     register_matrix.main()
+    cohort_page.main()
     quizzes.main()
     practice.main()
     certificates.main()

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 SERVER = os.environ.get("LMS_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/")
 SIZES = ((5, 5), (200, 60))
-REPEAT = 5
+REPEAT = 7
 
 
 def build(db, trainees: int, sessions: int, tag: str):

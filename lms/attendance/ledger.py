@@ -9,7 +9,7 @@ has 12,000 of them, and building an object (and its session) for each cost ten t
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -99,8 +99,9 @@ class Ledger:
         return all(line.met for line in self.lines)
 
 
-class Cell(NamedTuple):
-    """A trainee's mark in one session of the register, as read (not an ORM object)."""
+class Cell(Protocol):
+    """A trainee's mark in one session of the register: the row of its columns as read, not an
+    ORM object (12,000 of those, and the garbage they leave, were most of a large report)."""
 
     mark: str
     credited_minutes: int
@@ -123,11 +124,15 @@ class Matrix:
 
     sessions: list[TrainingSession]
     ledgers: list[Ledger]
-    cells: dict[tuple[int, int], Cell]
+    cells: dict[int, dict[int, Cell]]  # user id -> session id -> the mark
     make_up: dict[int, int]  # user id -> minutes credited in other cohorts' sessions
 
     def cell(self, user_id: int, session_id: int) -> Cell | None:
-        return self.cells.get((user_id, session_id))
+        return self.cells.get(user_id, {}).get(session_id)
+
+    def row(self, user_id: int) -> dict[int, Cell]:
+        """A trainee's marks in the cohort's sessions, by session id."""
+        return self.cells.get(user_id, {})
 
 
 def _people(session: Session, cohort: Cohort, user_id: int | None = None):
@@ -183,11 +188,12 @@ def _records(session: Session, cohort: Cohort, user_ids, sessions: list[Training
 def _tally(rows, held: dict[int, Held], cohort: Cohort, since: dict[int, datetime]):
     """The register cells of the cohort's own sessions, and per trainee the minutes credited
     (by category), held, and made up in other cohorts; cancelled sessions count for nothing."""
-    cells: dict[tuple[int, int], Cell] = {}
+    cells: dict[int, dict[int, Cell]] = defaultdict(dict)
     credited: dict[tuple[int, str], int] = defaultdict(int)
     minutes_held: dict[int, int] = defaultdict(int)
     make_up: dict[int, int] = defaultdict(int)
-    for user_id, session_id, mark, credit, note in rows:
+    for row in rows:
+        user_id, session_id, _mark, credit, _note = row
         item = held[session_id]
         if item.cancelled:
             continue
@@ -195,12 +201,12 @@ def _tally(rows, held: dict[int, Held], cohort: Cohort, since: dict[int, datetim
         if start is not None and item.starts_at < start:
             continue
         if item.cohort_id == cohort.id:
-            cells[(user_id, session_id)] = Cell(mark, credit, note)
+            cells[user_id][session_id] = row
         else:
             make_up[user_id] += credit
         credited[(user_id, item.category)] += credit
         minutes_held[user_id] += item.minutes
-    return cells, credited, minutes_held, make_up
+    return dict(cells), credited, minutes_held, make_up
 
 
 def build_matrix(
@@ -234,8 +240,8 @@ def build_matrix(
             listed[item.id] = (item.category, item.minutes)
             open_minutes[item.category] += item.minutes
     marked_minutes: dict[tuple[int, str], int] = defaultdict(int)
-    for person, session_id in cells:
-        if session_id in listed:
+    for person, marks in cells.items():
+        for session_id in marks.keys() & listed.keys():
             category, minutes = listed[session_id]
             marked_minutes[(person, category)] += minutes
     ledgers = []

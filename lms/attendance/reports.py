@@ -51,9 +51,9 @@ def register_cells(table: Matrix) -> list[Markup]:
     columns = [(item.id, item.cancelled) for item in table.sessions]
     rows = []
     for ledger in table.ledgers:
-        user_id, cells = ledger.user.id, []
+        marks, cells = table.row(ledger.user.id), []
         for session_id, is_cancelled in columns:
-            cell = None if is_cancelled else table.cells.get((user_id, session_id))
+            cell = None if is_cancelled else marks.get(session_id)
             if cell is None:
                 cells.append(cancelled if is_cancelled else empty)
                 continue
@@ -77,9 +77,9 @@ def matrix_download(kind: str, cohort: Cohort, programme: Programme, table: Matr
     for ledger in table.ledgers:
         status = str(STATUS_LABELS.get(ledger.status, ledger.status))
         row = [ledger.user.display_name, ledger.user.email, status]
-        user_id = ledger.user.id
+        marks = table.row(ledger.user.id)
         for session_id, is_cancelled in sessions:
-            cell = table.cells.get((user_id, session_id))
+            cell = marks.get(session_id)
             if is_cancelled:
                 row.append(cancelled)
             elif cell is None:
