@@ -81,16 +81,18 @@ def app_with_coordinator(url: str):
 
 
 def timed_rounds(client, paths: dict, repeat: int = REPEAT) -> dict:
-    """The median time of each path, the paths taken in turn in each round (a busy moment of
-    the machine then slows every size alike). Each request is pushed its own app context."""
-    times = {key: [] for key in paths}
+    """The median time of each path, wall clock and this process's CPU, as (wall, cpu) seconds;
+    the paths taken in turn in each round (a busy moment of the machine then slows every size
+    alike). Each request is pushed its own app context, as a real one would be."""
+    times = {key: ([], []) for key in paths}
     for _ in range(repeat):
         for key, path in paths.items():
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             response = client.get(path)
-            times[key].append(time.perf_counter() - began)
+            times[key][0].append(time.perf_counter() - began)
+            times[key][1].append(time.process_time() - cpu)
             assert response.status_code == 200, (path, response.status_code)
-    return {key: statistics.median(values) for key, values in times.items()}
+    return {key: tuple(map(statistics.median, pair)) for key, pair in times.items()}
 
 
 def measure(url: str) -> dict:
@@ -142,15 +144,16 @@ def main() -> None:
         else:
             print("PostgreSQL is not reachable; measuring SQLite only.")
     big, small = SIZES[1], SIZES[0]
-    print(f"Register report (median of {REPEAT}), {big[0]} trainees x {big[1]} sessions:")
+    print(f"Register report (median of {REPEAT}, interleaved), {big[0]} trainees x {big[1]} "
+          f"sessions against {small[0]} x {small[1]} ({big[0] * big[1] // (small[0] * small[1])}"
+          "x the cells); wall clock, then the CPU time of this process:")  # fmt: skip
     for name, result in runs.items():
         for kind in ("page", "xlsx"):
-            large, tiny = result[(*big, kind)], result[(*small, kind)]
-            print(f"  {name:<10} {kind:<4} {large * 1000:8.1f} ms   "
-                  f"({large / tiny:5.1f}x the {small[0]} x {small[1]} report, "
-                  f"{big[0] * big[1] / (small[0] * small[1]):.0f}x the cells)")  # fmt: skip
+            (wall, cpu), (tiny_wall, tiny_cpu) = result[(*big, kind)], result[(*small, kind)]
+            print(f"  {name:<10} {kind:<4} {wall * 1000:7.1f} ms, {wall / tiny_wall:5.1f}x   "
+                  f"CPU {cpu * 1000:7.1f} ms, {cpu / tiny_cpu:5.1f}x")  # fmt: skip
     if len(runs) == 2:
-        ratio = runs["PostgreSQL"][(*big, "page")] / runs["SQLite"][(*big, "page")]
+        ratio = runs["PostgreSQL"][(*big, "page")][0] / runs["SQLite"][(*big, "page")][0]
         print(f"  PostgreSQL / SQLite, page: {ratio:.2f}")
 
 
