@@ -71,7 +71,7 @@ def matrix_download(kind: str, cohort: Cohort, programme: Programme, table: Matr
     header = [_("Trainee"), _("Email"), _("Status")]
     header += [f"{_when(item)} {item.title}" for item in table.sessions]
     header += _category_header(programme, language) + [_("At risk")]
-    marks = {mark: _mark(mark) for mark in MARK_LABELS}  # translated once, not per cell
+    names = {mark: _mark(mark) for mark in MARK_LABELS}  # translated once, not per cell
     cancelled, made = _("cancelled"), {}
     rows = []
     for ledger in table.ledgers:
@@ -87,7 +87,7 @@ def matrix_download(kind: str, cohort: Cohort, programme: Programme, table: Matr
             else:
                 key = (cell.mark, cell.credited_minutes)
                 if key not in made:
-                    made[key] = f"{marks.get(cell.mark, cell.mark)} {cell.credited_minutes}"
+                    made[key] = f"{names.get(cell.mark, cell.mark)} {cell.credited_minutes}"
                 row.append(made[key])
         for line in ledger.lines:
             per = line.category.hour_minutes
