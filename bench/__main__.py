@@ -4,6 +4,7 @@ import sys
 
 from bench import (
     certificates,
+    cohort_page,
     funder,
     hostile,
     load,
@@ -18,6 +19,7 @@ if __name__ == "__main__":
     pages.main()
     load.main()
     register_matrix.main()
+    cohort_page.main()
     quizzes.main()
     practice.main()
     certificates.main()

@@ -1,12 +1,15 @@
 """The hours ledger: per trainee and hour category, what is credited, required and still possible.
 
-Everything is computed from one query over the cohort's attendance (make-up sessions in the
-programme's other cohorts included), so a report's cost does not grow with its rows.
+Everything is computed from two queries over the cohort's attendance (make-up sessions in the
+programme's other cohorts included), so a report's number of queries does not grow with its rows.
+The marks are read as plain columns, not as ORM objects: a register of 200 trainees x 60 sessions
+has 12,000 of them, and building an object (and its session) for each cost ten times the rest.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import NamedTuple, Protocol
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -96,17 +99,40 @@ class Ledger:
         return all(line.met for line in self.lines)
 
 
+class Cell(Protocol):
+    """A trainee's mark in one session of the register: the row of its columns as read, not an
+    ORM object (12,000 of those, and the garbage they leave, were most of a large report)."""
+
+    mark: str
+    credited_minutes: int
+    note: str
+
+
+class Held(NamedTuple):
+    """What the ledger needs of a session someone has a mark in."""
+
+    cohort_id: int
+    category: str
+    minutes: int
+    starts_at: datetime
+    cancelled: bool
+
+
 @dataclass
 class Matrix:
-    """The cohort register: trainees by sessions, each cell the trainee's record or None."""
+    """The cohort register: trainees by sessions, each cell the trainee's mark or None."""
 
     sessions: list[TrainingSession]
     ledgers: list[Ledger]
-    cells: dict[tuple[int, int], AttendanceRecord]
+    cells: dict[int, dict[int, Cell]]  # user id -> session id -> the mark
     make_up: dict[int, int]  # user id -> minutes credited in other cohorts' sessions
 
-    def cell(self, user_id: int, session_id: int) -> AttendanceRecord | None:
-        return self.cells.get((user_id, session_id))
+    def cell(self, user_id: int, session_id: int) -> Cell | None:
+        return self.cells.get(user_id, {}).get(session_id)
+
+    def row(self, user_id: int) -> dict[int, Cell]:
+        """A trainee's marks in the cohort's sessions, by session id."""
+        return self.cells.get(user_id, {})
 
 
 def _people(session: Session, cohort: Cohort, user_id: int | None = None):
@@ -122,17 +148,65 @@ def _people(session: Session, cohort: Cohort, user_id: int | None = None):
     return by_name(rows, lambda row: row[0].display_name, tie=lambda row: row[0].id)
 
 
-def _records(session: Session, cohort: Cohort, user_ids):
-    """Every mark of these people in any session of the cohort's programme, with its session."""
+def _held(item) -> Held:
+    """A session (an ORM object or a row of its columns) as the ledger needs it."""
+    minutes = int((item.ends_at - item.starts_at).total_seconds() // 60)
+    cancelled = item.cancelled_at is not None
+    return Held(item.cohort_id, item.category, minutes, item.starts_at, cancelled)
+
+
+def _records(session: Session, cohort: Cohort, user_ids, sessions: list[TrainingSession]):
+    """Every mark of these people in any session of the cohort's programme, as columns (user id,
+    session id, mark, credited minutes, note), and those sessions (session id -> Held): the
+    listed ``sessions`` as they are, any other (a make-up elsewhere) read in one more query."""
     programme_cohorts = sa.select(Cohort.id).where(Cohort.programme_slug == cohort.programme_slug)
-    return session.execute(
-        sa.select(AttendanceRecord, TrainingSession)
+    rows = session.execute(
+        sa.select(
+            AttendanceRecord.user_id,
+            AttendanceRecord.session_id,
+            AttendanceRecord.mark,
+            AttendanceRecord.credited_minutes,
+            AttendanceRecord.note,
+        )
         .join(TrainingSession, TrainingSession.id == AttendanceRecord.session_id)
         .where(
             TrainingSession.cohort_id.in_(programme_cohorts),
             AttendanceRecord.user_id.in_(user_ids),
         )
     ).all()
+    held = {item.id: _held(item) for item in sessions}
+    others = {row.session_id for row in rows} - held.keys()
+    if others:
+        columns = (TrainingSession.id, TrainingSession.cohort_id, TrainingSession.category,
+                   TrainingSession.starts_at, TrainingSession.ends_at,
+                   TrainingSession.cancelled_at)  # fmt: skip
+        statement = sa.select(*columns).where(TrainingSession.id.in_(others))
+        held.update((item.id, _held(item)) for item in session.execute(statement))
+    return rows, held
+
+
+def _tally(rows, held: dict[int, Held], cohort: Cohort, since: dict[int, datetime]):
+    """The register cells of the cohort's own sessions, and per trainee the minutes credited
+    (by category), held, and made up in other cohorts; cancelled sessions count for nothing."""
+    cells: dict[int, dict[int, Cell]] = defaultdict(dict)
+    credited: dict[tuple[int, str], int] = defaultdict(int)
+    minutes_held: dict[int, int] = defaultdict(int)
+    make_up: dict[int, int] = defaultdict(int)
+    for row in rows:
+        user_id, session_id, _mark, credit, _note = row
+        item = held[session_id]
+        if item.cancelled:
+            continue
+        start = since.get(user_id)
+        if start is not None and item.starts_at < start:
+            continue
+        if item.cohort_id == cohort.id:
+            cells[user_id][session_id] = row
+        else:
+            make_up[user_id] += credit
+        credited[(user_id, item.category)] += credit
+        minutes_held[user_id] += item.minutes
+    return dict(cells), credited, minutes_held, make_up
 
 
 def build_matrix(
@@ -156,50 +230,38 @@ def build_matrix(
     people = _people(session, cohort, user_id)
     enrolled = sa.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id)
     ids = [user_id] if user_id is not None else enrolled
-    rows = _records(session, cohort, ids) if people else []
-    cells: dict[tuple[int, int], AttendanceRecord] = {}
-    credited: dict[tuple[int, str], int] = defaultdict(int)
-    held: dict[int, int] = defaultdict(int)
-    make_up: dict[int, int] = defaultdict(int)
-    since = since or {}
-    for record, item in rows:
-        if item.cancelled:
-            continue
-        start = since.get(record.user_id)
-        if start is not None and item.starts_at < start:
-            continue
-        if item.cohort_id == cohort.id:
-            cells[(record.user_id, item.id)] = record
-        else:
-            make_up[record.user_id] += record.credited_minutes
-        credited[(record.user_id, item.category)] += record.credited_minutes
-        held[record.user_id] += item.minutes
-    scheduled: dict[str, int] = defaultdict(int)
+    rows, held = _records(session, cohort, ids, sessions) if people else ([], {})
+    cells, credited, minutes_held, make_up = _tally(rows, held, cohort, since or {})
+    # still achievable: the category's open sessions less those the trainee has a mark in
+    open_minutes: dict[str, int] = defaultdict(int)
+    listed: dict[int, tuple[str, int]] = {}
     for item in sessions:
         if not item.cancelled:
-            scheduled[item.category] += item.minutes
+            listed[item.id] = (item.category, item.minutes)
+            open_minutes[item.category] += item.minutes
+    marked_minutes: dict[tuple[int, str], int] = defaultdict(int)
+    for person, marks in cells.items():
+        for session_id in marks.keys() & listed.keys():
+            category, minutes = listed[session_id]
+            marked_minutes[(person, category)] += minutes
     ledgers = []
     for user, status in people:
-        lines = []
-        for category in programme.categories:
-            line = CategoryLine(
+        lines = [
+            CategoryLine(
                 category,
                 credited[(user.id, category.slug)],
-                unscheduled=unscheduled_minutes(category, scheduled[category.slug], cohort, today),
+                achievable=open_minutes[category.slug] - marked_minutes[(user.id, category.slug)],
+                unscheduled=unscheduled_minutes(
+                    category, open_minutes[category.slug], cohort, today
+                ),
             )
-            line.achievable = sum(
-                item.minutes
-                for item in sessions
-                if item.category == category.slug
-                and not item.cancelled
-                and (user.id, item.id) not in cells
-            )
-            lines.append(line)
+            for category in programme.categories
+        ]
         ledger = Ledger(
             user,
             status,
             lines,
-            held_minutes=held[user.id],
+            held_minutes=minutes_held[user.id],
             credited_minutes=sum(line.credited for line in lines),
             minimum_share=programme.attendance_minimum,
         )

@@ -1,9 +1,14 @@
-"""The register matrix and a trainee's report as CSV or XLSX tables (hours in decimal)."""
+"""The register matrix and a trainee's report as CSV or XLSX tables (hours in decimal), and the
+register page's cells as HTML.
+
+A register of 200 trainees x 60 sessions has 12,000 cells: each cell's text is looked up in a
+table made once per report, never translated or rendered through a template per cell."""
 
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from lms.attendance.ledger import Matrix
 from lms.attendance.models import MARK_LABELS
@@ -35,23 +40,55 @@ def _category_header(programme: Programme, language: str) -> list[str]:
     return header
 
 
+def register_cells(table: Matrix) -> list[Markup]:
+    """Each trainee's row of session cells on the register page, in the order of the ledgers:
+    the mark's first letter, its name and the minutes credited on hover, a dash if cancelled."""
+    labels = {mark: str(label) for mark, label in MARK_LABELS.items()}
+    cancelled = Markup('<td class="mark mark-none">–</td>')
+    empty = Markup('<td class="mark mark-none"></td>')
+    made: dict[tuple[str, int], Markup] = {}  # a few dozen distinct cells in any register
+    template = Markup('<td class="mark mark-{}"><abbr title="{}, {} min">{}</abbr></td>')
+    columns = [(item.id, item.cancelled) for item in table.sessions]
+    rows = []
+    for ledger in table.ledgers:
+        marks, cells = table.row(ledger.user.id), []
+        for session_id, is_cancelled in columns:
+            cell = None if is_cancelled else marks.get(session_id)
+            if cell is None:
+                cells.append(cancelled if is_cancelled else empty)
+                continue
+            key = (cell.mark, cell.credited_minutes)
+            if key not in made:
+                label = labels.get(cell.mark, "")
+                made[key] = template.format(cell.mark, label, key[1], label[:1].upper())
+            cells.append(made[key])
+        rows.append(Markup("").join(cells))
+    return rows
+
+
 def matrix_download(kind: str, cohort: Cohort, programme: Programme, table: Matrix, language):
-    sessions = [item for item in table.sessions]
+    sessions = [(item.id, item.cancelled) for item in table.sessions]
     header = [_("Trainee"), _("Email"), _("Status")]
-    header += [f"{_when(item)} {item.title}" for item in sessions]
+    header += [f"{_when(item)} {item.title}" for item in table.sessions]
     header += _category_header(programme, language) + [_("At risk")]
+    names = {mark: _mark(mark) for mark in MARK_LABELS}  # translated once, not per cell
+    cancelled, made = _("cancelled"), {}
     rows = []
     for ledger in table.ledgers:
         status = str(STATUS_LABELS.get(ledger.status, ledger.status))
         row = [ledger.user.display_name, ledger.user.email, status]
-        for item in sessions:
-            record = table.cell(ledger.user.id, item.id)
-            if item.cancelled:
-                row.append(_("cancelled"))
-            elif record is None:
+        marks = table.row(ledger.user.id)
+        for session_id, is_cancelled in sessions:
+            cell = marks.get(session_id)
+            if is_cancelled:
+                row.append(cancelled)
+            elif cell is None:
                 row.append("")
             else:
-                row.append(f"{_mark(record.mark)} {record.credited_minutes}")
+                key = (cell.mark, cell.credited_minutes)
+                if key not in made:
+                    made[key] = f"{names.get(cell.mark, cell.mark)} {cell.credited_minutes}"
+                row.append(made[key])
         for line in ledger.lines:
             per = line.category.hour_minutes
             row += [hours(line.credited, per), hours(line.required, per)]

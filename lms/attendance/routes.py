@@ -210,14 +210,12 @@ def matrix(cohort_id: int, kind: str | None = None):
     table = build_matrix(db.session, cohort, programme, sessions, today=local_today())
     if kind:
         return reports.matrix_download(kind, cohort, programme, table, current_user.language)
-    labels = {mark: str(label) for mark, label in MARK_LABELS.items()}  # once, not per cell
     return render_template(
         "attendance/matrix.html",
         cohort=cohort,
         programme=programme,
         matrix=table,
-        labels=labels,
-        letters={mark: label[:1].upper() for mark, label in labels.items()},
+        cells=reports.register_cells(table),
     )
 
 

@@ -3,8 +3,9 @@ own ledger, quiz results and practice progress. It draws on attendance, quizzes 
 it lives up here with the home dashboards rather than in cohorts, which they all build on."""
 
 from datetime import UTC, datetime
+from functools import cache
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import current_user
 
 from lms.access import ensure_visible, login_required
@@ -12,6 +13,7 @@ from lms.attendance.api import build_matrix
 from lms.cohorts import api as cohorts
 from lms.cohorts.api import EnrolForm, StatusForm, bp, get_cohort, programme_of
 from lms.cohorts.models import STATUS_LABELS
+from lms.dashboard.ledgers import cohort_ledgers
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import local_today
@@ -30,17 +32,15 @@ def show(cohort_id: int):
     programme = programme_of(cohort)
     sessions = cohorts.cohort_sessions(db.session, cohort.id)
     now, today = datetime.now(UTC), local_today()
-    matrix = build_matrix(
-        db.session,
-        cohort,
-        programme,
-        sessions,
-        user_id=None if manages else current_user.id,
-        now=now,
-        today=today,
-    )
+    if manages:  # every trainee's totals, summed by the database: no mark is read one by one
+        ledgers = cohort_ledgers(db.session, [(cohort, programme)], today=today)[cohort.id]
+    else:
+        ledgers = build_matrix(
+            db.session, cohort, programme, sessions, user_id=current_user.id, now=now, today=today
+        ).ledgers
     status_form = StatusForm()
-    status_form.status.choices = list(STATUS_LABELS.items())
+    # translated here once, not for each trainee's menu
+    status_form.status.choices = [(value, str(label)) for value, label in STATUS_LABELS.items()]
     required = [
         quiz
         for quiz in quizzes.programme_quizzes(programme, quizzes.all_quizzes(db.session))
@@ -53,8 +53,8 @@ def show(cohort_id: int):
     if not manages:
         results = quizzes.results(db.session, [current_user.id], required, now=now)
     help_ = None
-    if not manages and matrix.ledgers and matrix.ledgers[0].at_risk:
-        ledger = matrix.ledgers[0]
+    if not manages and ledgers and ledgers[0].at_risk:
+        ledger = ledgers[0]
         wanted = [line.category.slug for line in ledger.unreachable_lines]
         help_ = cohorts.risk_help(db.session, cohort, wanted, now)
     return render_template(
@@ -71,10 +71,12 @@ def show(cohort_id: int):
         cohort=cohort,
         programme=programme,
         sessions=sessions,
-        matrix=matrix,
+        ledgers=ledgers,
         manages=manages,
         now=now,
         enrol_form=EnrolForm(),
         status_form=status_form,
         confirm=ConfirmForm(),
+        # the trainees' totals repeat: each distinct number of hours is formatted once
+        hours_once=cache(current_app.jinja_env.filters["hours"]),
     )
