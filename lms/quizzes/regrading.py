@@ -14,7 +14,6 @@ from lms.quizzes.definitions import Quiz
 from lms.quizzes.marking import trainer_cohort_ids
 from lms.quizzes.models import QuizAttempt
 
-
 #: the attempts of people whose data was erased keep their scores: their answers are gone,
 #: so grading them again would only lose the marks
 _NOT_ERASED = QuizAttempt.user_id.not_in(sa.select(User.id).where(User.erased_at.is_not(None)))
