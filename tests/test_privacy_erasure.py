@@ -200,12 +200,14 @@ def test_an_erased_person_cannot_log_in_and_their_email_is_free(app, client, ses
     with app.test_request_context():
         token = accounts.create_password_link(session, olena, None, 24)
         session.commit()
+    look_alike = EMAIL.replace("o", "\u043e", 1)  # a Cyrillic o
+    with pytest.raises(accounts.AccountError):
+        accounts.check_email_free(session, look_alike)
     _erase(app, session, olena)
     answer = client.post("/login", data={"email": EMAIL, "password": PASSWORD})
     assert answer.status_code == 200  # the form again, not the way in
     assert client.get("/account").status_code != 200
     assert client.get(f"/password/{token}").status_code == 404
-    look_alike = EMAIL.replace("o", "\u043e", 1)  # a Cyrillic o
     accounts.check_email_free(session, look_alike)
     new = make_user(session, email=EMAIL, display_name="Olena again")
     assert new.id != olena.id and new.email == EMAIL
@@ -319,3 +321,47 @@ def test_the_command_says_what_would_go_and_erases_only_with_yes(app, runner, se
     assert again.exit_code != 0 and "already been erased" in again.output
     unknown = runner.invoke(args=["people", "erase", EMAIL, "--yes"])
     assert unknown.exit_code != 0 and "Nobody" in unknown.output
+
+
+def test_regrading_leaves_an_erased_persons_scores_alone(app, session, world):
+    from lms.quizzes import attempts, catalogue, regrading
+    from lms.quizzes.models import UploadedQuiz
+
+    olena, mari = world["olena"], world["mari"]
+    with app.app_context():
+        quiz = make_quiz(session, "erasure-quiz")
+        submitted = {}
+        for person in (olena, mari):
+            attempt = make_attempt(session, quiz, person, {"Choice": "1"})  # wrong by this key
+            attempts.submit(session, quiz, attempt, now=NOW)
+            submitted[person.id] = attempt
+        session.commit()
+    _erase(app, session, olena)
+    row = session.scalar(sa.select(UploadedQuiz).where(UploadedQuiz.slug == "erasure-quiz"))
+    row.source = row.source.replace(
+        "{=The client#Yes ~The support person#No}", "{~The client#Yes =The support person#No}"
+    )
+    session.commit()
+    with app.app_context():
+        corrected = catalogue.get_quiz(session, "erasure-quiz")
+        assert regrading.outdated_attempts(session, corrected) == 1  # Mari's only
+        assert regrading.regrade(session, corrected, world["coordinator"]) == (1, 1)
+    assert submitted[olena.id].score == 0
+    assert submitted[mari.id].score > 0
+
+
+def test_no_expiry_reminder_goes_to_an_erased_holder(app, session, world, monkeypatch):
+    from lms.certificates import services as certificates
+
+    world["certificate"].expires_on = TODAY.replace(month=11)
+    session.commit()
+    _erase(app, session, world["olena"])
+    sent = []
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
+    monkeypatch.setattr("lms.mail.send_mail", lambda *args: sent.append(args) or True)
+    with app.test_request_context():
+        count = certificates.send_expiry_reminders(
+            session, list(get_programmes()), today=TODAY, days=60, now=NOW,
+            verify_url=lambda certificate: "https://example.org",
+        )  # fmt: skip
+    assert (count, sent) == (0, [])
