@@ -81,7 +81,6 @@ class ErasureSummary:
     quiz_answers: int
     follow_up: bool
     register_notes: int
-    audit_events: int
     enrolments: int
     attendance_records: int
     certificates: int
@@ -111,12 +110,6 @@ def summary(session: Session, user: User) -> ErasureSummary:
         ),
         follow_up=bool(_count(session, _follow_up(user))),
         register_notes=_count(session, _notes(user)),
-        audit_events=_count(
-            session,
-            sa.select(audit.AuditEvent.id).where(
-                audit.AuditEvent.subject_type == "user", audit.AuditEvent.subject_id == user.id
-            ),
-        ),
         enrolments=_count(session, sa.select(Enrolment.id).where(Enrolment.user_id == user.id)),
         attendance_records=_count(
             session, sa.select(AttendanceRecord.id).where(AttendanceRecord.user_id == user.id)
