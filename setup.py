@@ -1,10 +1,11 @@
 """Build hook: a wheel carries everything an installed Tugi needs.
 
 ``static/``, ``migrations/`` and the shipped content (``courses/``, ``programmes/``,
-``quizzes/``) are copied into the package as ``lms/shipped/``, and the message catalogs are
-compiled to ``.mo`` files, so that ``pip install .`` gives a Tugi that serves its pages, migrates
-its database and speaks Estonian and Ukrainian. An editable install (``make``) uses the
-repository's own folders and compiles the catalogs with ``make translations``.
+``quizzes/``, the privacy notice in ``privacy/``) are copied into the package as ``lms/shipped/``,
+and the message catalogs are compiled to ``.mo`` files, so that ``pip install .`` gives a Tugi
+that serves its pages, migrates its database and speaks Estonian and Ukrainian. An editable
+install (``make``) uses the repository's own folders and compiles the catalogs with
+``make translations``.
 """
 
 import shutil
@@ -14,7 +15,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
-SHIPPED = ("static", "migrations", "courses", "programmes", "quizzes")
+SHIPPED = ("static", "migrations", "courses", "programmes", "quizzes", "privacy")
 
 
 class BuildWithData(build_py):

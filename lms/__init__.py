@@ -82,6 +82,10 @@ def register_blueprints(app: Flask) -> None:
     from lms.main.routes import bp as main_bp
     from lms.organisation.routes import bp as organisation_bp
     from lms.practice.routes import bp as practice_bp
+    from lms.privacy import (
+        export_routes,  # noqa: F401  (My data joins the privacy blueprint)
+        notice_routes,  # noqa: F401  (the notice's pages join the blueprint)
+    )
     from lms.privacy.routes import bp as privacy_bp
     from lms.programmes.routes import bp as programmes_bp
     from lms.quizzes import staff_routes  # noqa: F401  (the staff pages join the quizzes blueprint)

@@ -11,6 +11,7 @@ from lms.auth import services as accounts
 from lms.auth.logins import start_login
 from lms.auth.models import Role, User
 from lms.cohorts.models import Cohort, Enrolment, TrainingSession
+from lms.db import utcnow
 
 PASSWORD = "correct horse battery"
 _numbers = itertools.count(1)
@@ -22,9 +23,11 @@ def make_user(
     email: str | None = None,
     password: str | None = PASSWORD,
     active: bool = True,
+    seen_notice: bool = True,
     **fields,
 ) -> User:
-    """A person with ``roles`` (trainee when none are given) and the password ``PASSWORD``."""
+    """A person with ``roles`` (trainee when none are given) and the password ``PASSWORD``,
+    who has seen the privacy notice unless ``seen_notice`` is False (so a login goes home)."""
     number = next(_numbers)
     user = accounts.create_user(
         session,
@@ -36,6 +39,7 @@ def make_user(
         **fields,
     )
     user.active = active
+    user.privacy_notice_seen_at = utcnow() if seen_notice else None
     session.commit()
     return user
 

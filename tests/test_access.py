@@ -131,6 +131,13 @@ AUDIENCE = {
     "alumni.index": {COORDINATOR},
     "alumni.export": {COORDINATOR},
     "alumni.follow_up": {COORDINATOR},
+    # the privacy notice (tests/test_privacy_notice.py)
+    "privacy.notice": PUBLIC,
+    "privacy.first_login": LOGIN,
+    "privacy.my_data": LOGIN,
+    "privacy.my_data_json": LOGIN,
+    "privacy.person_data_page": {COORDINATOR},
+    "privacy.person_data_json": {COORDINATOR},
 }
 
 VISITORS = ["anonymous", TRAINEE, TRAINER, COORDINATOR]

@@ -58,6 +58,14 @@ def _log_in(user, remember: bool = False) -> None:
     login_user(user, remember=remember)
 
 
+def _landing(user, target: str):
+    """Go on to ``target``, by way of the privacy notice if the person has not yet seen it
+    (once: skipping it shows it again at the next login, never on every page)."""
+    if user.privacy_notice_seen_at is None:
+        return redirect(url_for("privacy.first_login", next=target))
+    return redirect(target)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limited
@@ -75,7 +83,7 @@ def login():
             flash(_("This account has been deactivated. Ask your coordinator."), "error")
         else:
             _log_in(user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next")))
+            return _landing(user, safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
 
@@ -167,7 +175,7 @@ def set_password(token: str):
             logout_user()
         _log_in(user)
         flash(_("Your password has been set. Welcome to Tugi."), "success")
-        return redirect(url_for("main.home"))
+        return _landing(user, url_for("main.home"))
     return render_template("auth/set_password.html", form=form, person=link.user)
 
 

@@ -13,6 +13,7 @@ from werkzeug.security import generate_password_hash
 
 from lms.auth import services as accounts
 from lms.auth.models import Role, User
+from lms.db import utcnow
 
 DEMO_PASSWORD = "tugi-demo-2026"
 DOMAIN = "demo.tugi.ee"
@@ -203,6 +204,8 @@ def create_people(session: Session, password_method: str) -> dict[str, User]:
                 municipality=person.municipality,
             )
             user.password_hash = shared_hash
+        if user.privacy_notice_seen_at is None:  # the demo opens straight on the home page
+            user.privacy_notice_seen_at = utcnow()
         people[person.email] = user
     session.flush()
     return people

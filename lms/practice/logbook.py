@@ -50,6 +50,16 @@ def _all_revisions(session: Session, cohort: Cohort, user: User) -> list[Practic
     )
 
 
+def _reflection(revision: PracticeRevision) -> str:
+    """The reflection, or when and why the retention period removed it."""
+    if revision.redacted_at is None:
+        return revision.reflection
+    return _(
+        "The reflection was removed on %(date)s under the programme's retention period.",
+        date=revision.redacted_at.date().isoformat(),
+    )
+
+
 def csv_logbook(session: Session, cohort: Cohort, user: User, programme: Programme) -> Response:
     """Every revision of every entry, with its status, review and reflection."""
     language = _language()
@@ -72,7 +82,7 @@ def csv_logbook(session: Session, cohort: Cohort, user: User, programme: Program
             _title(programme.activity(r.activity), r.activity, language),
             ", ".join(str(CORE_ACTS[act]) for act in r.core_acts if act in CORE_ACTS),
             r.debrief_session.title if r.debrief_session else "",
-            r.reflection,
+            _reflection(r),
             r.submitted_at.isoformat(timespec="minutes") if r.submitted_at else "",
             r.reviewer.display_name if r.reviewer else "",
             r.reviewed_at.isoformat(timespec="minutes") if r.reviewed_at else "",

@@ -167,7 +167,8 @@ class PracticeRevision(db.Model):
 
     @property
     def locked(self) -> bool:
-        return self.status not in EDITABLE
+        """Signed off or waiting for review, or redacted once its retention period ended."""
+        return self.status not in EDITABLE or self.redacted_at is not None
 
 
 class PracticeAccess(db.Model):

@@ -18,7 +18,7 @@ from lms.forms import ConfirmForm
 from lms.i18n import local_today as today
 from lms.i18n import now
 from lms.inputs import page_arg
-from lms.practice import display, entry_form, logbook, queries, services
+from lms.practice import display, entry_form, logbook, queries, retention, services
 from lms.practice.forms import ATTESTATION, BulkApproveForm, EntryForm, ReviewForm
 from lms.practice.models import (
     AWAITING,
@@ -93,7 +93,13 @@ def logbook_page(cohort_id: int, user_id: int):
         page=page,
         pages=max(1, -(-count // queries.PAGE_SIZE)),
         own=user_id == current_user.id,
+        removed_on=_pending(retention.reflections_removed_on(cohort, programme)),
     )
+
+
+def _pending(removed_on):
+    """The day the reflections will be removed, while it is still to come."""
+    return removed_on if removed_on > today() else None
 
 
 @bp.route("/cohorts/<int:cohort_id>/new", methods=["GET", "POST"])
@@ -145,6 +151,7 @@ def _entry_page(item: PracticeEntry, review_form: ReviewForm, status: int = 200)
             core_acts=CORE_ACTS,
             awaiting=AWAITING,
             people={u.id: u for u in _actors(item)},
+            removed_on=retention.reflections_removed_on(item.cohort, programme),
         ),
         status,
     )

@@ -35,6 +35,10 @@ from lms.practice.rules import (  # noqa: F401  (offered here too)
 from lms.programmes.api import Programme
 
 SUBJECT = "practice_entry"
+RETAINED = _l(
+    "The retention period of this cohort's practice has ended and its reflections were removed: "
+    "its entries can no longer be changed."
+)
 
 
 def can_view(user: User, entry: PracticeEntry) -> bool:
@@ -125,11 +129,15 @@ def create_entry(
     return entry
 
 
-def _own_open_revision(revision: PracticeRevision, actor: User, states=EDITABLE) -> None:
+def _own_open_revision(
+    revision: PracticeRevision, actor: User, states=EDITABLE, redacted_ok: bool = False
+) -> None:
     if revision.entry.user_id != actor.id:
         raise PracticeError(_l("Only the trainee who logged this practice can change it."))
     if revision.status not in states:
         raise PracticeError(_l("This version is locked: it has been submitted or signed off."))
+    if revision.redacted_at is not None and not redacted_ok:
+        raise PracticeError(RETAINED)
 
 
 def update_revision(
@@ -237,6 +245,8 @@ def start_correction(
     latest = entry.latest
     if latest.status != Status.APPROVED:
         raise PracticeError(_l("Only a signed-off entry needs a correction; edit this one."))
+    if latest.redacted_at is not None:
+        raise PracticeError(RETAINED)
     revision = PracticeRevision(number=latest.number + 1, status=Status.DRAFT, created_at=now)
     _fill(revision, EntryData(**{key: getattr(latest, key) for key in EntryData.__annotations__}))
     entry.revisions.append(revision)
@@ -247,7 +257,7 @@ def start_correction(
 
 def discard_draft(session: Session, revision: PracticeRevision, actor: User) -> bool:
     """Delete a draft; an entry that was only ever a draft goes with it. True if it did."""
-    _own_open_revision(revision, actor, states=(Status.DRAFT,))
+    _own_open_revision(revision, actor, states=(Status.DRAFT,), redacted_ok=True)
     entry = revision.entry
     _record(session, actor, "discarded", revision)
     if len(entry.revisions) == 1:

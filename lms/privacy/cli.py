@@ -1,10 +1,15 @@
 """``lms people export|erase EMAIL`` and ``lms privacy purge``."""
 
+import json
+import sys
+
 import click
 from flask.cli import with_appcontext
 
 from lms.auth import api as accounts
 from lms.extensions import db
+from lms.i18n import local_today, now
+from lms.privacy import retention
 
 
 @click.group("people")
@@ -52,6 +57,54 @@ def erase_command(email: str, yes: bool):
     name = erasure.erase_person(db.session, user, None, self_allowed=True)
     db.session.commit()
     click.echo(f"Erased: the person is now shown as {name}.")
+
+
+@privacy_group.command("purge")
+@click.option("--dry-run", is_flag=True, help="Print what would be removed; change nothing.")
+@with_appcontext
+def purge_command(dry_run: bool):
+    """Remove the practice reflections and review comments whose retention period has ended
+    (run daily from cron)."""
+    today = local_today()
+    if dry_run:
+        summary = retention.due_for_redaction(db.session, today)
+    else:
+        summary = retention.purge(db.session, today, now=now())
+        db.session.commit()
+    for slug in summary.unknown_programmes:
+        click.echo(f"Skipped: the programme '{slug}' does not load, so its cohorts are kept.")
+    verb = "Would remove" if dry_run else "Removed"
+    for item in summary.cohorts:
+        if item.revisions:
+            click.echo(
+                f"{item.cohort.name} (ended {item.cohort.ends_on.isoformat()}, due "
+                f"{item.removed_on.isoformat()}): {item.revisions} version(s)"
+            )
+    click.echo(
+        f"{verb} the reflections and comments of {summary.revisions} practice version(s) in "
+        f"{len(summary.cohorts)} cohort(s) past their retention period, and of "
+        f"{summary.events} audit event(s)."
+    )
+
+
+@people_group.command("export")
+@click.argument("email")
+@with_appcontext
+def people_export_command(email: str):
+    """Print everything Tugi holds about the person with EMAIL, as JSON (recorded in the audit
+    trail as an export from the command line)."""
+    from lms.auth.api import find_user_by_email
+    from lms.extensions import db
+    from lms.privacy.export import person_data, record_export
+
+    person = find_user_by_email(db.session, email)
+    if person is None:
+        click.echo(f"Nobody has the email address {email!r}.", err=True)
+        sys.exit(1)
+    data = person_data(db.session, person)
+    record_export(db.session, person, None, "json")
+    db.session.commit()
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 COMMANDS = (people_group, privacy_group)

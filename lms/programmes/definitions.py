@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 from lms.courses.api import Problem
 from lms.programmes.choices import DEFAULT_ACTIVITIES, DEFAULT_CLIENT_GROUPS, Choice
 
+#: months after a cohort ends that its practice reflections are kept, when a programme file does
+#: not say: a default a coordinator sets, not a figure from the sources
+DEFAULT_REFLECTION_RETENTION_MONTHS = 24
+
 
 @dataclass(frozen=True)
 class Category:
@@ -62,6 +66,9 @@ class Programme:
     auto_issue: bool = False
     #: this programme renews another programme's certificate instead of granting its own
     renews: str | None = None
+    #: months after a cohort ends that the reflections and review comments of its practice are
+    #: kept before ``lms privacy purge`` removes them
+    reflection_retention_months: int = DEFAULT_REFLECTION_RETENTION_MONTHS
 
     def title_for(self, language: str) -> str:
         return self.titles.get(language, self.titles["en"])

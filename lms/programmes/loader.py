@@ -13,7 +13,12 @@ import yaml
 from lms.config import LANGUAGES
 from lms.courses.api import Reporter
 from lms.programmes.choices import DEFAULT_ACTIVITIES, DEFAULT_CLIENT_GROUPS, Choice
-from lms.programmes.definitions import Category, Programme, ProgrammeSet
+from lms.programmes.definitions import (
+    DEFAULT_REFLECTION_RETENTION_MONTHS,
+    Category,
+    Programme,
+    ProgrammeSet,
+)
 from lms.programmes.lines import LineDict, LineLoader
 from lms.rendering import lesson_slug
 
@@ -31,6 +36,7 @@ PROGRAMME_FIELDS = {
     "certificate",
     "requires_certificate",
     "required_lessons",
+    "reflection_retention_months",
 }
 CATEGORY_FIELDS = {"slug", "title", "hours", "attendance_minimum", "courses"}
 PRACTICE_FIELDS = {"hours", "clients", "client_groups", "activities"}
@@ -282,6 +288,7 @@ def parse_programme(
     for ref in required_lessons:
         if lessons is not None and ref not in lessons:
             report(path, data.line_of("required_lessons"), f"unknown lesson '{ref}'")
+    retention = _positive(data, "reflection_retention_months", path, report, True, False)
     if report.count > before:
         return None
     return Programme(
@@ -304,6 +311,7 @@ def parse_programme(
         final_sign_off=flags["final_sign_off"],
         auto_issue=flags["auto_issue"],
         renews=renews,
+        reflection_retention_months=retention or DEFAULT_REFLECTION_RETENTION_MONTHS,
     )
 
 

@@ -1,6 +1,7 @@
 """Browser tests: Debian's Chromium, driven by Playwright, against the app served on 127.0.0.1."""
 
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -11,6 +12,7 @@ from werkzeug.serving import make_server
 
 from lms.auth.models import Role
 from lms.auth.services import create_user
+from lms.db import utcnow
 from lms.demo import load_demo
 from lms.extensions import db
 from tests.conftest import empty_every_table, make_app
@@ -107,6 +109,12 @@ def log_in(page, live_server, email: str, password: str | None = None) -> None:
     page.wait_for_url(live_server.url + "/")
 
 
+def pass_privacy_notice(page) -> None:
+    """Continue past the privacy notice that a person is shown after their first login."""
+    page.wait_for_url(re.compile(r"/privacy/first-login\?next="))
+    page.locator("form[action^='/privacy/first-login'] button[type=submit]").click()
+
+
 def open_menu(page) -> None:
     """Open the main menu where it is folded behind the Menu button (narrow screens)."""
     button = page.locator(".menu-button")
@@ -157,7 +165,7 @@ def live_server(app, database_url, request):
                 roles=[Role.COORDINATOR],
                 password=COORDINATOR_PASSWORD,
                 password_method=served.config["PASSWORD_HASH_METHOD"],
-            )
+            ).privacy_notice_seen_at = utcnow()  # has read the notice: logging in goes home
         else:
             load_demo(db.session, served.config["PASSWORD_HASH_METHOD"], story=story)
         db.session.commit()

@@ -40,6 +40,7 @@ NOT_PAGES = {
     "verify.issuer", "verify.achievement", "verify.jwks", "verify.key", "verify.revocations",
     "reports.funder_table:kind", "reports.funder_workbook", "alumni.export:kind",
     "attendance.sign_in_sheet", "organisation.logo", "interop.course_cartridge",
+    "privacy.my_data_json",
 }  # fmt: skip
 
 #: Violations on pages that other work is reshaping now: (page, rule) -> why it waits.
@@ -218,6 +219,11 @@ def _pages(app) -> dict[str, tuple[str, str]]:
             "reports.funder": ("coordinator", "/reports/funder"),
             "alumni.index": ("coordinator", "/alumni/"),
             "alumni.follow_up": ("coordinator", f"/alumni/{mari.id}/follow-up"),
+            "privacy.notice": ("anonymous", "/privacy"),
+            "privacy.notice:coordinator": ("coordinator", "/privacy"),
+            "privacy.first_login": ("trainee", "/privacy/first-login?next=/courses/"),
+            "privacy.my_data": ("oksana", "/privacy/my-data"),
+            "privacy.person_data_page": ("coordinator", f"/privacy/people/{mari.id}/data"),
         }
         session.commit()
         session.remove()

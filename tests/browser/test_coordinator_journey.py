@@ -13,7 +13,13 @@ from lms.attendance.models import AttendanceRecord
 from lms.auth.models import PasswordLink, User
 from lms.cohorts.models import Cohort, Enrolment
 from lms.extensions import db
-from tests.browser.conftest import COORDINATOR_EMAIL, COORDINATOR_PASSWORD, log_in, open_menu
+from tests.browser.conftest import (
+    COORDINATOR_EMAIL,
+    COORDINATOR_PASSWORD,
+    log_in,
+    open_menu,
+    pass_privacy_notice,
+)
 
 # The live server starts with one coordinator and nothing else, as a new organisation does.
 EMPTY_DATABASE = True
@@ -130,11 +136,14 @@ def test_a_new_coordinator_from_an_empty_database_to_the_funder_report(
     shoot(page, artifacts, "enrolled")
     assert in_db(live_server, lambda s: s.scalar(sa.select(sa.func.count(PasswordLink.id)))) == 17
 
-    # The first links still work: Olena sets her password on her phone and is logged in.
+    # The first links still work: Olena sets her password on her phone and is logged in; the
+    # privacy notice comes first, in her language, once.
     olena = browser.new_context(viewport=PHONE).new_page()
     set_password(olena, links["Olena Kovalenko"], "olena-password-2026")
     expect(olena.locator(".flash-success")).to_be_visible()
-    assert olena.url == live_server.url + "/"
+    expect(olena.locator(".privacy-notice")).to_have_attribute("lang", "uk")
+    pass_privacy_notice(olena)
+    olena.wait_for_url(live_server.url + "/")
     expect(olena.locator("html")).to_have_attribute("lang", "uk")  # her language from the file
     open_menu(olena)  # a phone folds the menu behind its button
     expect(olena.locator("nav.main-nav a[href='/account']")).to_be_visible()
@@ -145,6 +154,7 @@ def test_a_new_coordinator_from_an_empty_database_to_the_funder_report(
     trainer = browser.new_context(viewport=DESKTOP).new_page()
     set_password(trainer, links["Tiina Tamm"], "tiina-password-2026")
     expect(trainer.locator(".flash-success")).to_be_visible()
+    pass_privacy_notice(trainer)
     trainer.get_by_role("navigation", name="Main").get_by_role("link", name="Cohorts").click()
     trainer.get_by_role("link", name=COHORT).click()
     trainer.get_by_role("link", name="Schedule sessions").click()

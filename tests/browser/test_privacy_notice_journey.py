@@ -1,0 +1,63 @@
+"""A new trainee's first login on a phone: the privacy notice, then where they were going; the
+next login goes straight there, and the notice stays a footer link away."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from lms.auth.services import create_user
+from lms.extensions import db
+from tests.browser.conftest import pass_privacy_notice
+
+# The journey needs only the demo's people (for the app), not their programme history.
+DEMO_STORY = False
+
+PHONE = {"width": 360, "height": 740}
+EMAIL, PASSWORD = "new.trainee@example.org", "new-trainee-password-2026"
+
+
+def _new_trainee(live_server) -> None:
+    with live_server.app.app_context():
+        create_user(
+            db.session,
+            email=EMAIL,
+            display_name="Halyna Moroz",
+            password=PASSWORD,
+            password_method=live_server.app.config["PASSWORD_HASH_METHOD"],
+        )
+        db.session.commit()
+        db.session.remove()
+
+
+def _log_in(page: Page, live_server, path: str) -> None:
+    page.goto(live_server.url + path)
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_the_notice_at_first_login_on_a_phone(page: Page, live_server, artifacts):
+    _new_trainee(live_server)
+    page.set_viewport_size(PHONE)
+    _log_in(page, live_server, "/courses/")  # a lesson list asked for before logging in
+    expect(page).to_have_url(re.compile(r"/privacy/first-login\?next=/courses/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Before you start: how Tugi uses your data"
+    )
+    expect(page.get_by_role("heading", name="Who is responsible")).to_be_visible()
+    expect(page.get_by_text("Coordinator: check this")).to_have_count(0)  # for coordinators only
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(artifacts / "privacy-first-login-phone.png"), full_page=True)
+
+    pass_privacy_notice(page)
+    expect(page).to_have_url(live_server.url + "/courses/")
+
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("button", name="Log out").click()
+    _log_in(page, live_server, "/login")
+    expect(page).to_have_url(live_server.url + "/")  # seen once: never again
+
+    page.get_by_role("contentinfo").get_by_role("link", name="Privacy").click()
+    expect(page).to_have_url(live_server.url + "/privacy")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Privacy notice")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
