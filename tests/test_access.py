@@ -34,6 +34,7 @@ AUDIENCE = {
     "users.password_link": {COORDINATOR},
     "users.import_csv": {COORDINATOR},
     "users.sample_csv": {COORDINATOR},
+    "privacy.erase": {COORDINATOR},
     "courses.catalogue": LOGIN,
     "courses.overview": LOGIN,
     "courses.lesson": LOGIN,

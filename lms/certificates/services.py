@@ -356,8 +356,9 @@ def send_expiry_reminders(
         return 0
     sent = 0
     for certificate in expiring(session, today, days):
-        if certificate.reminded_at is not None or not certificate.user.email:
-            continue
+        user = certificate.user
+        if certificate.reminded_at is not None or not user.email or user.erased_at is not None:
+            continue  # an erased holder has no address any more
         with force_locale(certificate.user.language or certificate.language):
             subject = gettext("Your certificate expires on %(date)s",
                               date=format_date(certificate.expires_on, "long"))  # fmt: skip

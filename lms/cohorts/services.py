@@ -190,6 +190,10 @@ def enrol(
     session: Session, cohort: Cohort, programme: Programme, user: User, actor: User
 ) -> Enrolment:
     """Add a trainee to a cohort, within its capacity and the programme's prerequisite."""
+    if user.erased_at is not None:
+        raise CohortError(
+            _l("%(name)s's data has been erased: they cannot be enrolled.", name=user.display_name)
+        )
     if not user.active:
         raise CohortError(_l("%(name)s's account is deactivated.", name=user.display_name))
     if not user.has_role(Role.TRAINEE):

@@ -14,6 +14,10 @@ from lms.quizzes.definitions import Quiz
 from lms.quizzes.marking import trainer_cohort_ids
 from lms.quizzes.models import QuizAttempt
 
+#: the attempts of people whose data was erased keep their scores: their answers are gone,
+#: so grading them again would only lose the marks
+_NOT_ERASED = QuizAttempt.user_id.not_in(sa.select(User.id).where(User.erased_at.is_not(None)))
+
 
 def outdated_attempts(session: Session, quiz: Quiz) -> int:
     """Submitted attempts graded under another version of the quiz."""
@@ -22,6 +26,7 @@ def outdated_attempts(session: Session, quiz: Quiz) -> int:
             QuizAttempt.quiz_slug == quiz.slug,
             QuizAttempt.submitted_at.is_not(None),
             QuizAttempt.version != quiz.version,
+            _NOT_ERASED,
         )
     )
 
@@ -59,7 +64,9 @@ def regrade(session: Session, quiz: Quiz, actor: User) -> tuple[int, int]:
     attempt whose score stays as it was leaves none. Returns (attempts, scores changed)."""
     attempts = session.scalars(
         sa.select(QuizAttempt)
-        .where(QuizAttempt.quiz_slug == quiz.slug, QuizAttempt.submitted_at.is_not(None))
+        .where(
+            QuizAttempt.quiz_slug == quiz.slug, QuizAttempt.submitted_at.is_not(None), _NOT_ERASED
+        )
         .with_for_update()
     ).all()
     changed = 0

@@ -19,6 +19,7 @@ from lms.auth import api as accounts
 from lms.auth.models import Role, User, UserRole
 from lms.collation import paginate_by_name
 from lms.db import LIKE_ESCAPE, contains_pattern
+from lms.errors import refused
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.inputs import page_arg
@@ -87,6 +88,12 @@ def edit(user_id: int):
     """Edit a person's details and roles."""
     user = _get_user(user_id)
     form = UserForm(obj=user, roles=sorted(user.roles))
+    if user.erased_at is not None and request.method == "POST":
+        try:
+            services.refuse_erased(user)
+        except accounts.AccountError as error:
+            refused(error)
+        return redirect(url_for("users.edit", user_id=user.id))
     if form.validate_on_submit():
         if user.id == current_user.id and Role.COORDINATOR.value not in form.roles.data:
             form.roles.errors.append(_("You cannot take the coordinator role from yourself."))
@@ -136,9 +143,13 @@ def activate(user_id: int):
     """Let a deactivated person log in again."""
     user = _get_user(user_id)
     if ConfirmForm().validate_on_submit():
-        services.set_active(user, True, current_user)
-        db.session.commit()
-        flash(_("%(name)s can log in again.", name=user.display_name), "success")
+        try:
+            services.set_active(user, True, current_user)
+        except accounts.AccountError as error:
+            refused(error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s can log in again.", name=user.display_name), "success")
     return redirect(url_for("users.edit", user_id=user.id))
 
 
@@ -149,6 +160,11 @@ def password_link(user_id: int):
     user = _get_user(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    try:
+        services.refuse_erased(user)
+    except accounts.AccountError as error:
+        refused(error)
+        return redirect(url_for("users.edit", user_id=user.id))
     return links_page("users/link.html", hand_out([user]), person=user)
 
 

@@ -20,7 +20,8 @@ def update_user(
     municipality: str | None,
     roles: list[str],
 ) -> None:
-    """Change a person's details and roles."""
+    """Change a person's details and roles; an erased person's are not changed any more."""
+    refuse_erased(user)
     email = accounts.normalise_email(email)
     accounts.check_email_free(session, email, user)
     if language not in LANGUAGES:
@@ -33,8 +34,19 @@ def update_user(
     accounts.set_roles(session, user, roles)
 
 
+def refuse_erased(user: User) -> None:
+    """Refuse any change to a person whose data has been erased."""
+    if user.erased_at is not None:
+        raise accounts.AccountError(
+            _l("This person's data has been erased: the account cannot be changed or used again.")
+        )
+
+
 def set_active(user: User, active: bool, acting: User) -> None:
-    """Deactivate or reactivate a person; nobody can deactivate themself."""
+    """Deactivate or reactivate a person; nobody can deactivate themself, and an erased person
+    is not reactivated."""
+    if active:
+        refuse_erased(user)
     if not active and user.id == acting.id:
         raise accounts.AccountError(_l("You cannot deactivate your own account."))
     user.active = active

@@ -215,6 +215,7 @@ def _pages(app) -> dict[str, tuple[str, str]]:
             "users.edit": ("coordinator", f"/users/{mari.id}/edit"),
             "users.deactivate": ("coordinator", f"/users/{mari.id}/deactivate"),
             "users.import_csv": ("coordinator", "/users/import"),
+            "privacy.erase": ("coordinator", f"/privacy/erase/{mari.id}"),
             "reports.funder": ("coordinator", "/reports/funder"),
             "alumni.index": ("coordinator", "/alumni/"),
             "alumni.follow_up": ("coordinator", f"/alumni/{mari.id}/follow-up"),
