@@ -1,0 +1,121 @@
+"""The fixed cost of a page: CPU time of Tugi's pages against a 5-line Flask app, in one process.
+
+Each request goes through the test client with no application context held outside it, so Flask
+pushes a fresh application and request context every time and the person is loaded from the
+database on every request, as in a real worker. The pages and the bare app are timed in
+interleaved rounds (``time.process_time`` around a batch of requests); the figures are the
+medians over the rounds, per request, and their ratio to the bare app (its requests per CPU
+second divided by the page's). Run: ``python -m bench.fixed_cost [--rounds 15 --batch 10]``.
+"""
+
+import argparse
+import statistics
+import tempfile
+import time
+
+import sqlalchemy as sa
+from flask import Flask
+
+LESSON = "/courses/support-role/boundaries-and-ethics"
+
+
+def bare_app() -> Flask:
+    """The yardstick: a Flask app with one route that says hello."""
+    app = Flask("bare")
+    app.add_url_rule("/", "hello", lambda: "Hello")
+    return app
+
+
+def demo_app(folder: str):
+    """The demo on a fresh SQLite file; the login cookies' identities of the people timed."""
+    from bench.quizzes import sqlite_app
+    from lms.auth.logins import start_login
+    from lms.auth.models import User
+    from lms.demo import load_demo
+    from lms.demo.people import OKSANA, OLENA, TIINA
+    from lms.extensions import db
+
+    app = sqlite_app(folder)
+    with app.app_context():
+        load_demo(db.session, "pbkdf2:sha256:1000")
+        identities = {}
+        for key, email in (
+            ("trainee", OKSANA),
+            ("certified", OLENA),
+            ("trainer", TIINA),
+            ("coordinator", "coordinator@demo.tugi.ee"),
+        ):
+            user = db.session.scalar(sa.select(User).where(User.email == email))
+            start_login(db.session, user)
+            identities[key] = user.get_id()
+        db.session.commit()
+    return app, identities
+
+
+def statements(app) -> list:
+    """A list that every SQL statement the app's engine runs is appended to."""
+    from lms.extensions import db
+
+    seen = []
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    return seen
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--batch", type=int, default=10, help="requests of each page a round")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        app, identities = demo_app(folder)
+        clients = {}
+        for key, identity in identities.items():
+            clients[key] = app.test_client()
+            with clients[key].session_transaction() as flask_session:
+                flask_session["_user_id"] = identity
+        anonymous = app.test_client()
+        bare = bare_app().test_client()
+        pages = {
+            "5-line Flask app": (bare, "/"),
+            "/healthz": (anonymous, "/healthz"),
+            "lesson page (trainee)": (clients["trainee"], LESSON),
+            "trainee home": (clients["trainee"], "/"),
+            "trainee home (certified)": (clients["certified"], "/"),
+            "trainer home": (clients["trainer"], "/"),
+            "coordinator home": (clients["coordinator"], "/"),
+        }
+        seen = statements(app)
+        queries = {}
+        for name, (client, path) in pages.items():  # warm up, check, count statements
+            seen.clear()
+            response = client.get(path)
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code}")
+            queries[name] = len(seen) if client is not bare else 0
+        times = {name: [] for name in pages}
+        for _ in range(args.rounds):
+            for name, (client, path) in pages.items():
+                began = time.process_time()
+                for _ in range(args.batch):
+                    client.get(path)
+                times[name].append((time.process_time() - began) / args.batch)
+        with app.app_context():
+            from lms.extensions import db
+
+            db.engine.dispose()
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    yardstick = medians["5-line Flask app"]
+    print(f"CPU per request, medians of {args.rounds} interleaved rounds of {args.batch} (SQLite):")
+    print(f"  {'page':28} {'ms':>7} {'ratio':>7} {'spread':>7} {'SQL':>4}")
+    for name, median in medians.items():
+        spread = (max(times[name]) - min(times[name])) / median
+        print(
+            f"  {name:28} {median * 1000:7.2f} {yardstick / median:7.3f} "
+            f"{spread:7.0%} {queries[name]:4d}"
+        )
+
+
+if __name__ == "__main__":
+    main()
