@@ -141,6 +141,23 @@ def all_quizzes(session: Session, mentioning: str | None = None) -> list[Quiz]:
     return shipped + sorted(uploaded, key=lambda q: q.title.lower())
 
 
+def quizzes_named(session: Session, slugs) -> list[Quiz]:
+    """The quizzes of these slugs that exist, in the order given: shipped ones from memory,
+    uploaded ones in one statement, and none when every slug is a shipped quiz (a programme's
+    checklist does not read and parse every uploaded quiz to find its two)."""
+    shipped = shipped_quizzes()
+    found = {slug: quiz for slug in slugs if (quiz := shipped.get(slug)) is not None}
+    others = [slug for slug in slugs if slug not in found]
+    if others:
+        rows = session.execute(
+            sa.select(UploadedQuiz.slug, UploadedQuiz.source).where(UploadedQuiz.slug.in_(others))
+        )
+        found.update(
+            (slug, quiz) for slug, source in rows if (quiz := _read_uploaded(slug, source))
+        )
+    return [found[slug] for slug in dict.fromkeys(slugs) if slug in found]
+
+
 def programme_quizzes(programme: Programme, quizzes: list[Quiz]) -> list[Quiz]:
     """The quizzes a programme's trainees take: the required ones, then those of its courses."""
     courses = {course for category in programme.categories for course in category.courses}
