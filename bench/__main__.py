@@ -2,6 +2,7 @@
 
 from bench import (
     certificates,
+    fixed_cost,
     funder,
     hostile,
     lesson_throughput,
@@ -12,6 +13,7 @@ from bench import (
 
 if __name__ == "__main__":
     lesson_throughput.main()
+    fixed_cost.main()
     register_matrix.main()
     quizzes.main()
     practice.main()

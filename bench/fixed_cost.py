@@ -5,11 +5,16 @@ pushes a fresh application and request context every time and the person is load
 database on every request, as in a real worker. The pages and the bare app are timed in
 interleaved rounds (``time.process_time`` around a batch of requests); the figures are the
 medians over the rounds, per request, and their ratio to the bare app (its requests per CPU
-second divided by the page's). Run: ``python -m bench.fixed_cost [--rounds 15 --batch 10]``.
+second divided by the page's). Then it starts gunicorn with two workers, with and without
+``--preload``, and times the start to the first 200 from each worker's ``/healthz``. Run:
+``python -m bench.fixed_cost [--rounds 15 --batch 10]``.
 """
 
 import argparse
+import http.client
+import os
 import statistics
+import subprocess
 import tempfile
 import time
 
@@ -62,10 +67,45 @@ def statements(app) -> list:
     return seen
 
 
+def start_to_first_answers(preload: bool, workers: int = 2) -> float:
+    """Seconds from starting gunicorn to ``workers`` answers of 200 on ``/healthz`` (each a new
+    connection, so that the workers answer in turn once they are up)."""
+    from bench.lesson_throughput import BIN, ROOT, free_port
+
+    instance = tempfile.mkdtemp(prefix="tugi-bench-")
+    env = {**os.environ, "LMS_INSTANCE_PATH": instance}
+    env.pop("LMS_DATABASE_URL", None)
+    subprocess.run([BIN / "lms", "init"], env=env, check=True, capture_output=True)
+    port = free_port()
+    command = [BIN / "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+    began = time.perf_counter()
+    server = subprocess.Popen(
+        [*command, *(["--preload"] if preload else []), "lms:create_app()"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        answered = 0
+        while answered < workers:
+            if time.perf_counter() - began > 120:
+                raise SystemExit("gunicorn did not answer")
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                connection.request("GET", "/healthz")
+                answered += connection.getresponse().status == 200
+                connection.close()
+            except OSError:
+                time.sleep(0.05)
+        return time.perf_counter() - began
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--batch", type=int, default=10, help="requests of each page a round")
+    parser.add_argument("--starts", type=int, default=3, help="gunicorn starts of each kind")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -114,6 +154,15 @@ def main() -> None:
         print(
             f"  {name:28} {median * 1000:7.2f} {yardstick / median:7.3f} "
             f"{spread:7.0%} {queries[name]:4d}"
+        )
+    starts = {preload: [] for preload in (False, True)}
+    for _ in range(args.starts):
+        for preload in starts:
+            starts[preload].append(start_to_first_answers(preload))
+    print(f"Start of gunicorn -w 2 to two answers from /healthz, median of {args.starts}:")
+    for preload, seconds in starts.items():
+        print(
+            f"  {'with' if preload else 'without'} --preload: {statistics.median(seconds):5.1f} s"
         )
 
 

@@ -1,6 +1,8 @@
 """The declarative base, the constraint naming convention and per-engine tuning."""
 
+import os
 import time
+import weakref
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -111,3 +113,16 @@ def ping_when_idle(engine: Engine, idle_seconds: float) -> None:
         except engine.dialect.loaded_dbapi.Error as error:
             # the pool replaces this connection and tries again with a new one
             raise sa.exc.DisconnectionError(str(error)) from error
+
+
+def forget_connections_after_fork(engine: Engine) -> None:
+    """In a process forked from this one (gunicorn ``--preload`` starts the app once, then forks
+    its workers), start with an empty pool: a connection the parent opened is never shared, as
+    two processes talking on one socket would corrupt both conversations."""
+    reference = weakref.ref(engine)
+
+    def _forget() -> None:
+        if (alive := reference()) is not None:
+            alive.dispose(close=False)  # the parent keeps its connections; the child drops them
+
+    os.register_at_fork(after_in_child=_forget)
