@@ -67,15 +67,21 @@ def statements(app) -> list:
     return seen
 
 
-def start_to_first_answers(preload: bool, workers: int = 2) -> float:
+def initialised_instance() -> dict:
+    """The environment of a fresh instance folder with its SQLite database made (``lms init``)."""
+    from bench.lesson_throughput import BIN
+
+    env = {**os.environ, "LMS_INSTANCE_PATH": tempfile.mkdtemp(prefix="tugi-bench-")}
+    env.pop("LMS_DATABASE_URL", None)
+    subprocess.run([BIN / "lms", "init"], env=env, check=True, capture_output=True)
+    return env
+
+
+def start_to_first_answers(env: dict, preload: bool, workers: int = 2) -> float:
     """Seconds from starting gunicorn to ``workers`` answers of 200 on ``/healthz`` (each a new
     connection, so that the workers answer in turn once they are up)."""
     from bench.lesson_throughput import BIN, ROOT, free_port
 
-    instance = tempfile.mkdtemp(prefix="tugi-bench-")
-    env = {**os.environ, "LMS_INSTANCE_PATH": instance}
-    env.pop("LMS_DATABASE_URL", None)
-    subprocess.run([BIN / "lms", "init"], env=env, check=True, capture_output=True)
     port = free_port()
     command = [BIN / "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
     began = time.perf_counter()
@@ -156,9 +162,10 @@ def main() -> None:
             f"{spread:7.0%} {queries[name]:4d}"
         )
     starts = {preload: [] for preload in (False, True)}
+    env = initialised_instance()
     for _ in range(args.starts):
         for preload in starts:
-            starts[preload].append(start_to_first_answers(preload))
+            starts[preload].append(start_to_first_answers(env, preload))
     print(f"Start of gunicorn -w 2 to two answers from /healthz, median of {args.starts}:")
     for preload, seconds in starts.items():
         print(
