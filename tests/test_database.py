@@ -89,3 +89,22 @@ def test_a_forked_worker_never_shares_the_parents_connections(database_url):
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("SELECT 1").scalar() == 1
         db.engine.dispose()
+
+
+def test_the_health_check_leaves_pooled_connections_as_they_were(database_url):
+    """/healthz runs outside a transaction on PostgreSQL; the connection goes back to the pool
+    in the transaction handling every other request expects."""
+    from tests.conftest import make_app
+
+    app = make_app(database_url)
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get("/healthz").status_code == 200
+    with app.app_context():
+        with db.engine.connect() as connection:
+            raw = connection.connection.dbapi_connection
+            if db.engine.dialect.name == "sqlite":
+                assert raw.isolation_level is None  # BEGIN is ours (lms.db), not pysqlite's
+            else:
+                assert raw.autocommit is False
+        db.engine.dispose()
