@@ -5,6 +5,7 @@ import sys
 from bench import (
     certificates,
     cohort_page,
+    fixed_cost,
     funder,
     hostile,
     load,
@@ -18,6 +19,7 @@ if __name__ == "__main__":
     sys.argv = sys.argv[:1]  # each benchmark with its defaults
     pages.main()
     load.main()
+    fixed_cost.main()
     register_matrix.main()
     cohort_page.main()
     quizzes.main()

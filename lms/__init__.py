@@ -45,11 +45,16 @@ def register_extensions(app: Flask) -> None:
     """Bind every extension to the app and install the request-wide guards."""
     from lms import access, form_messages, i18n, inputs, ratelimit, security
     from lms.courses import services as courses
+    from lms.db import forget_connections_after_fork, ping_when_idle
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
     from lms.programmes import services as programmes
     from lms.quizzes import api as quizzes
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            ping_when_idle(engine, app.config["DATABASE_PING_IDLE_SECONDS"])
+            forget_connections_after_fork(engine)
     migrations = str(SHIPPED_ROOT / "migrations")
     migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
     csrf.init_app(app)

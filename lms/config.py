@@ -98,7 +98,9 @@ def from_environment(instance_path: str | Path) -> dict:
         # None here means "generate one in the instance folder" (done lazily by create_app).
         "SECRET_KEY": os.environ.get("LMS_SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # pooled connections are checked before use only after this many idle seconds
+        # (lms.db.ping_when_idle), not at every request as pool_pre_ping would
+        "DATABASE_PING_IDLE_SECONDS": _int("LMS_DATABASE_PING_IDLE_SECONDS", 5),
         "CONTENT_DIR": content_dir,
         # Languages the content check does not require translations in (an interface language
         # whose course translations are still to come).

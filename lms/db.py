@@ -1,5 +1,8 @@
 """The declarative base, the constraint naming convention and per-engine tuning."""
 
+import os
+import time
+import weakref
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -84,3 +87,42 @@ def contains_pattern(text: str) -> str:
     """A LIKE pattern that finds ``text`` anywhere, its own ``%`` and ``_`` taken as typed."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def ping_when_idle(engine: Engine, idle_seconds: float) -> None:
+    """Check a pooled connection with ``SELECT 1`` before use only when it has sat unused for
+    ``idle_seconds`` or more (a database restarted, a firewall that dropped it).
+
+    ``pool_pre_ping`` pings at every checkout: on PostgreSQL that is one more round trip for
+    every request, and most of ``/healthz``. A connection returned a moment ago is alive unless
+    the database went away in that moment; then that one request fails (503, "try again"),
+    SQLAlchemy throws the whole pool away on the disconnect, and the next request reconnects.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _returned(dbapi_connection, record):
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, proxy):
+        returned = record.info.get("returned_at")
+        if returned is None or time.monotonic() - returned < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # the pool replaces this connection and tries again with a new one
+            raise sa.exc.DisconnectionError(str(error)) from error
+
+
+def forget_connections_after_fork(engine: Engine) -> None:
+    """In a process forked from this one (gunicorn ``--preload`` starts the app once, then forks
+    its workers), start with an empty pool: a connection the parent opened is never shared, as
+    two processes talking on one socket would corrupt both conversations."""
+    reference = weakref.ref(engine)
+
+    def _forget() -> None:
+        if (alive := reference()) is not None:
+            alive.dispose(close=False)  # the parent keeps its connections; the child drops them
+
+    os.register_at_fork(after_in_child=_forget)

@@ -13,8 +13,9 @@ from collections.abc import Callable
 #: ``longest_credit(session, session_id) -> minutes or None``: cohorts asks, attendance answers;
 #: ``holds_certificate(session, user_id, programme_slug, today) -> bool``: cohorts asks,
 #: certificates answers; ``teaches_course(session, user, course_slug) -> bool``: courses asks,
-#: cohorts answers; ``quizzes(session) -> list of quizzes``: courses and programmes ask,
-#: quizzes answers
+#: cohorts answers; ``quizzes(session, mentioning=None) -> list of quizzes`` (with
+#: ``mentioning``, at least those whose course or lesson is that slug): courses and programmes
+#: ask, quizzes answers
 QUESTIONS = (
     "recorded_sessions",
     "longest_credit",

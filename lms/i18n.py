@@ -6,8 +6,10 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 
 def N_(message: str) -> str:
@@ -70,6 +72,33 @@ def _percent_pattern(pattern: str) -> str:
     return locale_pattern.replace(digits.group(0), pattern.rstrip("%")) if digits else pattern
 
 
+def _template_gettext(translations):
+    """``_()``/``gettext()`` for one page, bound to its catalogue: as Jinja's new-style
+    gettext (the result is a format string, escaped as the page is), without asking
+    flask-babel for the catalogue again at every string (about 90 µs a call)."""
+    lookup = translations.ugettext
+
+    @pass_context
+    def gettext(context, string: str, **variables) -> str:
+        translated = lookup(string)
+        return (Markup(translated) if context.eval_ctx.autoescape else translated) % variables
+
+    return gettext
+
+
+def _template_ngettext(translations):
+    """``ngettext()`` for one page, bound to its catalogue (see ``_template_gettext``)."""
+    lookup = translations.ungettext
+
+    @pass_context
+    def ngettext(context, singular: str, plural: str, num: int, **variables) -> str:
+        variables.setdefault("num", num)
+        translated = lookup(singular, plural, num)
+        return (Markup(translated) if context.eval_ctx.autoescape else translated) % variables
+
+    return ngettext
+
+
 def init_app(app: Flask) -> None:
     """Offer the language list to every template."""
 
@@ -128,9 +157,16 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def languages():
+        """The language list, the reader's language, and the translation functions bound to
+        its catalogue once for the page (imported macros keep flask-babel's own)."""
+        translations = get_translations()
+        gettext = _template_gettext(translations)
         return {
             "LANGUAGES": app.config["LANGUAGES"],
             "current_locale": str(get_locale()),
+            "gettext": gettext,
+            "_": gettext,
+            "ngettext": _template_ngettext(translations),
         }
 
 

@@ -8,7 +8,7 @@ from lms.auth.models import Role
 from lms.courses.loader import load_catalog
 from lms.courses.models import LessonCompletion
 from tests.conftest import make_app
-from tests.factories import count_queries, login, make_user
+from tests.factories import count_queries, login, make_quiz, make_user
 from tests.test_content import COURSE_YAML, ROOT, lesson
 from tests.test_rendering import HOSTILE, assert_safe
 
@@ -121,7 +121,39 @@ def test_lesson_page_makes_a_constant_small_number_of_queries(client, session, c
         client.post(f"/courses/support-role/{other}/completion", data={"completed": "1"})
     with count_queries(connection) as more:
         assert client.get("/courses/support-role/self-care-and-supervision").status_code == 200
-    assert len(few) == len(more) <= 4, few
+    assert len(few) == len(more) <= 3, few
+
+
+def _lesson_quiz(title: str, lesson_slug: str) -> str:
+    return (f"// @title: {title}\n// @course: support-role\n// @lesson: {lesson_slug}\n\n"
+            "::Q::Is a support person a friend? {F}\n")  # fmt: skip
+
+
+def test_a_lesson_page_reads_only_the_uploaded_quizzes_that_name_it(
+    app, client, session, trainee, monkeypatch
+):
+    from lms.quizzes import catalogue
+
+    with app.app_context():
+        make_quiz(session, "ours", _lesson_quiz("Boundaries, checked", "boundaries-and-ethics"))
+        make_quiz(
+            session, "theirs", _lesson_quiz("Data, checked", "confidentiality-and-data-protection")
+        )
+        make_quiz(session, "no-lesson", "// @title: Free-standing\n\n::Q::Right? {T}\n")
+    session.commit()
+    real_read, read = catalogue._read_uploaded, []
+    monkeypatch.setattr(
+        catalogue, "_read_uploaded", lambda slug, *a: read.append(slug) or real_read(slug, *a)
+    )
+    page = client.get(LESSON).get_data(as_text=True)
+    assert "Boundaries, checked" in page and "Data, checked" not in page
+    assert read == ["ours"]
+    course = client.get("/courses/support-role/").get_data(as_text=True)
+    assert "Boundaries, checked" in course and "Data, checked" in course
+    assert "Free-standing" not in course
+    with app.app_context():
+        everything, none = catalogue.all_quizzes(session), catalogue.all_quizzes(session, "zzz")
+    assert len(everything) - len(none) == 3
 
 
 def test_no_markdown_is_rendered_on_a_page_request_after_the_first(client, trainee):

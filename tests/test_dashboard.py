@@ -30,6 +30,7 @@ from tests.factories import (
     make_certificate,
     make_cohort,
     make_practice,
+    make_quiz,
     make_session,
     make_user,
 )
@@ -472,6 +473,8 @@ def test_home_pages_make_the_same_number_of_statements_for_more_data(
     for cohorts, trainees, scale in ((1, 2, 1), (4, 8, 3)):
         with app.app_context():
             trainee = populate(session, trainer, cohorts, trainees, scale)[0]
+            for _ in range(scale - 1):  # uploaded quizzes are not read for the checklist
+                make_quiz(session)
         finished_enrolments(session, trainee, scale)
         row = []
         for person in (trainee, trainer, coordinator):
@@ -483,4 +486,4 @@ def test_home_pages_make_the_same_number_of_statements_for_more_data(
         counts.append(row)
     print("SQL statements (trainee, trainer, coordinator):", counts)
     assert counts[0] == counts[1], counts
-    assert counts[0][0] <= 26 and counts[0][1] <= 10 and counts[0][2] <= 10, counts
+    assert counts[0][0] <= 19 and counts[0][1] <= 9 and counts[0][2] <= 8, counts

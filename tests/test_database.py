@@ -61,3 +61,50 @@ def test_sqlite_runs_with_foreign_keys_wal_and_busy_timeout(tmp_path):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 20000
     engine.dispose()
+
+
+def test_a_forked_worker_never_shares_the_parents_connections(database_url):
+    """gunicorn --preload forks workers from an app that may have used the database."""
+    import os
+
+    from tests.conftest import make_app
+
+    app = make_app(database_url)
+    with app.app_context():
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+        assert db.engine.pool.checkedin() == 1
+        child = os.fork()
+        if child == 0:  # the worker: an empty pool, and a connection of its own that works
+            try:
+                empty = db.engine.pool.checkedin() == 0
+                with db.engine.connect() as connection:
+                    works = connection.exec_driver_sql("SELECT 1").scalar() == 1
+                os._exit(0 if empty and works else 1)
+            finally:
+                os._exit(2)
+        _, status = os.waitpid(child, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert db.engine.pool.checkedin() == 1  # the parent keeps its own
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT 1").scalar() == 1
+        db.engine.dispose()
+
+
+def test_the_health_check_leaves_pooled_connections_as_they_were(database_url):
+    """/healthz runs outside a transaction on PostgreSQL; the connection goes back to the pool
+    in the transaction handling every other request expects."""
+    from tests.conftest import make_app
+
+    app = make_app(database_url)
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get("/healthz").status_code == 200
+    with app.app_context():
+        with db.engine.connect() as connection:
+            raw = connection.connection.dbapi_connection
+            if db.engine.dialect.name == "sqlite":
+                assert raw.isolation_level is None  # BEGIN is ours (lms.db), not pysqlite's
+            else:
+                assert raw.autocommit is False
+        db.engine.dispose()

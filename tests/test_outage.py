@@ -4,8 +4,10 @@ database, in the reader's language, and JSON callers get JSON they can show."""
 import socket
 
 import pytest
+import sqlalchemy as sa
 
-from tests.conftest import make_app
+from lms.extensions import db
+from tests.conftest import TEST_DATABASE_URL, make_app
 
 
 def _closed_port() -> int:
@@ -71,3 +73,33 @@ def test_health_check_still_answers_503_json(down_app):
     response = down_app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "unreachable"
+
+
+def _cut_off(app) -> None:
+    """End every server connection of ``app``'s pool, as a database restart does."""
+    with app.app_context():
+        with db.engine.connect() as connection:
+            mine = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with sa.create_engine(TEST_DATABASE_URL).connect() as other:
+            other.execute(
+                sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = :pid"),
+                {"pid": mine},
+            )
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="ends a PostgreSQL server connection")
+@pytest.mark.parametrize("idle_seconds", [0, 3600])
+def test_a_connection_lost_between_requests_is_replaced(database_url, idle_seconds):
+    """A connection that sat idle past the threshold is pinged and replaced unseen; one used a
+    moment ago is not pinged, so the one request that finds it dead answers 503 and the next
+    reconnects: never more than one failed request, never a stuck worker."""
+    app = make_app(database_url, DATABASE_PING_IDLE_SECONDS=idle_seconds)
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    _cut_off(app)
+    first = client.get("/healthz").status_code
+    assert first == (200 if idle_seconds == 0 else 503)
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/login").status_code == 200
+    with app.app_context():
+        db.engine.dispose()

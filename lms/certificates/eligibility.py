@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from lms.attendance.api import Ledger, build_matrix
+from lms.auth.models import User
 from lms.certificates.models import Certificate, FinalSignOff, Status
 from lms.cohorts.api import cohort_sessions
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
@@ -143,7 +144,11 @@ def cohort_eligibility(
     statement = (
         sa.select(Enrolment)
         .where(Enrolment.cohort_id == cohort.id)
-        .options(so.joinedload(Enrolment.user), so.joinedload(Enrolment.cohort))
+        # the people's roles and the cohort's trainers are no part of the checklist: not read
+        .options(
+            so.joinedload(Enrolment.user).lazyload(User.role_rows),
+            so.joinedload(Enrolment.cohort).lazyload(Cohort.trainers),
+        )
     )
     if user_id is not None:
         statement = statement.where(Enrolment.user_id == user_id)
@@ -186,7 +191,7 @@ def cohort_eligibility(
         ):
             read[user].add(f"{course}/{lesson}")
 
-    wanted = [quiz for quiz in quizzes.all_quizzes(session) if quiz.slug in programme.quizzes]
+    wanted = quizzes.quizzes_named(session, programme.quizzes)
     results = quizzes.results(session, ids, wanted, since, now=now)
     titles = {quiz.slug: quiz.title_for(_language()) for quiz in wanted}
 

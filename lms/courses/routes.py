@@ -89,7 +89,9 @@ def overview(course_slug: str):
         progress=services.course_progress(course, completed),
         next_lesson=next_lesson,
         language=_language(),
-        quizzes=[q for q in hooks.ask("quizzes", db.session) if q.course == course.slug],
+        quizzes=[
+            q for q in hooks.ask("quizzes", db.session, course.slug) if q.course == course.slug
+        ],
     )
 
 
@@ -123,7 +125,7 @@ def lesson(course_slug: str, lesson_slug: str):
         language=language,
         quizzes=[
             q
-            for q in hooks.ask("quizzes", db.session)
+            for q in hooks.ask("quizzes", db.session, current.slug)
             if (q.course, q.lesson) == (course.slug, current.slug)
         ],
     )

@@ -197,7 +197,7 @@ def _fill_active(session: Session, active: list[ActiveCohort], catalog, complete
     ids = [item.cohort.id for item in active]
     upcoming = _upcoming(session, ids, now)
     slugs = {slug for item in active for slug in item.programme.quizzes}
-    by_slug = {quiz.slug: quiz for quiz in quizzes.all_quizzes(session) if quiz.slug in slugs}
+    by_slug = {quiz.slug: quiz for quiz in quizzes.quizzes_named(session, sorted(slugs))}
     windows, results = {}, {}
     if by_slug:
         windows = {

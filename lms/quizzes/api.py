@@ -3,7 +3,14 @@ a quiz in another language, and (for the demo) taking and marking an attempt. Ev
 stays inside the feature."""
 
 from lms.quizzes.attempts import finish_overdue, start_attempt, submit, why_closed
-from lms.quizzes.catalogue import all_quizzes, get_quiz, init_app, localized, programme_quizzes
+from lms.quizzes.catalogue import (
+    all_quizzes,
+    get_quiz,
+    init_app,
+    localized,
+    programme_quizzes,
+    quizzes_named,
+)
 from lms.quizzes.marking import Result, grade_essay, results
 
 __all__ = [
@@ -15,6 +22,7 @@ __all__ = [
     "init_app",
     "localized",
     "programme_quizzes",
+    "quizzes_named",
     "results",
     "start_attempt",
     "submit",

@@ -124,12 +124,38 @@ def pin_version(session: Session, attempt: QuizAttempt, quiz: Quiz) -> None:
 
 
 @hooks.answers("quizzes")
-def all_quizzes(session: Session) -> list[Quiz]:
-    """Every quiz: shipped first, then uploaded, each by title."""
+def all_quizzes(session: Session, mentioning: str | None = None) -> list[Quiz]:
+    """Every quiz: shipped first, then uploaded, each by title.
+
+    With ``mentioning`` (a course or lesson slug a page filters the quizzes by), only the
+    uploaded quizzes whose source contains it are read: a quiz's ``@course``/``@lesson`` is
+    written in its source as the slug itself, so none the page shows is left out, and a lesson
+    page does not parse every uploaded quiz to find none.
+    """
     shipped = sorted(shipped_quizzes().quizzes.values(), key=lambda q: q.slug)
-    rows = session.execute(sa.select(UploadedQuiz.slug, UploadedQuiz.source)).all()
+    query = sa.select(UploadedQuiz.slug, UploadedQuiz.source)
+    if mentioning is not None:
+        query = query.where(UploadedQuiz.source.contains(mentioning, autoescape=True))
+    rows = session.execute(query).all()
     uploaded = [quiz for slug, source in rows if (quiz := _read_uploaded(slug, source))]
     return shipped + sorted(uploaded, key=lambda q: q.title.lower())
+
+
+def quizzes_named(session: Session, slugs) -> list[Quiz]:
+    """The quizzes of these slugs that exist, in the order given: shipped ones from memory,
+    uploaded ones in one statement, and none when every slug is a shipped quiz (a programme's
+    checklist does not read and parse every uploaded quiz to find its two)."""
+    shipped = shipped_quizzes()
+    found = {slug: quiz for slug in slugs if (quiz := shipped.get(slug)) is not None}
+    others = [slug for slug in slugs if slug not in found]
+    if others:
+        rows = session.execute(
+            sa.select(UploadedQuiz.slug, UploadedQuiz.source).where(UploadedQuiz.slug.in_(others))
+        )
+        found.update(
+            (slug, quiz) for slug, source in rows if (quiz := _read_uploaded(slug, source))
+        )
+    return [found[slug] for slug in dict.fromkeys(slugs) if slug in found]
 
 
 def programme_quizzes(programme: Programme, quizzes: list[Quiz]) -> list[Quiz]:
