@@ -69,7 +69,7 @@ def statements(app) -> list:
 
 def initialised_instance() -> dict:
     """The environment of a fresh instance folder with its SQLite database made (``lms init``)."""
-    from bench.lesson_throughput import BIN
+    from bench.pages import BIN
 
     env = {**os.environ, "LMS_INSTANCE_PATH": tempfile.mkdtemp(prefix="tugi-bench-")}
     env.pop("LMS_DATABASE_URL", None)
@@ -80,7 +80,7 @@ def initialised_instance() -> dict:
 def start_to_first_answers(env: dict, preload: bool, workers: int = 2) -> float:
     """Seconds from starting gunicorn to ``workers`` answers of 200 on ``/healthz`` (each a new
     connection, so that the workers answer in turn once they are up)."""
-    from bench.lesson_throughput import BIN, ROOT, free_port
+    from bench.pages import BIN, ROOT, free_port
 
     port = free_port()
     command = [BIN / "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
