@@ -31,6 +31,7 @@ from lms.courses.models import LessonCompletion
 from lms.demo import DEMO_PEOPLE, load_demo
 from lms.demo.people import demo_email
 from lms.extensions import db
+from lms.organisation.models import ROW_ID, Organisation
 from lms.practice import privacy
 from lms.practice.models import PracticeEntry, PracticeRevision
 from lms.practice.models import Status as Practice
@@ -387,3 +388,9 @@ def test_the_funder_report_on_the_demo_gives_the_real_run_s_figures(app, demo: L
     assert figures.alumni_in_field == 28
     assert [line.cohort.name for line in figures.cohorts][-1].startswith("Koolitajate")
     assert one.people_trained == 16 and len(one.cohorts) == 1
+
+
+def test_the_demo_organisation_gives_readers_a_contact(demo):
+    organisation = demo.session.get(Organisation, ROW_ID)
+    assert "info@example.org" in organisation.address
+    assert organisation.website == "https://www.example.org"

@@ -11,6 +11,7 @@ import pytest
 
 from lms.auth.models import Role
 from lms.config import LANGUAGES, REPOSITORY_ROOT
+from lms.organisation.models import ROW_ID, Organisation
 from lms.privacy import notice
 from tests.conftest import make_app
 from tests.factories import PASSWORD, login, make_user
@@ -86,6 +87,27 @@ def test_check_callouts_are_for_coordinators_only(client, session):
     assert CHECK_TITLES["en"] not in client.get("/privacy").get_data(as_text=True)
     login(client, make_user(session, Role.COORDINATOR))
     assert CHECK_TITLES["en"] in client.get("/privacy").get_data(as_text=True)
+
+
+def test_coordinators_are_warned_when_the_notice_gives_no_contact(client, session):
+    warning = "the organisation has no address, email or website"
+    login(client, make_user(session, Role.TRAINER))
+    assert warning not in client.get("/privacy").get_data(as_text=True)
+    login(client, make_user(session, Role.COORDINATOR))
+    page = client.get("/privacy").get_data(as_text=True)
+    assert warning in page
+    assert '<a href="/organisation/">Add them on the Organisation page.</a>' in page
+    session.add(Organisation(id=ROW_ID, name="Tugi", address="Jüri 1, Võru · info@example.org"))
+    session.commit()
+    page = client.get("/privacy").get_data(as_text=True)
+    assert warning not in page
+    assert "<p>Jüri 1, Võru · info@example.org</p>" in page
+
+
+def test_the_contact_heading_is_the_notices_own_only(client):
+    page = client.get("/privacy").get_data(as_text=True)
+    assert page.count(">Contact</h2>") == 1
+    assert 'aria-label="Contact"' in page  # the box below it is named for screen readers
 
 
 # Shown once at first login

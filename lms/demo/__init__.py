@@ -38,6 +38,7 @@ from lms.demo.people import (
     create_people,
 )
 from lms.demo.timeline import Demo, running
+from lms.organisation.models import ROW_ID, Organisation
 from lms.programmes.services import get_programmes
 
 __all__ = ["DEMO_PASSWORD", "DEMO_PEOPLE", "Login", "load_demo"]
@@ -47,6 +48,10 @@ DEMO_PEOPLE = [
     (person.email, person.name, list(person.roles), person.language, person.municipality)
     for person in all_people()
 ]
+#: the demo organisation's contact, fictitious (example domains): the privacy notice and the
+#: certificates print it, so the demo shows readers whom to write to
+DEMO_ADDRESS = "Jüri 12, 65608 Võru, Estonia · info@example.org"
+DEMO_WEBSITE = "https://www.example.org"
 #: the people were made this long before the demo's day
 PEOPLE_DAYS_AGO = 330
 
@@ -106,12 +111,25 @@ def load_demo(
     with running(session, demo.clock):
         demo.tick(demo.moment(today - timedelta(days=PEOPLE_DAYS_AGO), 9))
         demo.people = create_people(session, password_method)
+        if story:
+            _fill_contact(session)
         if story and not _built(session):
             _build(demo)
         session.flush()
     return [
         Login(role, email, demo.people[email].display_name, shows) for role, email, shows in LOGINS
     ]
+
+
+def _fill_contact(session: Session) -> None:
+    """Give the organisation the demo's address and website where it has none (a name set on
+    the Organisation page is kept)."""
+    row = session.get(Organisation, ROW_ID)
+    if row is None:
+        row = Organisation(id=ROW_ID, name=current_app.config["ISSUER_NAME"])
+        session.add(row)
+    row.address = row.address or DEMO_ADDRESS
+    row.website = row.website or DEMO_WEBSITE
 
 
 def _built(session: Session) -> bool:

@@ -15,6 +15,7 @@ from lms.courses import api as courses
 from lms.db import utcnow
 from lms.privacy import gather
 from lms.programmes import api as programmes
+from lms.quizzes import api as quizzes
 
 FORMAT = "tugi-person-data/1"
 #: the audit action of an export made for a person by someone else (or from the command line)
@@ -90,7 +91,7 @@ def person_data(session, user: User, *, language: str | None = None, now=None) -
             }
             for r in rows["lessons"]
         ],
-        "quiz_attempts": _attempts(rows, language),
+        "quiz_attempts": _attempts(session, rows, language),
         "practice": _practice(rows, language),
         "certificates": [_certificate(r, language, now.date()) for r in rows["certificates"]],
         "alumni_follow_ups": [
@@ -155,15 +156,35 @@ def _attendance(row) -> dict:
     }
 
 
-def _attempts(rows: dict, language: str) -> list[dict]:
+#: scores are shares of 1 kept as floats; four decimals read 0.9, not 0.8999999916666667
+SCORE_DIGITS = 4
+
+
+def _score(value: float | None) -> float | None:
+    return None if value is None else round(value, SCORE_DIGITS)
+
+
+def _attempts(session, rows: dict, language: str) -> list[dict]:
+    """Each attempt with every answer in words, on the version of the quiz it was taken on;
+    titles in ``language`` where the quiz is translated."""
     titles = {quiz.slug: quiz.title_for(language) for quiz in rows["quizzes"]}
+    taken = quizzes.attempt_versions(session, rows["attempts"], rows["quizzes"])
+    shown = {
+        attempt_id: (quiz, quizzes.localized(quiz, language) or quiz)
+        for attempt_id, quiz in taken.items()
+        if quiz is not None
+    }
     answers: dict[int, list] = {}
     for r in rows["responses"]:
+        source, local = shown.get(r.attempt_id, (None, None))
+        question = local and (local.question(r.question_key) or source.question(r.question_key))
         answers.setdefault(r.attempt_id, []).append(
             {
                 "question": r.question_key,
+                "question_title": (question and question.title) or r.question_key,
                 "answer": r.answer,
-                "score": r.fraction,
+                "answer_text": quizzes.answer_text(question, r.answer) if question else None,
+                "score": _score(r.fraction),
                 "comment": r.comment,
                 "saved_at": iso(r.saved_at),
                 "graded_at": iso(r.graded_at),
@@ -179,7 +200,7 @@ def _attempts(rows: dict, language: str) -> list[dict]:
             "deadline": iso(a.deadline),
             "submitted_at": iso(a.submitted_at),
             "submitted_automatically": a.auto_submitted,
-            "score": a.score,
+            "score": _score(a.score),
             "awaiting_grading": a.awaiting_grading,
             "answers": answers.get(a.id, []),
         }

@@ -20,6 +20,7 @@ from lms.forms import ConfirmForm
 from lms.i18n import local_today
 from lms.practice import api as practice
 from lms.practice.models import CORE_ACTS
+from lms.privacy.audit_labels import audit_label
 from lms.privacy.export import person_data, record_export
 from lms.privacy.routes import bp
 
@@ -37,6 +38,7 @@ def _page(person: User, own: bool):
         own=own,
         core_acts=CORE_ACTS,
         employment=EMPLOYMENT_LABELS,
+        audit_label=audit_label,
     )
 
 

@@ -26,7 +26,8 @@ NOTICE_POLICY = "private, max-age=300"
 
 def _page(template: str, **context):
     """The notice in the reader's language with the organisation's name put in; coordinators
-    also see the ``check`` callouts and what is wrong with the files."""
+    also see the ``check`` callouts, what is wrong with the files, and a warning when the
+    organisation has no contact for readers to write to."""
     coordinator = current_user.is_authenticated and current_user.has_role(Role.COORDINATOR)
     language = str(get_locale())
     notices = privacy_notice.current_notices()
@@ -42,6 +43,7 @@ def _page(template: str, **context):
         issuer=issuer,
         reader_language=current_app.config["LANGUAGES"].get(language, language),
         problems=notices.problems if coordinator else [],
+        no_contact=coordinator and not (issuer.address.strip() or issuer.website.strip()),
         **context,
     )
 

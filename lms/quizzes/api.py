@@ -2,6 +2,7 @@
 a quiz in another language, and (for the demo) taking and marking an attempt. Everything else
 stays inside the feature."""
 
+from lms.quizzes.answer_text import answer_text, attempt_versions
 from lms.quizzes.attempts import finish_overdue, start_attempt, submit, why_closed
 from lms.quizzes.catalogue import (
     all_quizzes,
@@ -16,6 +17,8 @@ from lms.quizzes.marking import Result, grade_essay, results
 __all__ = [
     "Result",
     "all_quizzes",
+    "answer_text",
+    "attempt_versions",
     "finish_overdue",
     "get_quiz",
     "grade_essay",
