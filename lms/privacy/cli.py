@@ -32,7 +32,10 @@ def erase_command(email: str, yes: bool):
 
     user = accounts.find_user_by_email(db.session, email)
     if user is None:
-        raise click.ClickException(f"Nobody has the address {email}.")
+        raise click.ClickException(
+            f"Nobody has the address {email} now. An erased person's address is no longer "
+            "kept, so an address erased before cannot be told from a mistyped one."
+        )
     try:
         erasure.check_can_erase(user, None)
     except erasure.ErasureError as error:
@@ -53,7 +56,8 @@ def erase_command(email: str, yes: bool):
         "report's figures."
     )
     if not yes:
-        raise click.ClickException("Nothing was erased. Run again with --yes to erase.")
+        click.echo("Nothing was erased. Run again with --yes to erase.")
+        return
     name = erasure.erase_person(db.session, user, None, self_allowed=True)
     db.session.commit()
     click.echo(f"Erased: the person is now shown as {name}.")

@@ -44,7 +44,11 @@ def erase(user_id: int):
             else:
                 db.session.commit()
                 flash(
-                    _("The data has been erased. The person is now shown as %(name)s.", name=name),
+                    _(
+                        "The data has been erased. The person is now shown under the "
+                        "pseudonym %(name)s.",
+                        name=name,
+                    ),
                     "success",
                 )
                 return redirect(url_for("users.edit", user_id=user.id))
