@@ -78,15 +78,19 @@ def purge_command(dry_run: bool):
     for slug in summary.unknown_programmes:
         click.echo(f"Skipped: the programme '{slug}' does not load, so its cohorts are kept.")
     verb = "Would remove" if dry_run else "Removed"
-    for item in summary.cohorts:
-        if item.revisions:
-            click.echo(
-                f"{item.cohort.name} (ended {item.cohort.ends_on.isoformat()}, due "
-                f"{item.removed_on.isoformat()}): {item.revisions} version(s)"
-            )
+    # only the cohorts where something goes: a cohort purged before is due but holds nothing
+    holding = [item for item in summary.cohorts if item.revisions]
+    for item in holding:
+        click.echo(
+            f"{item.cohort.name} (ended {item.cohort.ends_on.isoformat()}, due "
+            f"{item.removed_on.isoformat()}): {item.revisions} version(s)"
+        )
+    if not summary.revisions and not summary.events:
+        click.echo("Nothing to remove.")
+        return
     click.echo(
         f"{verb} the reflections and comments of {summary.revisions} practice version(s) in "
-        f"{len(summary.cohorts)} cohort(s) past their retention period, and of "
+        f"{len(holding)} cohort(s) past their retention period, and of "
         f"{summary.events} audit event(s)."
     )
 
