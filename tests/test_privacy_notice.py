@@ -15,6 +15,7 @@ from lms.organisation.models import ROW_ID, Organisation
 from lms.privacy import notice
 from tests.conftest import make_app
 from tests.factories import PASSWORD, login, make_user
+from tests.test_translations import LOWER_CASE_YOU
 
 #: a heading of each shipped notice, in its own language
 HEADINGS = {
@@ -51,6 +52,20 @@ def test_the_notice_is_shipped_in_every_interface_language(language):
     assert notice.ORGANISATION_PLACEHOLDER in text, "the organisation is put in by the page"
     assert f'!!! check "{CHECK_TITLES[language]}"' in text, "legal facts are marked for checking"
     assert HEADINGS[language] in text
+
+
+@pytest.mark.parametrize("language", ["uk", "ru"])
+def test_the_notice_addresses_the_reader_as_the_interface_does(language):
+    text = (REPOSITORY_ROOT / notice.notice_path(language)).read_text(encoding="utf-8")
+    slips = [line for line in text.splitlines() if LOWER_CASE_YOU.search(line)]
+    assert not slips, "write Ви/Вы, Вас, Вам, Ваш… as the interface does: " + slips[0]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_notice_links_to_my_data(client, language):
+    _choose_language(client, language)
+    page = client.get("/privacy").get_data(as_text=True)
+    assert '<a href="/privacy/my-data" rel="noopener noreferrer nofollow"><em>' in page
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
