@@ -72,7 +72,7 @@ def test_quiz_answers_are_shown_as_what_was_answered(client, session, people):
     page = client.get("/privacy/my-data").get_data(as_text=True)
     assert "Choice: «The client»" in page
     assert "Several: «Making contact; Supporting the plan»" in page
-    data = person_data(session, olena, now=NOW)
+    data = person_data(session, olena, language="en", now=NOW)  # Olena reads Ukrainian
     data["quiz_attempts"] = [a for a in data["quiz_attempts"] if a["quiz"] == quiz.slug]
     assert _answered(data, "Choice")["answer_text"] == "The client"
     assert _answered(data, "Choice")["answer"] == {"choice": 0}  # the stored answer stays
@@ -111,3 +111,19 @@ def test_scores_are_rounded(session, people):
     (taken,) = [a for a in data["quiz_attempts"] if a["quiz"] == quiz.slug]
     assert taken["score"] == 0.9
     assert taken["answers"][0]["score"] == 0.3333
+
+
+def test_question_titles_and_answers_read_in_the_readers_language(session, people):
+    from lms.quizzes.catalogue import get_quiz
+
+    olena, *_ = people
+    quiz = get_quiz(session, "care-methodology-01")
+    attempt = make_attempt(session, quiz, olena, {"What CARe stands for": "0"}, now=NOW)
+    attempts.submit(session, quiz, attempt, now=NOW)
+    session.commit()
+    for language, title in (("uk", "Що означає CARe"), ("en", "What CARe stands for")):
+        data = person_data(session, olena, language=language, now=NOW)
+        (taken,) = [a for a in data["quiz_attempts"] if a["quiz"] == quiz.slug]
+        (answer,) = [a for a in taken["answers"] if a["question"] == "What CARe stands for"]
+        assert answer["question_title"] == title
+        assert answer["answer_text"] and answer["answer"] == {"choice": 0}

@@ -9,6 +9,8 @@ values it changed, which are the others' data.
 
 from datetime import date, datetime
 
+from flask_babel import force_locale
+
 from lms import audit
 from lms.auth.models import User
 from lms.courses import api as courses
@@ -164,6 +166,20 @@ def _score(value: float | None) -> float | None:
     return None if value is None else round(value, SCORE_DIGITS)
 
 
+def _answer(r, question) -> dict:
+    """A saved answer as stored, in words, and scored."""
+    return {
+        "question": r.question_key,
+        "question_title": (question and question.title) or r.question_key,
+        "answer": r.answer,
+        "answer_text": quizzes.answer_text(question, r.answer) if question else None,
+        "score": _score(r.fraction),
+        "comment": r.comment,
+        "saved_at": iso(r.saved_at),
+        "graded_at": iso(r.graded_at),
+    }
+
+
 def _attempts(session, rows: dict, language: str) -> list[dict]:
     """Each attempt with every answer in words, on the version of the quiz it was taken on;
     titles in ``language`` where the quiz is translated."""
@@ -175,21 +191,11 @@ def _attempts(session, rows: dict, language: str) -> list[dict]:
         if quiz is not None
     }
     answers: dict[int, list] = {}
-    for r in rows["responses"]:
-        source, local = shown.get(r.attempt_id, (None, None))
-        question = local and (local.question(r.question_key) or source.question(r.question_key))
-        answers.setdefault(r.attempt_id, []).append(
-            {
-                "question": r.question_key,
-                "question_title": (question and question.title) or r.question_key,
-                "answer": r.answer,
-                "answer_text": quizzes.answer_text(question, r.answer) if question else None,
-                "score": _score(r.fraction),
-                "comment": r.comment,
-                "saved_at": iso(r.saved_at),
-                "graded_at": iso(r.graded_at),
-            }
-        )
+    with force_locale(language):  # "True" and "False" in the language of the titles
+        for r in rows["responses"]:
+            source, local = shown.get(r.attempt_id, (None, None))
+            question = local and (local.question(r.question_key) or source.question(r.question_key))
+            answers.setdefault(r.attempt_id, []).append(_answer(r, question))
     return [
         {
             "quiz": a.quiz_slug,
