@@ -60,6 +60,10 @@ class Eligibility:
     sign_off: FinalSignOff | None = None
     ledger: Ledger | None = None
     practice: Totals | None = None
+    #: quiz slug -> the person's result in it, counting only attempts since ``since``
+    results: dict[str, quizzes.Result] = field(default_factory=dict)
+    #: when the person earned this programme's certificate before (and started again)
+    since: datetime | None = None
 
     @property
     def eligible(self) -> bool:
@@ -137,10 +141,19 @@ def cohort_eligibility(
     user_id: int | None = None,
     now: datetime | None = None,
     today: date | None = None,
+    enrolment: Enrolment | None = None,
+    sessions: list | None = None,
+    lessons_read: set[str] | None = None,
 ) -> dict[int, Eligibility]:
-    """user id -> Eligibility for the cohort's enrolments (or one trainee's)."""
+    """user id -> Eligibility for the cohort's enrolments (or one trainee's).
+
+    A page that has read them already can pass, for one trainee (``user_id``), their
+    ``enrolment`` in the cohort and the ``lessons_read`` ("course/lesson"), and the cohort's
+    ``sessions`` (all of them, in order): they are then not read again."""
     now = now or datetime.now(UTC)
     today = today or now.date()
+    if enrolment is not None or lessons_read is not None:
+        assert user_id is not None and (enrolment is None or enrolment.user_id == user_id)
     statement = (
         sa.select(Enrolment)
         .where(Enrolment.cohort_id == cohort.id)
@@ -152,7 +165,10 @@ def cohort_eligibility(
     )
     if user_id is not None:
         statement = statement.where(Enrolment.user_id == user_id)
-    enrolments = {enrolment.user_id: enrolment for enrolment in session.scalars(statement)}
+    if enrolment is not None:
+        enrolments = {user_id: enrolment}
+    else:
+        enrolments = {item.user_id: item for item in session.scalars(statement)}
     if not enrolments:
         return {}
     ids = list(enrolments)
@@ -173,17 +189,20 @@ def cohort_eligibility(
         session,
         cohort,
         programme,
-        cohort_sessions(session, cohort.id),
+        cohort_sessions(session, cohort.id) if sessions is None else sessions,
         user_id=user_id,
         now=now,
         since=since,
         today=today,
+        people=None if enrolment is None else [(enrolment.user, enrolment.status)],
     )
     ledgers = {ledger.user.id: ledger for ledger in matrix.ledgers}
 
     required_lessons = set(programme.required_lessons)
     read: dict[int, set[str]] = {user: set() for user in ids}
-    if required_lessons:
+    if required_lessons and lessons_read is not None:
+        read[user_id] = set(lessons_read)
+    elif required_lessons:
         for user, course, lesson in session.execute(
             sa.select(
                 LessonCompletion.user_id, LessonCompletion.course_slug, LessonCompletion.lesson_slug
@@ -194,6 +213,9 @@ def cohort_eligibility(
     wanted = quizzes.quizzes_named(session, programme.quizzes)
     results = quizzes.results(session, ids, wanted, since, now=now)
     titles = {quiz.slug: quiz.title_for(_language()) for quiz in wanted}
+    by_person: dict[int, dict[str, quizzes.Result]] = {}
+    for (person, slug), outcome in results.items():
+        by_person.setdefault(person, {})[slug] = outcome
 
     practice_lines = practice_log.totals(session, [cohort.id], ids)
     sign_offs = {
@@ -208,7 +230,8 @@ def cohort_eligibility(
     table = {}
     for user, enrolment in enrolments.items():
         ledger = ledgers[user]
-        result = Eligibility(enrolment, programme, ledger=ledger)
+        result = Eligibility(enrolment, programme, ledger=ledger, since=since.get(user))
+        result.results = by_person.get(user, {})
         items = result.requirements
         items.append(
             Requirement(
