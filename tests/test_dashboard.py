@@ -486,4 +486,4 @@ def test_home_pages_make_the_same_number_of_statements_for_more_data(
         counts.append(row)
     print("SQL statements (trainee, trainer, coordinator):", counts)
     assert counts[0] == counts[1], counts
-    assert counts[0][0] <= 14 and counts[0][1] <= 9 and counts[0][2] <= 8, counts
+    assert counts[0][0] <= 12 and counts[0][1] <= 9 and counts[0][2] <= 8, counts

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 
 from lms.auth.models import Role
 from lms.certificates.eligibility import cohort_eligibility
+from lms.certificates.models import Certificate, Status
+from lms.certificates.queries import expiring, expiring_among
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from lms.i18n import local_today
 from tests.factories import login, make_certificate, make_cohort, make_session, make_user
@@ -108,3 +110,29 @@ def test_a_check_in_opens_in_a_cohort_whose_programme_is_missing(app, client, se
         assert [entry.item.id for entry in home.on_now] == [item.id]
     login(client, person)
     assert "Evening in the lost cohort" in client.get("/").get_data(as_text=True)
+
+
+def test_the_expiry_banner_from_the_certificates_read_is_the_one_read_alone(app, session):
+    """``expiring_among`` over a person's certificates is ``expiring`` of that person: valid
+    only, expiry after today and within the warning days, soonest first."""
+    person, other = make_user(session), make_user(session)
+    day = date(2029, 8, 1)
+    ends = [day, day + timedelta(days=1), day + timedelta(days=30), day + timedelta(days=90),
+            day + timedelta(days=91), day - timedelta(days=3)]  # fmt: skip
+    for number, expires_on in enumerate(ends):
+        for status in (Status.VALID, Status.REVOKED, Status.SUPERSEDED):
+            for holder in (person, other):
+                cohort = make_cohort(
+                    session, trainees=(holder,), starts_on=date(2026, 1, 1 + number)
+                )
+                make_certificate(
+                    session, cohort, holder, issued_on=date(2026, 7, 1), expires_on=expires_on,
+                    status=status, programme_slug=f"programme-{number}",  # one valid of each
+                )  # fmt: skip
+    held = list(session.scalars(sa.select(Certificate).where(Certificate.user_id == person.id)))
+    assert len(held) == 18
+    for today in (day - timedelta(days=1), day, day + timedelta(days=1), day + timedelta(days=60)):
+        for days in (0, 1, 30, 90):
+            alone = expiring(session, today, days, person.id)
+            assert expiring_among(held, today, days) == alone
+    assert [c.expires_on for c in expiring(session, day, 90, person.id)] == ends[1:4]

@@ -144,15 +144,17 @@ def cohort_eligibility(
     enrolment: Enrolment | None = None,
     sessions: list | None = None,
     lessons_read: set[str] | None = None,
+    certificates: list[Certificate] | None = None,
 ) -> dict[int, Eligibility]:
     """user id -> Eligibility for the cohort's enrolments (or one trainee's).
 
     A page that has read them already can pass, for one trainee (``user_id``), their
-    ``enrolment`` in the cohort and the ``lessons_read`` ("course/lesson"), and the cohort's
+    ``enrolment`` in the cohort, the ``lessons_read`` ("course/lesson") and all their
+    ``certificates``, and the cohort's
     ``sessions`` (all of them, in order): they are then not read again."""
     now = now or datetime.now(UTC)
     today = today or now.date()
-    if enrolment is not None or lessons_read is not None:
+    if enrolment is not None or lessons_read is not None or certificates is not None:
         assert user_id is not None and (enrolment is None or enrolment.user_id == user_id)
     statement = (
         sa.select(Enrolment)
@@ -172,7 +174,11 @@ def cohort_eligibility(
     if not enrolments:
         return {}
     ids = list(enrolments)
-    certificates = _certificates_by_user(session, ids)
+    if certificates is None:
+        certificates = _certificates_by_user(session, ids)
+    else:
+        assert all(certificate.user_id == user_id for certificate in certificates)
+        certificates = {user_id: list(certificates)}
     # someone who earned this programme's certificate before starts again from nothing
     since = {
         user: max(earlier)

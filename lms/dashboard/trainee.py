@@ -85,6 +85,8 @@ class TraineeHome:
     on_now: list[OpenSession] = field(default_factory=list)  # sessions open for check-in now
     #: running enrolments whose programme file never loaded: shown as such, never as completed
     unavailable: list[Enrolment] = field(default_factory=list)
+    #: every certificate the person holds or held (for the checklists and the expiry banner)
+    certificates: list[Certificate] = field(default_factory=list)
 
     @property
     def enrolled(self) -> bool:
@@ -163,6 +165,9 @@ def trainee_home(
         .order_by(Enrolment.enrolled_at.desc(), Enrolment.id.desc())
     ).all()
     home = TraineeHome()
+    home.certificates = list(
+        session.scalars(sa.select(Certificate).where(Certificate.user_id == user_id))
+    )
     for enrolment in enrolments:
         programme = programmes.get(enrolment.cohort.programme_slug)
         if enrolment.status == EnrolmentStatus.ACTIVE and programme is None:
@@ -171,17 +176,9 @@ def trainee_home(
             home.active.append(ActiveCohort(enrolment, programme, None))
         else:
             home.finished.append(FinishedCohort(enrolment, programme))
-    if home.finished:
-        held = {
-            certificate.enrolment_id: certificate
-            for certificate in session.scalars(
-                sa.select(Certificate).where(
-                    Certificate.enrolment_id.in_([f.enrolment.id for f in home.finished])
-                )
-            )
-        }
-        for item in home.finished:
-            item.certificate = held.get(item.enrolment.id)
+    held = {certificate.enrolment_id: certificate for certificate in home.certificates}
+    for item in home.finished:
+        item.certificate = held.get(item.enrolment.id)
     if home.active:
         # the sessions of every cohort the person is taking, read once: for the checklists,
         # the coming sessions and the check-in open now (in a cohort whose programme is
@@ -193,6 +190,7 @@ def trainee_home(
             item.check = cohort_eligibility(
                 session, item.cohort, item.programme, user_id=user_id, now=now, today=today,
                 enrolment=item.enrolment, sessions=sessions[item.cohort.id], lessons_read=read,
+                certificates=home.certificates,
             )[user_id]  # fmt: skip
         _fill_active(session, home.active, sessions, catalog, completed, now)
         every = [item for enrolment in running for item in sessions[enrolment.cohort_id]]
