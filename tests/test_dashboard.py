@@ -304,6 +304,26 @@ def test_batched_ledgers_match_the_register(session, world, request_context):
         sessions = cohort_sessions(session, cohort.id)
         matrix = build_matrix(session, cohort, programme, sessions, today=local_today())
         assert figures(batched[cohort.id]) == figures(matrix.ledgers), cohort.name
+    # for figures per cohort (the coordinator's home) the people are not read: the same
+    # ledgers, each without its person
+    unnamed = cohort_ledgers(
+        session,
+        [(c, get_programme(c.programme_slug)) for c in cohorts],
+        today=local_today(),
+        named=False,
+    )
+    for cohort in cohorts:
+        assert {ledger.user for ledger in unnamed[cohort.id]} == {None}
+        assert sorted(row[1:] for row in figures(batched[cohort.id])) == sorted(
+            (
+                ledger.status,
+                ledger.held_minutes,
+                ledger.credited_minutes,
+                [(line.credited, line.achievable, line.unscheduled) for line in ledger.lines],
+                ledger.risks,
+            )
+            for ledger in unnamed[cohort.id]
+        ), cohort.name
 
 
 def page(client, user) -> str:

@@ -73,7 +73,7 @@ class CategoryLine:
 class Ledger:
     """A trainee's hours in a programme, with the reasons they are at risk, if any."""
 
-    user: User
+    user: User | None  # None only in figures per cohort (``dashboard.ledgers``, unnamed)
     status: str
     lines: list[CategoryLine]
     held_minutes: int = 0  # length of the marked sessions, the base of the attendance share
