@@ -3,8 +3,9 @@ to them, practice, and the certificate checklist or the certificate itself.
 
 The checklist of each active enrolment is ``cohort_eligibility`` (a fixed number of statements
 per active enrolment; a person rarely has more than one), given what the home has read already:
-the enrolment, the cohort's sessions, the lessons read; its quiz results serve the home too.
-Everything else is read once for all their cohorts.
+the enrolment, the cohort's sessions, the lessons read and the person's certificates (which also
+give the completed cohorts' certificates and the expiry banner); its quiz results serve the home
+too. Everything else is read once for all their cohorts.
 """
 
 from dataclasses import dataclass, field
