@@ -14,7 +14,15 @@ from lms.certificates.models import Certificate, Status
 from lms.certificates.queries import expiring, expiring_among
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
 from lms.i18n import local_today
-from tests.factories import login, make_certificate, make_cohort, make_session, make_user
+from lms.programmes.services import get_programme
+from tests.factories import (
+    count_queries,
+    login,
+    make_certificate,
+    make_cohort,
+    make_session,
+    make_user,
+)
 from tests.test_dashboard import attempt, build_world, home_of
 
 
@@ -136,3 +144,24 @@ def test_the_expiry_banner_from_the_certificates_read_is_the_one_read_alone(app,
             alone = expiring(session, today, days, person.id)
             assert expiring_among(held, today, days) == alone
     assert [c.expires_on for c in expiring(session, day, 90, person.id)] == ends[1:4]
+
+
+def test_a_programme_without_practice_or_sign_off_reads_neither(app, session, connection):
+    """The checklist of regional-thematic (no supervised practice, no final sign-off) does not
+    read the practice log nor the sign-offs; support-person's reads both."""
+    person = make_user(session)
+    plain = make_cohort(session, "regional-thematic", trainees=(person,))
+    full = make_cohort(session, "support-person", trainees=(person,))
+    read = {}
+    with app.test_request_context():
+        for cohort in (plain, full):
+            programme = get_programme(cohort.programme_slug)
+            with count_queries(connection) as statements:
+                check = cohort_eligibility(session, cohort, programme, user_id=person.id)[person.id]
+            read[cohort.programme_slug] = " ".join(statements)
+            kinds = {line.kind for line in check.requirements}
+            assert ({"sign_off", "practice_hours"} <= kinds) == (cohort is full)
+    assert "final_sign_offs" not in read["regional-thematic"]
+    assert "practice_revisions" not in read["regional-thematic"]
+    assert "final_sign_offs" in read["support-person"]
+    assert "practice_revisions" in read["support-person"]

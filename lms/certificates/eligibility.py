@@ -223,15 +223,22 @@ def cohort_eligibility(
     for (person, slug), outcome in results.items():
         by_person.setdefault(person, {})[slug] = outcome
 
-    practice_lines = practice_log.totals(session, [cohort.id], ids)
-    sign_offs = {
-        sign_off.enrolment_id: sign_off
-        for sign_off in session.scalars(
-            sa.select(FinalSignOff).where(
-                FinalSignOff.enrolment_id.in_([e.id for e in enrolments.values()])
+    # practice and the final sign-off are read only for a programme that asks for them
+    practice_lines = (
+        practice_log.totals(session, [cohort.id], ids)
+        if programme.practice_hours or programme.practice_clients
+        else {}
+    )
+    sign_offs = {}
+    if programme.final_sign_off:
+        sign_offs = {
+            sign_off.enrolment_id: sign_off
+            for sign_off in session.scalars(
+                sa.select(FinalSignOff).where(
+                    FinalSignOff.enrolment_id.in_([e.id for e in enrolments.values()])
+                )
             )
-        )
-    }
+        }
 
     table = {}
     for user, enrolment in enrolments.items():
