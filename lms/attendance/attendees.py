@@ -165,7 +165,22 @@ def open_for(
 ) -> list[OpenSession]:
     """The person's sessions open for check-in now, each with their check-in (one statement, and
     one more while a session is open)."""
-    items = open_sessions_for(session, user_id, now, early_minutes)
+    return checked_in(session, user_id, open_sessions_for(session, user_id, now, early_minutes))
+
+
+def open_among(
+    session: Session, user_id: int, sessions, now: datetime, early_minutes: int
+) -> list[OpenSession]:
+    """``open_for`` when the sessions of the person's active cohorts are read already: those
+    open for check-in now, each with the person's check-in (one statement, only while one is
+    open)."""
+    return checked_in(
+        session, user_id, [item for item in sessions if in_window(item, now, early_minutes)]
+    )
+
+
+def checked_in(session: Session, user_id: int, items: list[TrainingSession]) -> list[OpenSession]:
+    """The open sessions ``items``, each with the person's check-in if they made one."""
     if not items:
         return []
     done = {

@@ -73,7 +73,7 @@ class CategoryLine:
 class Ledger:
     """A trainee's hours in a programme, with the reasons they are at risk, if any."""
 
-    user: User
+    user: User | None  # None only in figures per cohort (``dashboard.ledgers``, unnamed)
     status: str
     lines: list[CategoryLine]
     held_minutes: int = 0  # length of the marked sessions, the base of the attendance share
@@ -219,15 +219,20 @@ def build_matrix(
     now: datetime | None = None,
     since: dict[int, datetime] | None = None,
     today: date | None = None,
+    people: list | None = None,
 ) -> Matrix:
     """Ledgers and register cells for the cohort's trainees (or one of them).
 
     ``since`` (user id -> time) leaves out a person's marks in sessions that started before it:
     someone taking the programme again starts from nothing. ``today`` (the local date; by
-    default that of ``now``) decides whether the cohort has started and can still schedule."""
+    default that of ``now``) decides whether the cohort has started and can still schedule.
+    ``people``: for one trainee (``user_id``) read already, [(their User, enrolment status)]."""
     now = now or datetime.now(UTC)
     today = today or now.date()
-    people = _people(session, cohort, user_id)
+    if people is None:
+        people = _people(session, cohort, user_id)
+    else:
+        assert user_id is not None and [user.id for user, _status in people] == [user_id]
     enrolled = sa.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id)
     ids = [user_id] if user_id is not None else enrolled
     rows, held = _records(session, cohort, ids, sessions) if people else ([], {})

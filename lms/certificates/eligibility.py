@@ -60,6 +60,10 @@ class Eligibility:
     sign_off: FinalSignOff | None = None
     ledger: Ledger | None = None
     practice: Totals | None = None
+    #: quiz slug -> the person's result in it, counting only attempts since ``since``
+    results: dict[str, quizzes.Result] = field(default_factory=dict)
+    #: when the person earned this programme's certificate before (and started again)
+    since: datetime | None = None
 
     @property
     def eligible(self) -> bool:
@@ -137,10 +141,21 @@ def cohort_eligibility(
     user_id: int | None = None,
     now: datetime | None = None,
     today: date | None = None,
+    enrolment: Enrolment | None = None,
+    sessions: list | None = None,
+    lessons_read: set[str] | None = None,
+    certificates: list[Certificate] | None = None,
 ) -> dict[int, Eligibility]:
-    """user id -> Eligibility for the cohort's enrolments (or one trainee's)."""
+    """user id -> Eligibility for the cohort's enrolments (or one trainee's).
+
+    A page that has read them already can pass, for one trainee (``user_id``), their
+    ``enrolment`` in the cohort, the ``lessons_read`` ("course/lesson") and all their
+    ``certificates``, and the cohort's
+    ``sessions`` (all of them, in order): they are then not read again."""
     now = now or datetime.now(UTC)
     today = today or now.date()
+    if enrolment is not None or lessons_read is not None or certificates is not None:
+        assert user_id is not None and (enrolment is None or enrolment.user_id == user_id)
     statement = (
         sa.select(Enrolment)
         .where(Enrolment.cohort_id == cohort.id)
@@ -152,11 +167,18 @@ def cohort_eligibility(
     )
     if user_id is not None:
         statement = statement.where(Enrolment.user_id == user_id)
-    enrolments = {enrolment.user_id: enrolment for enrolment in session.scalars(statement)}
+    if enrolment is not None:
+        enrolments = {user_id: enrolment}
+    else:
+        enrolments = {item.user_id: item for item in session.scalars(statement)}
     if not enrolments:
         return {}
     ids = list(enrolments)
-    certificates = _certificates_by_user(session, ids)
+    if certificates is None:
+        certificates = _certificates_by_user(session, ids)
+    else:
+        assert all(certificate.user_id == user_id for certificate in certificates)
+        certificates = {user_id: list(certificates)}
     # someone who earned this programme's certificate before starts again from nothing
     since = {
         user: max(earlier)
@@ -173,17 +195,20 @@ def cohort_eligibility(
         session,
         cohort,
         programme,
-        cohort_sessions(session, cohort.id),
+        cohort_sessions(session, cohort.id) if sessions is None else sessions,
         user_id=user_id,
         now=now,
         since=since,
         today=today,
+        people=None if enrolment is None else [(enrolment.user, enrolment.status)],
     )
     ledgers = {ledger.user.id: ledger for ledger in matrix.ledgers}
 
     required_lessons = set(programme.required_lessons)
     read: dict[int, set[str]] = {user: set() for user in ids}
-    if required_lessons:
+    if required_lessons and lessons_read is not None:
+        read[user_id] = set(lessons_read)
+    elif required_lessons:
         for user, course, lesson in session.execute(
             sa.select(
                 LessonCompletion.user_id, LessonCompletion.course_slug, LessonCompletion.lesson_slug
@@ -194,21 +219,32 @@ def cohort_eligibility(
     wanted = quizzes.quizzes_named(session, programme.quizzes)
     results = quizzes.results(session, ids, wanted, since, now=now)
     titles = {quiz.slug: quiz.title_for(_language()) for quiz in wanted}
+    by_person: dict[int, dict[str, quizzes.Result]] = {}
+    for (person, slug), outcome in results.items():
+        by_person.setdefault(person, {})[slug] = outcome
 
-    practice_lines = practice_log.totals(session, [cohort.id], ids)
-    sign_offs = {
-        sign_off.enrolment_id: sign_off
-        for sign_off in session.scalars(
-            sa.select(FinalSignOff).where(
-                FinalSignOff.enrolment_id.in_([e.id for e in enrolments.values()])
+    # practice and the final sign-off are read only for a programme that asks for them
+    practice_lines = (
+        practice_log.totals(session, [cohort.id], ids)
+        if programme.practice_hours or programme.practice_clients
+        else {}
+    )
+    sign_offs = {}
+    if programme.final_sign_off:
+        sign_offs = {
+            sign_off.enrolment_id: sign_off
+            for sign_off in session.scalars(
+                sa.select(FinalSignOff).where(
+                    FinalSignOff.enrolment_id.in_([e.id for e in enrolments.values()])
+                )
             )
-        )
-    }
+        }
 
     table = {}
     for user, enrolment in enrolments.items():
         ledger = ledgers[user]
-        result = Eligibility(enrolment, programme, ledger=ledger)
+        result = Eligibility(enrolment, programme, ledger=ledger, since=since.get(user))
+        result.results = by_person.get(user, {})
         items = result.requirements
         items.append(
             Requirement(

@@ -33,7 +33,8 @@ def by_code(session: Session, typed: str) -> Certificate | None:
 def expiring(
     session: Session, today: date, days: int, user_id: int | None = None
 ) -> list[Certificate]:
-    """Valid certificates that expire within ``days``, soonest first."""
+    """Valid certificates that expire within ``days``, soonest first (``expiring_among`` is the
+    same rule over certificates read already)."""
     statement = (
         sa.select(Certificate)
         .where(
@@ -46,6 +47,20 @@ def expiring(
     if user_id is not None:
         statement = statement.where(Certificate.user_id == user_id)
     return list(session.scalars(statement))
+
+
+def expiring_among(certificates, today: date, days: int) -> list[Certificate]:
+    """``expiring`` among ``certificates`` (a person's, read already): the valid ones that
+    expire within ``days``, soonest first."""
+    return sorted(
+        (
+            certificate
+            for certificate in certificates
+            if certificate.status == Status.VALID
+            and today < certificate.expires_on <= today + timedelta(days=days)
+        ),
+        key=lambda certificate: (certificate.expires_on, certificate.id),
+    )
 
 
 @hooks.answers("holds_certificate")

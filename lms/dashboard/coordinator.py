@@ -96,7 +96,7 @@ def coordinator_home(
         for cohort in cohorts
         if (programme := programmes.get(cohort.programme_slug)) is not None
     ]
-    ledgers = cohort_ledgers(session, known, today=today)
+    ledgers = cohort_ledgers(session, known, today=today, named=False)  # figures only
     issued = _certificates(session, [cohort.id for cohort in cohorts])
     for cohort in cohorts:
         people = ledgers.get(cohort.id, [])

@@ -81,15 +81,18 @@ def _scheduled(session: Session, cohort_ids: list[int]) -> dict[tuple[int, str],
     return {(cohort_id, category): round(minutes) for cohort_id, category, minutes in rows}
 
 
-def cohort_ledgers(
-    session: Session, cohorts: list[tuple[Cohort, Programme]], *, today: date
-) -> dict[int, list[Ledger]]:
-    """cohort id -> the ledger of each enrolled person (withdrawn ones too, as the register
-    shows them), by name; in three statements for all the cohorts. ``today`` is the local date."""
-    programmes = {cohort.id: programme for cohort, programme in cohorts}
-    ids = list(programmes)
-    if not ids:
-        return {}
+def _people(session: Session, ids: list[int], named: bool) -> list[tuple]:
+    """(cohort id, enrolment status, User or None, user id) of everyone enrolled, by name when
+    ``named``; otherwise the people are not read (nor sorted), only their ids."""
+    if not named:
+        return [
+            (cohort_id, status, None, user_id)
+            for cohort_id, status, user_id in session.execute(
+                sa.select(Enrolment.cohort_id, Enrolment.status, Enrolment.user_id).where(
+                    Enrolment.cohort_id.in_(ids)
+                )
+            )
+        ]
     people = session.execute(
         sa.select(Enrolment.cohort_id, Enrolment.status, User)
         .join(User, User.id == Enrolment.user_id)
@@ -97,6 +100,20 @@ def cohort_ledgers(
         .options(so.raiseload(User.role_rows))
     ).all()
     people = by_name(people, lambda row: row[2].display_name, tie=lambda row: row[2].id)
+    return [(cohort_id, status, user, user.id) for cohort_id, status, user in people]
+
+
+def cohort_ledgers(
+    session: Session, cohorts: list[tuple[Cohort, Programme]], *, today: date, named: bool = True
+) -> dict[int, list[Ledger]]:
+    """cohort id -> the ledger of each enrolled person (withdrawn ones too, as the register
+    shows them), by name; in three statements for all the cohorts. ``today`` is the local date.
+    ``named=False``, for figures per cohort: the ledgers in no order, each ``user`` None."""
+    programmes = {cohort.id: programme for cohort, programme in cohorts}
+    ids = list(programmes)
+    if not ids:
+        return {}
+    people = _people(session, ids, named)
     if not people:
         return {cohort_id: [] for cohort_id in ids}
     credited: dict[tuple[int, int, str], int] = defaultdict(int)
@@ -110,25 +127,31 @@ def cohort_ledgers(
     scheduled = _scheduled(session, ids)
     table: dict[int, list[Ledger]] = {cohort_id: [] for cohort_id in ids}
     by_id = {cohort.id: cohort for cohort, _ in cohorts}
-    for cohort_id, status, user in people:
+    # per cohort and category, once: (category, minutes scheduled, minutes not yet scheduled)
+    plan = {
+        cohort.id: [
+            (category, minutes, unscheduled_minutes(category, minutes, cohort, today))
+            for category in programme.categories
+            for minutes in [scheduled.get((cohort.id, category.slug), 0)]
+        ]
+        for cohort, programme in cohorts
+    }
+    for cohort_id, status, user, user_id in people:
         programme, cohort = programmes[cohort_id], by_id[cohort_id]
         lines = [
             CategoryLine(
                 category,
-                credited[(cohort_id, user.id, category.slug)],
-                scheduled.get((cohort_id, category.slug), 0)
-                - marked[(cohort_id, user.id, category.slug)],
-                unscheduled_minutes(
-                    category, scheduled.get((cohort_id, category.slug), 0), cohort, today
-                ),
+                credited[(cohort_id, user_id, category.slug)],
+                minutes - marked[(cohort_id, user_id, category.slug)],
+                unscheduled,
             )
-            for category in programme.categories
+            for category, minutes, unscheduled in plan[cohort_id]
         ]
         ledger = Ledger(
             user,
             status,
             lines,
-            held_minutes=round(held[(cohort_id, user.id)]),
+            held_minutes=round(held[(cohort_id, user_id)]),
             credited_minutes=sum(line.credited for line in lines),
             minimum_share=programme.attendance_minimum,
         )

@@ -2,8 +2,10 @@
 to them, practice, and the certificate checklist or the certificate itself.
 
 The checklist of each active enrolment is ``cohort_eligibility`` (a fixed number of statements
-per active enrolment; a person rarely has more than one); everything else is read once for all
-their cohorts.
+per active enrolment; a person rarely has more than one), given what the home has read already:
+the enrolment, the cohort's sessions, the lessons read and the person's certificates (which also
+give the completed cohorts' certificates and the expiry banner); its quiz results serve the home
+too. Everything else is read once for all their cohorts.
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +15,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from sqlalchemy.orm import Session
 
-from lms.attendance.api import OpenSession, open_for
+from lms.attendance.api import OpenSession, open_among
 from lms.certificates.api import Eligibility, cohort_eligibility
 from lms.certificates.models import Certificate
 from lms.cohorts import api as cohorts
@@ -84,22 +86,23 @@ class TraineeHome:
     on_now: list[OpenSession] = field(default_factory=list)  # sessions open for check-in now
     #: running enrolments whose programme file never loaded: shown as such, never as completed
     unavailable: list[Enrolment] = field(default_factory=list)
+    #: every certificate the person holds or held (for the checklists and the expiry banner)
+    certificates: list[Certificate] = field(default_factory=list)
 
     @property
     def enrolled(self) -> bool:
         return bool(self.active or self.finished or self.unavailable)
 
 
-def _upcoming(session: Session, cohort_ids: list[int], now: datetime):
-    """cohort id -> its sessions not yet over, soonest first (cancelled ones included)."""
+def _sessions(session: Session, cohort_ids: list[int]) -> dict[int, list[TrainingSession]]:
+    """cohort id -> all its sessions, soonest first (cancelled ones included)."""
     found: dict[int, list[TrainingSession]] = {cohort_id: [] for cohort_id in cohort_ids}
-    if cohort_ids:
-        for item in session.scalars(
-            sa.select(TrainingSession)
-            .where(TrainingSession.cohort_id.in_(cohort_ids), TrainingSession.ends_at > now)
-            .order_by(TrainingSession.starts_at, TrainingSession.id)
-        ):
-            found[item.cohort_id].append(item)
+    for item in session.scalars(
+        sa.select(TrainingSession)
+        .where(TrainingSession.cohort_id.in_(cohort_ids))
+        .order_by(TrainingSession.starts_at, TrainingSession.id)
+    ):
+        found[item.cohort_id].append(item)
     return found
 
 
@@ -163,39 +166,48 @@ def trainee_home(
         .order_by(Enrolment.enrolled_at.desc(), Enrolment.id.desc())
     ).all()
     home = TraineeHome()
+    home.certificates = list(
+        session.scalars(sa.select(Certificate).where(Certificate.user_id == user_id))
+    )
     for enrolment in enrolments:
         programme = programmes.get(enrolment.cohort.programme_slug)
         if enrolment.status == EnrolmentStatus.ACTIVE and programme is None:
             home.unavailable.append(enrolment)
         elif enrolment.status == EnrolmentStatus.ACTIVE:
-            check = cohort_eligibility(
-                session, enrolment.cohort, programme, user_id=user_id, now=now, today=today
-            )[user_id]
-            home.active.append(ActiveCohort(enrolment, programme, check))
+            home.active.append(ActiveCohort(enrolment, programme, None))
         else:
             home.finished.append(FinishedCohort(enrolment, programme))
-    if home.finished:
-        held = {
-            certificate.enrolment_id: certificate
-            for certificate in session.scalars(
-                sa.select(Certificate).where(
-                    Certificate.enrolment_id.in_([f.enrolment.id for f in home.finished])
-                )
-            )
-        }
-        for item in home.finished:
-            item.certificate = held.get(item.enrolment.id)
+    held = {certificate.enrolment_id: certificate for certificate in home.certificates}
+    for item in home.finished:
+        item.certificate = held.get(item.enrolment.id)
     if home.active:
-        _fill_active(session, home.active, catalog, completed, now)
-        home.on_now = open_for(session, user_id, now, early_minutes)
+        # the sessions of every cohort the person is taking, read once: for the checklists,
+        # the coming sessions and the check-in open now (in a cohort whose programme is
+        # missing too, as ``attendance.api.open_for``)
+        running = [item.enrolment for item in home.active] + home.unavailable
+        sessions = _sessions(session, [enrolment.cohort_id for enrolment in running])
+        read = {f"{course}/{lesson}" for course, lesson in completed}
+        for item in home.active:
+            item.check = cohort_eligibility(
+                session, item.cohort, item.programme, user_id=user_id, now=now, today=today,
+                enrolment=item.enrolment, sessions=sessions[item.cohort.id], lessons_read=read,
+                certificates=home.certificates,
+            )[user_id]  # fmt: skip
+        _fill_active(session, home.active, sessions, catalog, completed, now)
+        every = [item for enrolment in running for item in sessions[enrolment.cohort_id]]
+        home.on_now = open_among(session, user_id, every, now, early_minutes)
     return home
 
 
-def _fill_active(session: Session, active: list[ActiveCohort], catalog, completed, now) -> None:
+def _fill_active(
+    session: Session, active: list[ActiveCohort], sessions, catalog, completed, now
+) -> None:
     """Sessions, lessons, quizzes and practice of every active cohort, read once for all."""
     user_id = active[0].enrolment.user_id
     ids = [item.cohort.id for item in active]
-    upcoming = _upcoming(session, ids, now)
+    upcoming = {
+        cohort_id: [item for item in sessions[cohort_id] if item.ends_at > now] for cohort_id in ids
+    }
     slugs = {slug for item in active for slug in item.programme.quizzes}
     by_slug = {quiz.slug: quiz for quiz in quizzes.quizzes_named(session, sorted(slugs))}
     windows, results = {}, {}
@@ -208,7 +220,16 @@ def _fill_active(session: Session, active: list[ActiveCohort], catalog, complete
                 )
             )
         }
-        results = quizzes.results(session, [user_id], list(by_slug.values()), now=now)
+        if any(item.check.since is not None for item in active):
+            # taking a programme again: the checklist counts only the new attempts, while
+            # whether a quiz is still open counts them all
+            results = quizzes.results(session, [user_id], list(by_slug.values()), now=now)
+        else:  # the checklists read them all already
+            results = {
+                (user_id, slug): result
+                for item in active
+                for slug, result in item.check.results.items()
+            }
     # the checklist holds the totals when the programme requires practice; read the others
     logged = [
         i.cohort.id for i in active if i.programme.practice_logged and i.check.practice is None

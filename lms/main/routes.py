@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from lms.access import login_required, public
 from lms.auth.models import Role
-from lms.certificates.api import expiring
+from lms.certificates.api import expiring, expiring_among
 from lms.courses.api import completed_lessons, courses_with_progress, get_catalog
 from lms.dashboard.api import coordinator_home, trainee_home, trainer_home
 from lms.extensions import db
@@ -48,6 +48,11 @@ def home():
         )
     if current_user.has_role(Role.COORDINATOR):
         coordinator = coordinator_home(db.session, programmes, today=day)
+    warning_days = current_app.config["CERTIFICATE_WARNING_DAYS"]
+    if trainee is not None:  # the trainee's home has read their certificates already
+        soon = expiring_among(trainee.certificates, day, warning_days)
+    else:
+        soon = expiring(db.session, day, warning_days, current_user.id)
     return render_template(
         "main/home.html",
         trainee=trainee,
@@ -55,9 +60,7 @@ def home():
         coordinator=coordinator,
         courses=courses_with_progress(catalog, completed) if trainee else [],
         language=str(get_locale()),
-        expiring=expiring(
-            db.session, day, current_app.config["CERTIFICATE_WARNING_DAYS"], current_user.id
-        ),
+        expiring=soon,
         today=day,
     )
 
