@@ -13,8 +13,11 @@ from tests.conftest import make_app
 from tests.test_content import COURSE_YAML, lesson
 
 #: imported only inside the functions that make PDFs, spreadsheets, QR codes, calendars, read
-#: phone numbers or logos
-HEAVY = ("fpdf", "xlsxwriter", "segno", "icalendar", "phonenumbers", "PIL")
+#: phone numbers or logos, sign credentials, or compare an address that is not plain ASCII
+HEAVY = (
+    "fpdf", "xlsxwriter", "segno", "icalendar", "phonenumbers", "PIL", "jwt", "cryptography",
+    "confusable_homoglyphs.confusables",
+)  # fmt: skip
 
 
 def _course(tmp_path, lessons: dict[str, str]):
