@@ -9,6 +9,7 @@ from bench import (
     funder,
     hostile,
     load,
+    memory,
     pages,
     practice,
     quizzes,
@@ -18,6 +19,7 @@ from bench import (
 if __name__ == "__main__":
     sys.argv = sys.argv[:1]  # each benchmark with its defaults
     pages.main()
+    memory.main()
     load.main()
     fixed_cost.main()
     register_matrix.main()

@@ -12,7 +12,6 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-import xlsxwriter
 from babel import Locale
 from babel.numbers import get_decimal_symbol
 from flask import Response
@@ -123,6 +122,8 @@ def _write_sheet(workbook, bold, sheet: str, header: Sequence[str], rows: Iterab
 
 def workbook_response(filename: str, sheets: Iterable[tuple[str, Sequence[str], Iterable]]):
     """An XLSX file with one sheet per (sheet name, header, rows)."""
+    import xlsxwriter  # here, not at start: only spreadsheet downloads pay for it
+
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     bold = workbook.add_format({"bold": True})

@@ -2,11 +2,12 @@
 
 import io
 
-import segno
 from markupsafe import Markup
 
 
 def qr_svg(url: str, title: str, scale: int = 6) -> Markup:
+    import segno  # here, not at start: only the pages showing a QR code pay for it
+
     buffer = io.BytesIO()
     segno.make(url, error="m").save(
         buffer,

@@ -10,7 +10,6 @@ the ``confusable_homoglyphs`` package, not from a table of our own.
 import functools
 import unicodedata
 
-from confusable_homoglyphs.confusables import confusables_data
 from email_validator import EmailNotValidError, validate_email
 
 
@@ -43,6 +42,10 @@ def _ascii_twin(char: str) -> str:
     """
     if char.isascii():
         return char
+    # here, not at start: the data is 6 MB in every worker, and only an address that is not
+    # plain ASCII needs it
+    from confusable_homoglyphs.confusables import confusables_data
+
     twins = [
         glyph["c"]
         for glyph in confusables_data.get(char, ())

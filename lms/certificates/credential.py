@@ -6,17 +6,23 @@ ever used is published as a JSON Web Key Set at ``/issuer/jwks.json``; a revoked
 listed at ``/issuer/revocations.json`` (the 1EdTech revocation list the credential points to).
 """
 
+from __future__ import annotations
+
 from datetime import UTC, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import current_app
 
 from lms.certificates import keys
 from lms.certificates.models import Certificate, hours_text
 from lms.programmes.api import Programme, programme_title
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+# jwt and cryptography are imported by the functions that sign, not at start (see keys.py).
 
 ALGORITHM = "RS256"
 CONTEXT = [
@@ -52,6 +58,9 @@ def signing_key() -> tuple[str, rsa.RSAPrivateKey]:
 
 def public_jwk(key: rsa.RSAPrivateKey | rsa.RSAPublicKey) -> dict:
     """The public key as a JWK whose ``kid`` is its RFC 7638 thumbprint."""
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     public = key.public_key() if isinstance(key, rsa.RSAPrivateKey) else key
     jwk = jwt.algorithms.RSAAlgorithm.to_jwk(public, as_dict=True)
     members = {name: jwk[name] for name in ("e", "kty", "n")}
@@ -179,6 +188,8 @@ def sign(document: dict, key: rsa.RSAPrivateKey, kid: str) -> str:
     """The credential as a VC-JWT: its members are the claims, with the registered claims
     ``iss``, ``jti``, ``nbf`` and ``exp`` taken from it (Open Badges 3.0, section 8.2); ``kid``
     is the address of the public key."""
+    import jwt
+
     claims = {
         **document,
         "iss": document["issuer"]["id"],

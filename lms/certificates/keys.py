@@ -7,22 +7,27 @@ so at once. Rotation retires the active key (its public half stays published) an
 one. A key file made by an earlier version (``instance/issuer-key.pem``) is imported once.
 """
 
+from __future__ import annotations
+
 import base64
 import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jwt
 import sqlalchemy as sa
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.certificates.models import IssuerKey
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+# jwt and cryptography are imported inside the functions that use them, not at start: with them
+# every worker held 10 MB more, and most workers never sign anything.
 
 LEGACY_KEY_FILE = "issuer-key.pem"
 
@@ -32,6 +37,10 @@ class IssuerKeyError(RuntimeError):
 
 
 def _fernet(secret_key: str) -> Fernet:
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     derived = HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=b"tugi issuer signing key"
     ).derive(secret_key.encode())
@@ -40,6 +49,8 @@ def _fernet(secret_key: str) -> Fernet:
 
 def thumbprint(public_key: rsa.RSAPublicKey) -> str:
     """The RFC 7638 thumbprint of a public key: the key's name in ``kid``."""
+    import jwt
+
     jwk = jwt.algorithms.RSAAlgorithm.to_jwk(public_key, as_dict=True)
     members = {name: jwk[name] for name in ("e", "kty", "n")}
     canonical = json.dumps(members, separators=(",", ":"), sort_keys=True).encode()
@@ -47,6 +58,8 @@ def thumbprint(public_key: rsa.RSAPublicKey) -> str:
 
 
 def _row(private: rsa.RSAPrivateKey, secret_key: str, now: datetime) -> IssuerKey:
+    from cryptography.hazmat.primitives import serialization
+
     pem = private.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
@@ -79,6 +92,8 @@ def active_key(session: Session) -> IssuerKey | None:
 def import_key_file(session: Session, path: Path, secret_key: str, now: datetime) -> None:
     """Store a key file of an earlier version, so that the credentials it signed keep
     verifying: as the active key when there is none yet, else as a retired one."""
+    from cryptography.hazmat.primitives import serialization
+
     private = serialization.load_pem_private_key(path.read_bytes(), password=None)
     kid = thumbprint(private.public_key())
     if session.scalar(sa.select(IssuerKey.id).where(IssuerKey.kid == kid)) is not None:
@@ -104,6 +119,8 @@ def ensure_key(
         import_key_file(session, legacy_file, secret_key, now)
     current = active_key(session)
     if current is None:
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
         row = _row(rsa.generate_private_key(public_exponent=65537, key_size=2048), secret_key, now)
         row.active = 1
         _insert(session, row)
@@ -117,6 +134,8 @@ def rotate(session: Session, secret_key: str, now: datetime | None = None) -> Is
     session.execute(
         sa.update(IssuerKey).where(IssuerKey.active == 1).values(active=None, retired_at=now)
     )
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     row = _row(rsa.generate_private_key(public_exponent=65537, key_size=2048), secret_key, now)
     row.active = 1
     session.add(row)
@@ -126,6 +145,9 @@ def rotate(session: Session, secret_key: str, now: datetime | None = None) -> Is
 
 def private_key(row: IssuerKey, secret_key: str) -> rsa.RSAPrivateKey:
     """Decrypt a stored key; a host with another secret key gets an error that says so."""
+    from cryptography.fernet import InvalidToken
+    from cryptography.hazmat.primitives import serialization
+
     try:
         pem = _fernet(secret_key).decrypt(row.private_key.encode())
     except InvalidToken:
@@ -140,6 +162,8 @@ def private_key(row: IssuerKey, secret_key: str) -> rsa.RSAPrivateKey:
 
 def public_keys(session: Session) -> list[tuple[str, rsa.RSAPublicKey]]:
     """Every key ever used, active or retired, as (kid, public key), oldest first."""
+    from cryptography.hazmat.primitives import serialization
+
     rows = session.execute(sa.select(IssuerKey.kid, IssuerKey.public_pem).order_by(IssuerKey.id))
     return [(kid, serialization.load_pem_public_key(pem.encode())) for kid, pem in rows]
 

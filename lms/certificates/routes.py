@@ -13,7 +13,7 @@ from flask_login import current_user
 from lms import audit
 from lms.access import ensure_visible, login_required, roles_required, staff_only
 from lms.auth.models import Role
-from lms.certificates import credential, document, services, sharing
+from lms.certificates import credential, services, sharing
 from lms.certificates.eligibility import cohort_eligibility, eligibility
 from lms.certificates.forms import SIGN_OFF_STATEMENT, RevokeForm, SignOffForm
 from lms.certificates.keys import IssuerKeyError
@@ -292,6 +292,8 @@ def linkedin_link(certificate: Certificate, programme) -> str | None:
 @bp.route("/<int:certificate_id>/certificate.pdf")
 @login_required
 def pdf(certificate_id: int):
+    from lms.certificates import document  # here, not at start: the PDF library takes 0.2-0.7 s
+
     certificate = get_certificate(certificate_id)
     programme = programme_or_unavailable(certificate.programme_slug, certificate.cohort)
     earned_in = get_programme(certificate.earned_in) or programme

@@ -2,8 +2,8 @@
 person's own feed holds."""
 
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-import icalendar
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import Session
@@ -18,6 +18,9 @@ from lms.cohorts.models import (
 )
 from lms.cohorts.sessions import link_problem
 from lms.i18n import local_today
+
+if TYPE_CHECKING:
+    import icalendar
 
 
 def personal_sessions(
@@ -51,6 +54,8 @@ def feed(name: str, sessions: list[tuple[Cohort, TrainingSession]]) -> bytes:
     """An RFC 5545 calendar of sessions; cancelled ones stay, marked as cancelled. A calendar
     must hold at least one component: one without sessions holds the UTC time zone, which every
     time in the feed is written in."""
+    import icalendar  # here, not at start: only the calendar feeds pay for it
+
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Tugi//Training sessions//EN")
     cal.add("version", "2.0")
@@ -69,9 +74,11 @@ def feed(name: str, sessions: list[tuple[Cohort, TrainingSession]]) -> bytes:
     return cal.to_ical()
 
 
-def _utc_zone() -> icalendar.Timezone:
+def _utc_zone() -> "icalendar.Timezone":
     """A VTIMEZONE for UTC: harmless in any calendar app, and a component an empty feed can
     hold (RFC 5545 section 3.6 wants at least one)."""
+    import icalendar
+
     standard = icalendar.TimezoneStandard()
     standard.add("dtstart", datetime(1970, 1, 1))
     standard.add("tzoffsetfrom", timedelta(0))
@@ -83,7 +90,7 @@ def _utc_zone() -> icalendar.Timezone:
     return zone
 
 
-def _event(cohort: Cohort, item: TrainingSession, stamp: datetime) -> icalendar.Event:
+def _event(cohort: Cohort, item: TrainingSession, stamp: datetime) -> "icalendar.Event":
     """One session as an event. A stored link that is not a safe address (rows older than the
     form's check) is left out and logged rather than written into the feed."""
     link = item.online_url
@@ -92,6 +99,8 @@ def _event(cohort: Cohort, item: TrainingSession, stamp: datetime) -> icalendar.
             "calendar feed: session %s has an unsafe online link; left out", item.id
         )
         link = None
+    import icalendar
+
     event = icalendar.Event()
     event.add("uid", f"session-{item.id}@tugi")
     event.add("dtstamp", stamp)

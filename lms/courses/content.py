@@ -8,11 +8,15 @@ with its file and line; a broken lesson is left out, never taking the site down.
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
 
-from lms.rendering import Rendered
+from lms.rendering import Rendered, render_markdown
+
+#: libyaml's parser when PyYAML was built with it: several times faster at start-up
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 LESSON_FILE = re.compile(r"^(?P<stem>\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<lang>[a-z]{2}))?\.md$")
 GUIDE_FILE = re.compile(
@@ -41,24 +45,42 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
+class _Deferred:
+    """A text whose Markdown is rendered the first time its ``body`` is read, then kept.
+
+    Loading a catalogue checks every file but renders nothing, so that a server starts in a
+    second and holds only the lessons people open (rendering all of them took seconds)."""
+
+    markdown: str
+    base_url: str | None
+
+    @cached_property
+    def body(self) -> Rendered:
+        """The sanitised HTML, its headings and words (see ``lms.rendering.Rendered``)."""
+        return render_markdown(self.markdown, base_url=self.base_url)
+
+
 @dataclass
-class LessonText:
-    """A lesson in one language."""
+class LessonText(_Deferred):
+    """A lesson in one language; ``markdown`` is its body as written, links relative to
+    ``base_url``."""
 
     language: str
     title: str
     summary: str
     objectives: list[str]
-    body: Rendered
+    markdown: str
+    base_url: str | None = None
 
 
 @dataclass
-class GuideText:
-    """A trainer's guide in one language."""
+class GuideText(_Deferred):
+    """A trainer's guide in one language (``markdown`` and ``base_url`` as for a lesson)."""
 
     language: str
     title: str
-    body: Rendered
+    markdown: str
+    base_url: str | None = None
 
 
 @dataclass
@@ -183,7 +205,10 @@ def check_fields(data: dict, fields: dict, lines, offset, report, path, allowed=
 
 def load_yaml(text: str, path: Path, report, first_line: int = 1) -> dict | None:
     try:
-        data = yaml.safe_load(text) or {}
+        try:
+            data = yaml.load(text, Loader=_SafeLoader) or {}  # noqa: S506 (a safe loader)
+        except yaml.YAMLError:  # read again by PyYAML's own parser, whose lines and words are exact
+            data = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)

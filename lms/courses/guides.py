@@ -23,7 +23,6 @@ from lms.courses.content import (
     key_line,
 )
 from lms.courses.coverage import required_languages
-from lms.rendering import render_markdown
 
 GUIDE_FIELDS = {"title": str, "session_minutes": int}
 SECTIONS = (
@@ -142,8 +141,7 @@ def _load_text(path: Path, language: str, courses_dir: Path, base_url: str, repo
     _check_plan(plan, heading_line, minutes, path, report)
     if report.count > before:
         return None
-    rendered = render_markdown(body, base_url=base_url)
-    return minutes, GuideText(language, data["title"].strip(), rendered), lines
+    return minutes, GuideText(language, data["title"].strip(), body, base_url), lines
 
 
 def load_guides(paths, sources, lessons: dict[str, Lesson], course, courses_dir, report) -> None:

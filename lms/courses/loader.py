@@ -18,7 +18,7 @@ from lms.courses.content import (
     check_fields,
     load_yaml,
 )
-from lms.rendering import lesson_slug, render_markdown
+from lms.rendering import lesson_slug
 
 
 def _load_text(path, language, fields, courses_dir, base_url, report):
@@ -31,10 +31,8 @@ def _load_text(path, language, fields, courses_dir, base_url, report):
     check_body(body, body_line, path, courses_dir, report)
     if report.count > before:
         return None
-    rendered = render_markdown(body, base_url=base_url)
-    return data, LessonText(
-        language, data["title"].strip(), data["summary"].strip(), list(data["objectives"]), rendered
-    )
+    title, summary = data["title"].strip(), data["summary"].strip()
+    return data, LessonText(language, title, summary, list(data["objectives"]), body, base_url)
 
 
 def _load_course(folder: Path, courses_dir: Path, report) -> Course | None:

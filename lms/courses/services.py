@@ -17,14 +17,20 @@ from lms.filecache import FolderCache
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its catalog cache."""
+    """Give the app its catalog cache, loaded now so that a broken file is logged at start.
+
+    Loading checks every file and renders nothing: a lesson's Markdown is rendered when it is
+    first read (``LessonText.body``)."""
     content_dir = Path(app.config["CONTENT_DIR"])
 
     def load(previous: Catalog | None) -> Catalog:
         catalog = load_catalog(content_dir)
         return keep_last_good(catalog, previous) if previous else catalog
 
-    app.extensions["tugi_catalog"] = FolderCache(content_dir / "courses", load)
+    cache = FolderCache(content_dir / "courses", load)
+    app.extensions["tugi_catalog"] = cache
+    for problem in cache.get().problems:
+        app.logger.error("course file problem: %s", problem)
 
 
 def get_catalog() -> Catalog:

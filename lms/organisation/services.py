@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
 from lms import audit
@@ -60,6 +59,8 @@ def issuer(session: Session, default_name: str) -> Issuer:
 def read_logo(data: bytes) -> tuple[bytes, str]:
     """An uploaded logo, checked and re-encoded (at most ``LOGO_MAX_SIDE`` pixels a side, no
     metadata) as (bytes, media type). Only PNG and JPEG: an SVG may carry script."""
+    from PIL import Image, UnidentifiedImageError  # here, not at start: only an upload needs it
+
     if len(data) > LOGO_MAX_BYTES:
         raise OrganisationError(_l("The logo may be at most 1 MB."))
     try:

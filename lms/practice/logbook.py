@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from lms.auth.models import User
 from lms.cohorts.models import Cohort
 from lms.exports import csv_response, download_response
-from lms.pdf import Document
 from lms.practice import queries
 from lms.practice.models import CORE_ACTS, STATUS_LABELS, PracticeEntry, PracticeRevision
 from lms.programmes.api import Programme
@@ -96,6 +95,8 @@ def csv_logbook(session: Session, cohort: Cohort, user: User, programme: Program
 
 def pdf_logbook(session: Session, cohort: Cohort, user: User, programme: Programme) -> bytes:
     """One trainee's signed-off practice: totals against the requirement, and each entry."""
+    from lms.pdf import Document  # here, not at start: the PDF library takes 0.2-0.7 s
+
     language = _language()
     line = queries.trainee_totals(session, cohort.id, user.id)
     progress = queries.progress(programme, line)

@@ -9,7 +9,6 @@ taken back.
 import re
 import unicodedata
 
-import phonenumbers
 from flask_babel import lazy_gettext as _l
 
 from lms.practice import names
@@ -111,6 +110,8 @@ def _has_phone_number(text: str) -> bool:
     """Whether the phone-number library finds a valid number of a likely region in a text."""
     if not any(character.isdigit() for character in text):
         return False
+    import phonenumbers  # here, not at start: its import costs every worker 15 ms
+
     leniency = phonenumbers.Leniency.VALID
     return any(
         next(iter(phonenumbers.PhoneNumberMatcher(text, region, leniency=leniency)), None)

@@ -1,0 +1,72 @@
+"""Start-up stays cheap: content is checked but not rendered, heavy libraries are imported only
+by the pages that use them, and a broken content file is still reported when the app starts."""
+
+import logging
+import os
+import subprocess
+import sys
+import uuid
+
+from lms import rendering
+from lms.config import REPOSITORY_ROOT
+from tests.conftest import make_app
+from tests.test_content import COURSE_YAML, lesson
+
+#: imported only inside the functions that make PDFs, spreadsheets, QR codes, calendars, read
+#: phone numbers or logos, sign credentials, or compare an address that is not plain ASCII
+HEAVY = (
+    "fpdf", "xlsxwriter", "segno", "icalendar", "phonenumbers", "PIL", "jwt", "cryptography",
+    "confusable_homoglyphs.confusables",
+)  # fmt: skip
+
+
+def _course(tmp_path, lessons: dict[str, str]):
+    folder = tmp_path / "courses" / "test-course"
+    folder.mkdir(parents=True)
+    (folder / "course.yaml").write_text(COURSE_YAML)
+    for name, text in lessons.items():
+        (folder / name).write_text(text)
+    return tmp_path
+
+
+def test_start_up_checks_every_lesson_and_renders_none_until_it_is_read(tmp_path, database_url):
+    token = uuid.uuid4().hex  # text no earlier test rendered, so the render cache cannot hide it
+    content = _course(
+        tmp_path,
+        {"01-first.md": lesson("First", 1, f"First {token}."), "02-second.md": lesson("Second", 2)},
+    )
+    before = rendering.render_count
+    app = make_app(database_url, CONTENT_DIR=content)
+    with app.app_context():
+        first = app.extensions["tugi_catalog"].get().course("test-course").lessons[0]
+    assert rendering.render_count == before
+    assert token in first.source.body.text
+    assert rendering.render_count == before + 1
+    assert first.source.body is first.source.body  # kept: the second read renders nothing
+    assert rendering.render_count == before + 1
+
+
+def test_a_broken_lesson_is_still_reported_when_the_app_starts(tmp_path, database_url, caplog):
+    content = _course(
+        tmp_path, {"01-fine.md": lesson("Fine", 1), "02-broken.md": "---\ntitle: [broken\n---\n"}
+    )
+    with caplog.at_level(logging.ERROR):
+        make_app(database_url, CONTENT_DIR=content)
+    logged = [r.getMessage() for r in caplog.records if "course file problem" in r.getMessage()]
+    assert len(logged) == 1
+    assert "courses/test-course/02-broken.md:2: malformed YAML" in logged[0]
+
+
+def test_starting_the_app_imports_no_heavy_library():
+    script = (
+        "import sys\n"
+        "from lms import create_app\n"
+        "create_app()\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPOSITORY_ROOT), "LMS_DATABASE_URL": "sqlite://"}
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=REPOSITORY_ROOT, capture_output=True,
+        text=True, check=True,
+    )  # fmt: skip
+    assert out.stdout.strip().splitlines()[-1] == "[]"
