@@ -177,12 +177,21 @@ def question_keys(questions: list[gift.Question], report, warn=None) -> tuple[st
     again (Moodle allows it) is kept apart as 'Q (2)', 'Q (3)', never taking another
     question's own name, and ``warn`` is told."""
     bases = [question.title or f"#{number}" for number, question in enumerate(questions, 1)]
+    own_names = set(bases)
     keys: list[str] = []
+    taken: set[str] = set()
+    # Sets, and each name's copies counted on from the last one given: a bank of 1,000
+    # questions all named alike must not take 1,000 x 1,000 steps.
+    last_copy: dict[str, int] = {}
     for base, question in zip(bases, questions, strict=True):
-        key, copy = base, 1
-        while key in keys or (key != base and key in bases):
-            copy += 1
-            key = f"{base} ({copy})"
+        key = base
+        if key in taken:
+            copy = last_copy.get(base, 1)
+            while key in taken or (key != base and key in own_names):
+                copy += 1
+                key = f"{base} ({copy})"
+            last_copy[base] = copy
+        taken.add(key)
         if len(key) > MAX_KEY_LENGTH:
             report(question.line, f"the title is longer than {MAX_KEY_LENGTH} characters")
         elif key != base and warn is not None:
