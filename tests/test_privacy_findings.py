@@ -44,7 +44,8 @@ def test_the_audit_trail_reads_in_words_and_the_file_keeps_the_codes(client, ses
     olena, *_ = people
     login(client, olena)
     page = client.get("/privacy/my-data").get_data(as_text=True)
-    assert "practice entry: signed off" in page and "attendance: marked" in page
+    assert 'lang="uk"' in page  # Olena reads Ukrainian: the actions are words in her language
+    assert "запис практики: підтверджено" in page and "відвідування: відмічено" in page
     assert "<code>practice.approved</code>" not in page
     actions = {e["action"] for e in client.get("/privacy/my-data.json").get_json()["audit_events"]}
     assert "practice.approved" in actions
