@@ -89,6 +89,17 @@ def contains_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+def plain_rows(session, statement, parameters: dict | None = None) -> list:
+    """The rows of a prebuilt Core statement, run on the session's connection (in its
+    transaction) without the ORM's work per statement: under half the CPU of building the
+    statement and running it through ``session.execute``, which counts on a page of a few
+    milliseconds. The session is flushed first, as ``session.execute`` would, so that what it
+    holds and has not yet written is read."""
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, parameters or {}).all()
+
+
 def ping_when_idle(engine: Engine, idle_seconds: float) -> None:
     """Check a pooled connection with ``SELECT 1`` before use only when it has sat unused for
     ``idle_seconds`` or more (a database restarted, a firewall that dropped it).
