@@ -43,7 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind every extension to the app and install the request-wide guards."""
-    from lms import access, form_messages, i18n, inputs, ratelimit, security
+    from lms import access, chrome, form_messages, i18n, inputs, ratelimit, security
     from lms.courses import services as courses
     from lms.db import forget_connections_after_fork, ping_when_idle
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -66,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     access.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    chrome.init_app(app)
     form_messages.init_app(app)
     courses.init_app(app)
     programmes.init_app(app)

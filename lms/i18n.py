@@ -72,7 +72,7 @@ def _percent_pattern(pattern: str) -> str:
     return locale_pattern.replace(digits.group(0), pattern.rstrip("%")) if digits else pattern
 
 
-def _template_gettext(translations):
+def template_gettext(translations):
     """``_()``/``gettext()`` for one page, bound to its catalogue: as Jinja's new-style
     gettext (the result is a format string, escaped as the page is), without asking
     flask-babel for the catalogue again at every string (about 90 µs a call)."""
@@ -87,7 +87,7 @@ def _template_gettext(translations):
 
 
 def _template_ngettext(translations):
-    """``ngettext()`` for one page, bound to its catalogue (see ``_template_gettext``)."""
+    """``ngettext()`` for one page, bound to its catalogue (see ``template_gettext``)."""
     lookup = translations.ungettext
 
     @pass_context
@@ -160,7 +160,7 @@ def init_app(app: Flask) -> None:
         """The language list, the reader's language, and the translation functions bound to
         its catalogue once for the page (imported macros keep flask-babel's own)."""
         translations = get_translations()
-        gettext = _template_gettext(translations)
+        gettext = template_gettext(translations)
         return {
             "LANGUAGES": app.config["LANGUAGES"],
             "current_locale": str(get_locale()),

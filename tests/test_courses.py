@@ -260,3 +260,17 @@ def test_a_course_that_is_no_part_of_a_training_says_no_part(tmp_path, database_
     catalogue = client.get("/courses/").get_data(as_text=True)
     assert catalogue.count("Part 1 ·") == 1 and "Part 2" not in catalogue
     assert "Part " not in client.get("/courses/alone/").get_data(as_text=True)
+
+
+def test_completed_lessons_count_what_the_session_has_not_yet_written(session):
+    """``completed_lessons`` reads on the session's connection without the ORM (lms.db.plain_rows),
+    flushing first as a query through the session would."""
+    from lms.courses.services import completed_lessons
+
+    person = make_user(session)
+    done = {"user_id": person.id, "course_slug": "support-role"}
+    session.add(LessonCompletion(**done, lesson_slug="x"))
+    assert completed_lessons(session, person.id) == {("support-role", "x")}
+    with session.no_autoflush:
+        session.add(LessonCompletion(**done, lesson_slug="y"))
+        assert ("support-role", "y") not in completed_lessons(session, person.id)

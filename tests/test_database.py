@@ -63,6 +63,25 @@ def test_sqlite_runs_with_foreign_keys_wal_and_busy_timeout(tmp_path):
     engine.dispose()
 
 
+def test_sqlite_transactions_begin_and_roll_back(tmp_path):
+    """BEGIN goes to the driver itself (lms.db): a transaction is open from its first statement
+    and a rollback undoes it; a failing BEGIN comes back as SQLAlchemy's own error."""
+    engine = sa.create_engine(f"sqlite:///{tmp_path}/begin.sqlite3")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    with engine.connect() as conn:
+        with conn.begin() as transaction:
+            assert conn.connection.dbapi_connection.in_transaction
+            conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+            transaction.rollback()
+        assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar() == 0
+        conn.rollback()
+        conn.connection.dbapi_connection.execute("BEGIN")  # a BEGIN inside one fails
+        with pytest.raises(sa.exc.OperationalError, match="BEGIN"):
+            conn.begin()
+    engine.dispose()
+
+
 def test_a_forked_worker_never_shares_the_parents_connections(database_url):
     """gunicorn --preload forks workers from an app that may have used the database."""
     import os

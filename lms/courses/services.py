@@ -13,6 +13,7 @@ from lms.courses.content import Catalog, Course, Lesson
 from lms.courses.lastgood import keep_last_good
 from lms.courses.loader import load_catalog
 from lms.courses.models import LessonCompletion
+from lms.db import plain_rows
 from lms.filecache import FolderCache
 
 
@@ -55,13 +56,15 @@ def has_guide(ref: str) -> bool:
     return bool(lesson and lesson.guide)
 
 
+#: Built once: every course page and the trainee's home run it.
+_COMPLETED = sa.select(LessonCompletion.course_slug, LessonCompletion.lesson_slug).where(
+    LessonCompletion.user_id == sa.bindparam("user_id")
+)
+
+
 def completed_lessons(session: Session, user_id: int) -> set[tuple[str, str]]:
     """(course slug, lesson slug) of every lesson the person has completed."""
-    rows = session.execute(
-        sa.select(LessonCompletion.course_slug, LessonCompletion.lesson_slug).where(
-            LessonCompletion.user_id == user_id
-        )
-    )
+    rows = plain_rows(session, _COMPLETED, {"user_id": user_id})
     return {(course, lesson) for course, lesson in rows}
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from lms import audit, hooks
 from lms.auth.models import User
-from lms.db import utcnow
+from lms.db import LIKE_ESCAPE, contains_pattern, plain_rows, utcnow
 from lms.errors import DomainError
 from lms.filecache import FolderCache
 from lms.programmes.api import Programme
@@ -123,6 +123,13 @@ def pin_version(session: Session, attempt: QuizAttempt, quiz: Quiz) -> None:
     attempt.quiz_version_id = stored_version(session, quiz).id
 
 
+#: Built once: a lesson page runs the second (building a statement costs more than running it).
+_UPLOADED = sa.select(UploadedQuiz.slug, UploadedQuiz.source)
+_UPLOADED_MENTIONING = _UPLOADED.where(
+    UploadedQuiz.source.like(sa.bindparam("pattern"), escape=LIKE_ESCAPE)
+)
+
+
 @hooks.answers("quizzes")
 def all_quizzes(session: Session, mentioning: str | None = None) -> list[Quiz]:
     """Every quiz: shipped first, then uploaded, each by title.
@@ -133,10 +140,10 @@ def all_quizzes(session: Session, mentioning: str | None = None) -> list[Quiz]:
     page does not parse every uploaded quiz to find none.
     """
     shipped = sorted(shipped_quizzes().quizzes.values(), key=lambda q: q.slug)
-    query = sa.select(UploadedQuiz.slug, UploadedQuiz.source)
-    if mentioning is not None:
-        query = query.where(UploadedQuiz.source.contains(mentioning, autoescape=True))
-    rows = session.execute(query).all()
+    if mentioning is None:
+        rows = plain_rows(session, _UPLOADED)
+    else:
+        rows = plain_rows(session, _UPLOADED_MENTIONING, {"pattern": contains_pattern(mentioning)})
     uploaded = [quiz for slug, source in rows if (quiz := _read_uploaded(slug, source))]
     return shipped + sorted(uploaded, key=lambda q: q.title.lower())
 
