@@ -26,9 +26,11 @@ REPEAT = 5
 
 GENERATE = [
     # trainees, ids from 1001 so that the bench's own staff keep the low ids
-    """INSERT INTO users (id, email, display_name, language, municipality, active,
+    # an ASCII address in lower case is its own look-alike key
+    """INSERT INTO users (id, email, email_key, display_name, language, municipality, active,
                           session_version, created_at)
-       SELECT 1000 + n, 'trainee-' || n || '@bench.example.org', 'Trainee ' || n, 'et',
+       SELECT 1000 + n, 'trainee-' || n || '@bench.example.org',
+              'trainee-' || n || '@bench.example.org', 'Trainee ' || n, 'et',
               'Vald ' || (n % 79), true, 1, now()
        FROM generate_series(1, :trainees) AS n""",
     "INSERT INTO user_roles (user_id, role) SELECT 1000 + n, 'trainee' "
