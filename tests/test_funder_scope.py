@@ -5,6 +5,7 @@ import dataclasses
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from tests.factories import make_cohort, make_practice, make_user
 from tests.test_funder_report import report, world  # noqa: F401  (the fixture)
@@ -54,3 +55,47 @@ def test_every_cohort_gives_the_figures_of_a_filter_naming_them_all(app, session
         assert everything.months.get(month, 0) == (
             support.months.get(month, 0) + others.months.get(month, 0)
         )
+
+
+def test_a_client_under_two_groups_counts_once_in_each_and_once_in_all(app, session, world):  # noqa: F811
+    from lms.practice.models import PracticeRevision
+    from lms.reports.funder import OTHER_GROUPS
+
+    a, t1, trainer = world["a"], world["t1"], world["trainer"]
+    with app.app_context():
+        # the child t1 and t2 support together (refugee-child), now also seen with the family
+        make_practice(
+            session, a, t1, approve_by=trainer, client_code="UA-CH-01", client_group="family",
+            minutes=20,
+        )  # fmt: skip
+        # a client under two groups that no programme names any more
+        for minutes in (10, 15):
+            make_practice(session, a, t1, approve_by=trainer, client_code="Z-9", minutes=minutes)
+    session.execute(
+        sa.update(PracticeRevision)
+        .where(PracticeRevision.client_key == "z-9", PracticeRevision.minutes == 10)
+        .values(client_group="gone-one")
+    )
+    session.execute(
+        sa.update(PracticeRevision)
+        .where(PracticeRevision.client_key == "z-9", PracticeRevision.minutes == 15)
+        .values(client_group="gone-two")
+    )
+    session.commit()
+    figures = report(app, session)
+    assert figures.clients == 5  # four as before, and Z-9
+    assert figures.practice_minutes == 345 + 20 + 25
+    assert (figures.refugee_clients, figures.child_clients, figures.refugee_child_clients) == (
+        3,
+        2,
+        2,
+    )
+    groups = {line.slug: (line.clients, line.minutes) for line in figures.groups}
+    assert groups == {
+        "refugee-child": (2, 255),
+        "refugee-adult": (1, 30),
+        "family": (2, 80),
+        OTHER_GROUPS: (1, 25),
+    }
+    line_a = next(line for line in figures.cohorts if line.cohort.name == "Group A")
+    assert (line_a.clients, line_a.practice_minutes) == (4, 300 + 20 + 25)

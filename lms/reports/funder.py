@@ -288,15 +288,6 @@ def _approved(scope, chosen, *columns, per_cohort: bool = True):
     )
 
 
-def _clients_where(condition) -> sa.ColumnElement:
-    """Distinct clients of a cohort whose revisions meet ``condition``."""
-    return sa.func.count(sa.distinct(sa.case((condition, PracticeRevision.client_key))))
-
-
-def _minutes_where(condition) -> sa.ColumnElement:
-    return sa.func.sum(sa.case((condition, PracticeRevision.minutes), else_=0))
-
-
 #: the line of client groups that no programme names any more
 OTHER_GROUPS = ""
 
@@ -305,28 +296,50 @@ def _practice(session, scope, chosen, lines, report: FunderReport, slugs, refuge
     """One pass groups the signed-off practice by cohort, with distinct clients in all and per
     client group (a client is a cohort and a folded code, so the cohorts add up to the total);
     a second sums it by day. A client recorded under two groups counts once in each."""
-    group = PracticeRevision.client_group
+    # First each client's minutes per group: a client then has one row per group, so its
+    # groups' clients are counted rows, not distinct codes (one sort instead of one a group).
+    clients = (
+        _approved(
+            scope,
+            chosen,
+            PracticeEntry.cohort_id.label("cohort_id"),
+            PracticeRevision.client_key.label("key"),
+            PracticeRevision.client_group.label("client_group"),
+            sa.func.sum(PracticeRevision.minutes).label("minutes"),
+        )
+        .group_by(
+            PracticeEntry.cohort_id, PracticeRevision.client_key, PracticeRevision.client_group
+        )
+        .subquery()
+    )
+    group, key, minutes = clients.c.client_group, clients.c.key, clients.c.minutes
 
     def one_of(values) -> sa.ColumnElement:
         return group.in_(sorted(values)) if values else sa.false()
 
-    conditions = [group == slug for slug in slugs] + [group.not_in(slugs) if slugs else sa.true()]
+    def distinct_where(condition) -> sa.ColumnElement:
+        return sa.func.count(sa.distinct(sa.case((condition, key))))
+
     per_group = []
-    for condition in conditions:
-        per_group += [_clients_where(condition), _minutes_where(condition)]
+    for slug in slugs:
+        per_group += [
+            sa.func.sum(sa.case((group == slug, 1), else_=0)),
+            sa.func.sum(sa.case((group == slug, minutes), else_=0)),
+        ]
+    # groups no programme names are one line: a client under two of them counts once there
+    other = group.not_in(slugs) if slugs else sa.true()
+    per_group += [distinct_where(other), sa.func.sum(sa.case((other, minutes), else_=0))]
     groups = [GroupLine(slug, refugee=slug in refugee, child=slug in child) for slug in slugs]
     groups.append(GroupLine(OTHER_GROUPS))
-    statement = _approved(
-        scope,
-        chosen,
-        PracticeEntry.cohort_id,
-        sa.func.sum(PracticeRevision.minutes),
-        sa.func.count(sa.distinct(PracticeRevision.client_key)),
-        _clients_where(one_of(refugee)),
-        _clients_where(one_of(child)),
-        _clients_where(one_of(refugee & child)),
+    statement = sa.select(
+        clients.c.cohort_id,
+        sa.func.sum(minutes),
+        sa.func.count(sa.distinct(key)),
+        distinct_where(one_of(refugee)),
+        distinct_where(one_of(child)),
+        distinct_where(one_of(refugee & child)),
         *per_group,
-    ).group_by(PracticeEntry.cohort_id)
+    ).group_by(clients.c.cohort_id)
     for row in session.execute(statement):
         cohort_id, total, count, refugees, children, refugee_children = row[:6]
         lines[cohort_id].practice_minutes = int(total)
