@@ -115,19 +115,27 @@ class FunderReport:
 
 
 def _scope(chosen: ReportFilter, *, in_period: bool = True):
-    """The ids of the cohorts that match the filters and, with ``in_period``, ran in the period."""
-    statement = sa.select(Cohort.id)
+    """The ids of the cohorts that match the filters and, with ``in_period``, ran in the period;
+    None when that is every cohort, so that the queries need not join the cohorts at all."""
+    conditions = []
     if chosen.programme_slug:
-        statement = statement.where(Cohort.programme_slug == chosen.programme_slug)
+        conditions.append(Cohort.programme_slug == chosen.programme_slug)
     if chosen.cohort_id:
-        statement = statement.where(Cohort.id == chosen.cohort_id)
+        conditions.append(Cohort.id == chosen.cohort_id)
     if chosen.region:
-        statement = statement.where(Cohort.region == chosen.region)
+        conditions.append(Cohort.region == chosen.region)
     if in_period and chosen.date_from:
-        statement = statement.where(Cohort.ends_on >= chosen.date_from)
+        conditions.append(Cohort.ends_on >= chosen.date_from)
     if in_period and chosen.date_to:
-        statement = statement.where(Cohort.starts_on <= chosen.date_to)
-    return statement
+        conditions.append(Cohort.starts_on <= chosen.date_to)
+    if not conditions:
+        return None
+    return sa.select(Cohort.id).where(*conditions)
+
+
+def _within(column, scope) -> list:
+    """The condition that ``column`` (a cohort id, never null) names a cohort in ``scope``."""
+    return [] if scope is None else [column.in_(scope)]
 
 
 def _listed(chosen: ReportFilter, ran, matching):
@@ -138,7 +146,7 @@ def _listed(chosen: ReportFilter, ran, matching):
     return sa.union(
         ran,
         sa.select(Certificate.cohort_id).where(
-            Certificate.cohort_id.in_(matching),
+            *_within(Certificate.cohort_id, matching),
             Certificate.status != CertificateStatus.REVOKED,
             *_in_period(Certificate.issued_on, chosen),
         ),
@@ -186,7 +194,7 @@ def funder_report(
             Cohort.starts_on,
             Cohort.ends_on,
         )
-        .where(Cohort.id.in_(_listed(chosen, ran, matching)))
+        .where(*_within(Cohort.id, _listed(chosen, ran, matching)))
         .order_by(Cohort.starts_on, Cohort.name)
     ).all()
     lines = {cohort.id: CohortLine(cohort, ended=cohort.ends_on < today) for cohort in cohorts}
@@ -206,7 +214,7 @@ def funder_report(
 def _enrolments(session, scope, lines: dict[int, CohortLine], report: FunderReport) -> None:
     rows = session.execute(
         sa.select(Enrolment.cohort_id, Enrolment.status, sa.func.count())
-        .where(Enrolment.cohort_id.in_(scope))
+        .where(*_within(Enrolment.cohort_id, scope))
         .group_by(Enrolment.cohort_id, Enrolment.status)
     ).all()
     for cohort_id, status, count in rows:
@@ -234,7 +242,7 @@ def _people(session, scope, report: FunderReport) -> None:
                 "completed"
             ),
         )
-        .where(Enrolment.cohort_id.in_(scope), Enrolment.status != EnrolmentStatus.WITHDRAWN)
+        .where(*_within(Enrolment.cohort_id, scope), Enrolment.status != EnrolmentStatus.WITHDRAWN)
         .group_by(Enrolment.user_id)
         .subquery()
     )
@@ -256,7 +264,7 @@ def _certificates(session, scope, chosen, lines, report: FunderReport) -> None:
     rows = session.execute(
         sa.select(Certificate.cohort_id, sa.func.count())
         .where(
-            Certificate.cohort_id.in_(scope),
+            *_within(Certificate.cohort_id, scope),
             Certificate.status != CertificateStatus.REVOKED,
             *_in_period(Certificate.issued_on, chosen),
         )
@@ -267,26 +275,17 @@ def _certificates(session, scope, chosen, lines, report: FunderReport) -> None:
         report.certificates += count
 
 
-def _approved(scope, chosen, *columns):
-    return (
-        sa.select(*columns)
-        .select_from(PracticeRevision)
-        .join(PracticeEntry, PracticeEntry.id == PracticeRevision.entry_id)
-        .where(
-            PracticeEntry.cohort_id.in_(scope),
-            PracticeRevision.status == Status.APPROVED,
-            *_in_period(PracticeRevision.practised_on, chosen),
-        )
+def _approved(scope, chosen, *columns, per_cohort: bool = True):
+    """Signed-off practice in ``scope`` practised in the period. Its practice entries are joined
+    for the cohort, unless neither the scope nor the columns (``per_cohort``) need it."""
+    statement = sa.select(*columns).select_from(PracticeRevision)
+    if scope is not None or per_cohort:
+        statement = statement.join(PracticeEntry, PracticeEntry.id == PracticeRevision.entry_id)
+    return statement.where(
+        *_within(PracticeEntry.cohort_id, scope),
+        PracticeRevision.status == Status.APPROVED,
+        *_in_period(PracticeRevision.practised_on, chosen),
     )
-
-
-def _clients_where(condition) -> sa.ColumnElement:
-    """Distinct clients of a cohort whose revisions meet ``condition``."""
-    return sa.func.count(sa.distinct(sa.case((condition, PracticeRevision.client_key))))
-
-
-def _minutes_where(condition) -> sa.ColumnElement:
-    return sa.func.sum(sa.case((condition, PracticeRevision.minutes), else_=0))
 
 
 #: the line of client groups that no programme names any more
@@ -297,28 +296,50 @@ def _practice(session, scope, chosen, lines, report: FunderReport, slugs, refuge
     """One pass groups the signed-off practice by cohort, with distinct clients in all and per
     client group (a client is a cohort and a folded code, so the cohorts add up to the total);
     a second sums it by day. A client recorded under two groups counts once in each."""
-    group = PracticeRevision.client_group
+    # First each client's minutes per group: a client then has one row per group, so its
+    # groups' clients are counted rows, not distinct codes (one sort instead of one a group).
+    clients = (
+        _approved(
+            scope,
+            chosen,
+            PracticeEntry.cohort_id.label("cohort_id"),
+            PracticeRevision.client_key.label("key"),
+            PracticeRevision.client_group.label("client_group"),
+            sa.func.sum(PracticeRevision.minutes).label("minutes"),
+        )
+        .group_by(
+            PracticeEntry.cohort_id, PracticeRevision.client_key, PracticeRevision.client_group
+        )
+        .subquery()
+    )
+    group, key, minutes = clients.c.client_group, clients.c.key, clients.c.minutes
 
     def one_of(values) -> sa.ColumnElement:
         return group.in_(sorted(values)) if values else sa.false()
 
-    conditions = [group == slug for slug in slugs] + [group.not_in(slugs) if slugs else sa.true()]
+    def distinct_where(condition) -> sa.ColumnElement:
+        return sa.func.count(sa.distinct(sa.case((condition, key))))
+
     per_group = []
-    for condition in conditions:
-        per_group += [_clients_where(condition), _minutes_where(condition)]
+    for slug in slugs:
+        per_group += [
+            sa.func.sum(sa.case((group == slug, 1), else_=0)),
+            sa.func.sum(sa.case((group == slug, minutes), else_=0)),
+        ]
+    # groups no programme names are one line: a client under two of them counts once there
+    other = group.not_in(slugs) if slugs else sa.true()
+    per_group += [distinct_where(other), sa.func.sum(sa.case((other, minutes), else_=0))]
     groups = [GroupLine(slug, refugee=slug in refugee, child=slug in child) for slug in slugs]
     groups.append(GroupLine(OTHER_GROUPS))
-    statement = _approved(
-        scope,
-        chosen,
-        PracticeEntry.cohort_id,
-        sa.func.sum(PracticeRevision.minutes),
-        sa.func.count(sa.distinct(PracticeRevision.client_key)),
-        _clients_where(one_of(refugee)),
-        _clients_where(one_of(child)),
-        _clients_where(one_of(refugee & child)),
+    statement = sa.select(
+        clients.c.cohort_id,
+        sa.func.sum(minutes),
+        sa.func.count(sa.distinct(key)),
+        distinct_where(one_of(refugee)),
+        distinct_where(one_of(child)),
+        distinct_where(one_of(refugee & child)),
         *per_group,
-    ).group_by(PracticeEntry.cohort_id)
+    ).group_by(clients.c.cohort_id)
     for row in session.execute(statement):
         cohort_id, total, count, refugees, children, refugee_children = row[:6]
         lines[cohort_id].practice_minutes = int(total)
@@ -339,7 +360,11 @@ def _practice(session, scope, chosen, lines, report: FunderReport, slugs, refuge
     # Grouped by day and bucketed here: month arithmetic differs between SQLite and PostgreSQL.
     for day, total in session.execute(
         _approved(
-            scope, chosen, PracticeRevision.practised_on, sa.func.sum(PracticeRevision.minutes)
+            scope,
+            chosen,
+            PracticeRevision.practised_on,
+            sa.func.sum(PracticeRevision.minutes),
+            per_cohort=False,
         ).group_by(PracticeRevision.practised_on)
     ):
         months[day.replace(day=1)] += int(total)
@@ -351,7 +376,9 @@ def _alumni(session, scope, report: FunderReport) -> None:
     people the alumni page lists for follow-up) by their latest employment follow-up."""
     alumni = (
         sa.select(Certificate.user_id)
-        .where(Certificate.cohort_id.in_(scope), Certificate.status != CertificateStatus.REVOKED)
+        .where(
+            *_within(Certificate.cohort_id, scope), Certificate.status != CertificateStatus.REVOKED
+        )
         .distinct()
         .subquery()
     )
