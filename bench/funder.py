@@ -114,9 +114,8 @@ def generate(db, trainees: int) -> None:
 
 
 def measure(url: str, trainees: int) -> dict:
-    from flask_migrate import upgrade
-
     from lms import create_app
+    from lms.db import upgrade_schema as upgrade
     from lms.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,

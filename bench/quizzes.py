@@ -49,9 +49,8 @@ def enrolled_cohort(db, trainees: int, tag: str):
 
 def sqlite_app(folder: str):
     """The app on a fresh SQLite file in ``folder``, migrated, with CSRF and rate limits off."""
-    from flask_migrate import upgrade
-
     from lms import create_app
+    from lms.db import upgrade_schema as upgrade
 
     os.environ.setdefault("LMS_INSTANCE_PATH", folder)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3",

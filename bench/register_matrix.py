@@ -54,12 +54,11 @@ def build(db, trainees: int, sessions: int, tag: str):
 
 def app_with_coordinator(url: str):
     """The app on ``url`` with its schema, and a test client logged in as a coordinator."""
-    from flask_migrate import upgrade
-
     from lms import create_app
     from lms.auth import services as accounts
     from lms.auth.logins import start_login
     from lms.auth.models import Role
+    from lms.db import upgrade_schema as upgrade
     from lms.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,

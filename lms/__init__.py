@@ -46,7 +46,7 @@ def register_extensions(app: Flask) -> None:
     from lms import access, chrome, form_messages, i18n, inputs, ratelimit, security
     from lms.courses import services as courses
     from lms.db import forget_connections_after_fork, ping_when_idle
-    from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from lms.extensions import babel, csrf, db, limiter, login_manager
     from lms.programmes import services as programmes
     from lms.quizzes import api as quizzes
 
@@ -55,8 +55,6 @@ def register_extensions(app: Flask) -> None:
         for engine in db.engines.values():
             ping_when_idle(engine, app.config["DATABASE_PING_IDLE_SECONDS"])
             forget_connections_after_fork(engine)
-    migrations = str(SHIPPED_ROOT / "migrations")
-    migrate.init_app(app, db, directory=migrations, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     ratelimit.configure(app)
     limiter.init_app(app)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
-from flask_migrate import upgrade
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 from lms.auth import services as accounts
 from lms.auth.models import ROLE_VALUES
+from lms.db import bind_migrations, upgrade_schema
 from lms.extensions import db
 
 
@@ -20,7 +20,7 @@ from lms.extensions import db
 @with_appcontext
 def init_command():
     """Create or migrate the database to the newest schema."""
-    upgrade()
+    upgrade_schema()
     click.echo("The database is up to date.")
     _prepare_issuer()
 
@@ -51,7 +51,7 @@ def demo_command():
     """Migrate the database and load the demo data (safe to run again)."""
     from lms.demo import DEMO_PASSWORD, load_demo
 
-    upgrade()
+    upgrade_schema()
     _prepare_issuer()
     logins = load_demo(db.session, current_app.config["PASSWORD_HASH_METHOD"])
     db.session.commit()
@@ -336,6 +336,16 @@ def issuer_check_command():
     click.echo(f"Signing key {row.kid} is usable here; {count} key(s) published.")
 
 
+class _MigrationCommands(click.Command):
+    """``db``: Flask-Migrate's commands, loaded (with Alembic) only when one is run."""
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        bind_migrations(parent.ensure_object(ScriptInfo).load_app())
+        from flask_migrate.cli import db as commands
+
+        return commands.make_context(info_name, args, parent=parent, **extra)
+
+
 def register(app: Flask) -> None:
     """Attach the commands to the app's CLI."""
     from lms.privacy.cli import COMMANDS as privacy_commands
@@ -351,6 +361,7 @@ def register(app: Flask) -> None:
         *privacy_commands,
     ):
         app.cli.add_command(command)
+    app.cli.add_command(_MigrationCommands("db", help="Perform database migrations."))
 
 
 def main() -> None:

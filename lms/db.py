@@ -146,3 +146,26 @@ def forget_connections_after_fork(engine: Engine) -> None:
             alive.dispose(close=False)  # the parent keeps its connections; the child drops them
 
     os.register_at_fork(after_in_child=_forget)
+
+
+def bind_migrations(app) -> None:
+    """Give ``app`` Flask-Migrate, which brings Alembic, Mako and Pygments (some 11 MB per
+    worker): only the commands that change the schema call this, never the app's start-up."""
+    if "migrate" in app.extensions:
+        return
+    from flask_migrate import Migrate
+
+    from lms.config import SHIPPED_ROOT
+    from lms.extensions import db
+
+    migrations = str(SHIPPED_ROOT / "migrations")
+    Migrate(app, db, directory=migrations, render_as_batch=True, compare_type=True)
+
+
+def upgrade_schema() -> None:
+    """Migrate the current app's database to the newest schema."""
+    from flask import current_app
+    from flask_migrate import upgrade
+
+    bind_migrations(current_app._get_current_object())
+    upgrade()

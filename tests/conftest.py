@@ -9,7 +9,6 @@ import tempfile
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy.orm import Session
 
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 os.environ["LMS_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="tugi-test-instance-")
 
 from lms import create_app  # noqa: E402
+from lms.db import upgrade_schema  # noqa: E402
 from lms.extensions import db  # noqa: E402
 from lms.pdf import font_files  # noqa: E402
 from tests.factories import login  # noqa: E402, F401  (re-exported for tests)
@@ -52,7 +52,7 @@ def reset_schema(app) -> None:
             else:
                 db.metadata.drop_all(connection)
                 connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
-        upgrade()
+        upgrade_schema()
         db.session.remove()
         db.engine.dispose()
 

@@ -57,12 +57,16 @@ def test_a_broken_lesson_is_still_reported_when_the_app_starts(tmp_path, databas
     assert "courses/test-course/02-broken.md:2: malformed YAML" in logged[0]
 
 
+#: the schema's tools (some 11 MB per worker), loaded only by ``lms init``/``demo`` and ``db``
+MIGRATIONS = ("flask_migrate", "alembic", "mako")
+
+
 def test_starting_the_app_imports_no_heavy_library():
     script = (
         "import sys\n"
         "from lms import create_app\n"
         "create_app()\n"
-        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+        f"print(sorted(m for m in {HEAVY + MIGRATIONS!r} if m in sys.modules))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPOSITORY_ROOT), "LMS_DATABASE_URL": "sqlite://"}
     out = subprocess.run(
@@ -70,3 +74,25 @@ def test_starting_the_app_imports_no_heavy_library():
         text=True, check=True,
     )  # fmt: skip
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_lms_init_and_the_db_commands_still_migrate(tmp_path):
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPOSITORY_ROOT),
+        "LMS_DATABASE_URL": f"sqlite:///{tmp_path / 'lms.sqlite3'}",
+        "LMS_INSTANCE_PATH": str(tmp_path),
+    }
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "lms", *args], env=env,
+            cwd=REPOSITORY_ROOT, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return done.stdout
+
+    assert "(head)" not in run("db", "current")  # an empty database
+    assert "up to date" in run("init")
+    heads = run("db", "heads").split()
+    assert heads[1:] == ["(head)"]
+    assert run("db", "current").split() == heads
