@@ -1,10 +1,13 @@
 """Interface language and local time: which language a request is served in, the picker that
 changes it, and today's date where the programme runs."""
 
+import functools
 import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
@@ -65,11 +68,28 @@ def _as_datetime(value):
     return value if isinstance(value, date) else None
 
 
-def _percent_pattern(pattern: str) -> str:
-    """``pattern`` with the reader's locale's own spacing and sign order around the digits."""
-    locale_pattern = get_locale().percent_formats[None].pattern
+#: a count or a number of hours: up to two decimals, digits grouped (parsed once, not per number)
+_DECIMAL = parse_pattern("#,##0.##")
+
+
+def _percent_pattern(pattern: str, locale: Locale) -> str:
+    """``pattern`` with the locale's own spacing and sign order around the digits."""
+    locale_pattern = locale.percent_formats[None].pattern
     digits = re.search(r"[#0][#0,.]*", locale_pattern)
     return locale_pattern.replace(digits.group(0), pattern.rstrip("%")) if digits else pattern
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_percent(digits: int, locale: Locale) -> NumberPattern:
+    """The percentage pattern with ``digits`` decimals in ``locale``'s format, parsed once per
+    locale (a pattern holds no number, only the format)."""
+    pattern = "#,##0" + ("." + "#" * digits if digits else "") + "%"
+    return parse_pattern(_percent_pattern(pattern, locale))
+
+
+def format_number(value, locale: Locale) -> str:
+    """``value`` rounded to two decimals in ``locale``'s number format: 12.5 -> "12,5" in et."""
+    return _DECIMAL.apply(round(value or 0, 2), locale)
 
 
 def template_gettext(translations):
@@ -106,8 +126,6 @@ def init_app(app: Flask) -> None:
     from flask_babel import (
         format_date,
         format_datetime,
-        format_decimal,
-        format_percent,
         format_time,
         to_user_timezone,
     )
@@ -115,18 +133,18 @@ def init_app(app: Flask) -> None:
     @app.template_filter("hours")
     def hours(minutes, hour_minutes: int = 60) -> str:
         """Minutes as hours (of ``hour_minutes``) in the reader's number format: 90 -> "1.5"."""
-        return format_decimal(round((minutes or 0) / hour_minutes, 2), format="#,##0.##")
+        return format_number((minutes or 0) / hour_minutes, get_locale())
 
     @app.template_filter("number")
     def number(value) -> str:
         """A count or a number of hours in the reader's number format: 12.5 -> "12,5" in et."""
-        return format_decimal(round(value or 0, 2), format="#,##0.##")
+        return format_number(value, get_locale())
 
     @app.template_filter("percent")
     def percent(share, digits: int = 0) -> str:
         """A share (0.917) as a percentage in the reader's format: "92%", "91,7 %" in ru."""
-        pattern = "#,##0" + ("." + "#" * digits if digits else "") + "%"
-        return format_percent(share or 0, format=_percent_pattern(pattern))
+        locale = get_locale()
+        return _parsed_percent(digits, locale).apply(share or 0, locale)
 
     @app.template_filter("when")
     def when(moment, format: str = "medium") -> str:

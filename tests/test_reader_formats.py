@@ -135,6 +135,25 @@ def test_percentages_and_audit_times_in_the_readers_format(app, language, share,
     assert rendered.replace("\u202f", " ") == f"{share}|{moment}|"
 
 
+def test_numbers_hours_and_percentages_follow_each_pages_language(app):
+    """The number formats are parsed once and kept per language: pages in one language after
+    another in the same process each get their own language's separators, never the last one's."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    expected = {
+        "en": "1,234.5|1.5|25%|91.7%",
+        "ru": "1\xa0234,5|1,5|25\xa0%|91,7\xa0%",
+        "et": "1\xa0234,5|1,5|25%|91,7%",
+    }
+    for language in ("en", "ru", "et", "en", "ru"):
+        with app.test_request_context(), force_locale(language):
+            rendered = render_template_string(
+                "{{ 1234.5|number }}|{{ 90|hours }}|{{ 0.25|percent }}|{{ 0.9166|percent(1) }}"
+            )
+        assert rendered == expected[language], language
+
+
 @pytest.mark.parametrize(
     ("language", "session", "short", "logged"),
     [

@@ -19,6 +19,7 @@ from lms.attendance.models import AttendanceRecord
 from lms.auth.models import User
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus, TrainingSession
 from lms.collation import by_name
+from lms.db import plain_rows
 from lms.programmes.api import Category, Programme
 
 
@@ -155,33 +156,41 @@ def _held(item) -> Held:
     return Held(item.cohort_id, item.category, minutes, item.starts_at, cancelled)
 
 
+#: every mark of the people ``user_ids`` in a session of the programme ``slug``, built once
+_RECORDS = (
+    sa.select(
+        AttendanceRecord.user_id,
+        AttendanceRecord.session_id,
+        AttendanceRecord.mark,
+        AttendanceRecord.credited_minutes,
+        AttendanceRecord.note,
+    )
+    .join(TrainingSession, TrainingSession.id == AttendanceRecord.session_id)
+    .where(
+        TrainingSession.cohort_id.in_(
+            sa.select(Cohort.id).where(Cohort.programme_slug == sa.bindparam("slug"))
+        ),
+        AttendanceRecord.user_id.in_(sa.bindparam("user_ids", expanding=True)),
+    )
+)
+#: the sessions ``ids`` as the ledger needs them
+_SESSIONS = sa.select(
+    TrainingSession.id, TrainingSession.cohort_id, TrainingSession.category,
+    TrainingSession.starts_at, TrainingSession.ends_at, TrainingSession.cancelled_at,
+).where(TrainingSession.id.in_(sa.bindparam("ids", expanding=True)))  # fmt: skip
+
+
 def _records(session: Session, cohort: Cohort, user_ids, sessions: list[TrainingSession]):
     """Every mark of these people in any session of the cohort's programme, as columns (user id,
     session id, mark, credited minutes, note), and those sessions (session id -> Held): the
     listed ``sessions`` as they are, any other (a make-up elsewhere) read in one more query."""
-    programme_cohorts = sa.select(Cohort.id).where(Cohort.programme_slug == cohort.programme_slug)
-    rows = session.execute(
-        sa.select(
-            AttendanceRecord.user_id,
-            AttendanceRecord.session_id,
-            AttendanceRecord.mark,
-            AttendanceRecord.credited_minutes,
-            AttendanceRecord.note,
-        )
-        .join(TrainingSession, TrainingSession.id == AttendanceRecord.session_id)
-        .where(
-            TrainingSession.cohort_id.in_(programme_cohorts),
-            AttendanceRecord.user_id.in_(user_ids),
-        )
-    ).all()
+    parameters = {"slug": cohort.programme_slug, "user_ids": list(user_ids)}
+    rows = plain_rows(session, _RECORDS, parameters)
     held = {item.id: _held(item) for item in sessions}
     others = {row.session_id for row in rows} - held.keys()
     if others:
-        columns = (TrainingSession.id, TrainingSession.cohort_id, TrainingSession.category,
-                   TrainingSession.starts_at, TrainingSession.ends_at,
-                   TrainingSession.cancelled_at)  # fmt: skip
-        statement = sa.select(*columns).where(TrainingSession.id.in_(others))
-        held.update((item.id, _held(item)) for item in session.execute(statement))
+        found = plain_rows(session, _SESSIONS, {"ids": sorted(others)})
+        held.update((item.id, _held(item)) for item in found)
     return rows, held
 
 
@@ -233,8 +242,7 @@ def build_matrix(
         people = _people(session, cohort, user_id)
     else:
         assert user_id is not None and [user.id for user, _status in people] == [user_id]
-    enrolled = sa.select(Enrolment.user_id).where(Enrolment.cohort_id == cohort.id)
-    ids = [user_id] if user_id is not None else enrolled
+    ids = [user.id for user, _status in people]  # everyone enrolled, or the one trainee
     rows, held = _records(session, cohort, ids, sessions) if people else ([], {})
     cells, credited, minutes_held, make_up = _tally(rows, held, cohort, since or {})
     # still achievable: the category's open sessions less those the trainee has a mark in

@@ -9,6 +9,7 @@ counts every mark of the programme (``since``, the retake rule of the certificat
 the checklist's own).
 """
 
+import functools
 from collections import defaultdict
 from datetime import date
 
@@ -21,30 +22,37 @@ from lms.attendance.models import AttendanceRecord
 from lms.auth.models import User
 from lms.cohorts.models import Cohort, Enrolment, TrainingSession
 from lms.collation import by_name
+from lms.db import plain_rows
 from lms.programmes.api import Programme
 
 
-def _session_minutes(session: Session):
-    """A session's length in minutes, as an SQL expression of the database in use."""
+def _session_minutes(dialect: str):
+    """A session's length in minutes, as an SQL expression of the database ``dialect``."""
     starts, ends = TrainingSession.starts_at, TrainingSession.ends_at
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         minutes = sa.extract("epoch", ends - starts) / 60
     else:
         minutes = (sa.func.julianday(ends) - sa.func.julianday(starts)) * 1440
     return sa.cast(minutes, sa.Float)
 
 
-def _marks(session: Session, cohort_ids: list[int]):
-    """(cohort, trainee, session's cohort, category) -> credited and held minutes."""
+#: the listed cohorts' ids, bound at every run of a prebuilt statement
+_IDS = sa.bindparam("ids", expanding=True)
+
+
+@functools.cache
+def _statements(dialect: str) -> tuple:
+    """The marks and scheduled statements for ``dialect``, built once (building them took
+    longer than running them): the cohorts come in as the ``ids`` parameter."""
     own, taught = so.aliased(Cohort), so.aliased(Cohort)
-    statement = (
+    marks = (
         sa.select(
             Enrolment.cohort_id,
             Enrolment.user_id,
             TrainingSession.cohort_id,
             TrainingSession.category,
             sa.func.sum(AttendanceRecord.credited_minutes),
-            sa.func.sum(_session_minutes(session)),
+            sa.func.sum(_session_minutes(dialect)),
         )
         .select_from(Enrolment)
         .join(own, own.id == Enrolment.cohort_id)
@@ -56,7 +64,7 @@ def _marks(session: Session, cohort_ids: list[int]):
                 taught.id == TrainingSession.cohort_id, taught.programme_slug == own.programme_slug
             ),
         )
-        .where(Enrolment.cohort_id.in_(cohort_ids), TrainingSession.cancelled_at.is_(None))
+        .where(Enrolment.cohort_id.in_(_IDS), TrainingSession.cancelled_at.is_(None))
         .group_by(
             Enrolment.cohort_id,
             Enrolment.user_id,
@@ -64,20 +72,34 @@ def _marks(session: Session, cohort_ids: list[int]):
             TrainingSession.category,
         )
     )
-    return session.execute(statement).all()
+    scheduled = (
+        sa.select(
+            TrainingSession.cohort_id,
+            TrainingSession.category,
+            sa.func.sum(_session_minutes(dialect)),
+        )
+        .where(TrainingSession.cohort_id.in_(_IDS), TrainingSession.cancelled_at.is_(None))
+        .group_by(TrainingSession.cohort_id, TrainingSession.category)
+    )
+    return marks, scheduled
+
+
+#: everyone enrolled in the listed cohorts, as ids only
+_ENROLLED = sa.select(Enrolment.cohort_id, Enrolment.status, Enrolment.user_id).where(
+    Enrolment.cohort_id.in_(_IDS)
+)
+
+
+def _marks(session: Session, cohort_ids: list[int]):
+    """(cohort, trainee, session's cohort, category) -> credited and held minutes."""
+    marks, _ = _statements(session.get_bind().dialect.name)
+    return plain_rows(session, marks, {"ids": cohort_ids})
 
 
 def _scheduled(session: Session, cohort_ids: list[int]) -> dict[tuple[int, str], int]:
     """(cohort, category) -> minutes of the cohort's sessions that are not cancelled."""
-    rows = session.execute(
-        sa.select(
-            TrainingSession.cohort_id,
-            TrainingSession.category,
-            sa.func.sum(_session_minutes(session)),
-        )
-        .where(TrainingSession.cohort_id.in_(cohort_ids), TrainingSession.cancelled_at.is_(None))
-        .group_by(TrainingSession.cohort_id, TrainingSession.category)
-    )
+    _, scheduled = _statements(session.get_bind().dialect.name)
+    rows = plain_rows(session, scheduled, {"ids": cohort_ids})
     return {(cohort_id, category): round(minutes) for cohort_id, category, minutes in rows}
 
 
@@ -87,11 +109,7 @@ def _people(session: Session, ids: list[int], named: bool) -> list[tuple]:
     if not named:
         return [
             (cohort_id, status, None, user_id)
-            for cohort_id, status, user_id in session.execute(
-                sa.select(Enrolment.cohort_id, Enrolment.status, Enrolment.user_id).where(
-                    Enrolment.cohort_id.in_(ids)
-                )
-            )
+            for cohort_id, status, user_id in plain_rows(session, _ENROLLED, {"ids": ids})
         ]
     people = session.execute(
         sa.select(Enrolment.cohort_id, Enrolment.status, User)

@@ -14,6 +14,7 @@ from lms.auth.models import User
 from lms.cohorts.api import local_datetime
 from lms.cohorts.models import Cohort, TrainingSession, cohort_trainers
 from lms.dashboard.ledgers import cohort_ledgers
+from lms.db import plain_rows
 from lms.practice.models import AWAITING, PracticeEntry, PracticeRevision
 from lms.programmes.api import Programme, ProgrammeSet
 from lms.quizzes.models import QuizAttempt, QuizResponse
@@ -74,36 +75,42 @@ def _sessions(session: Session, ids: list[int], today: date, zone: str):
     return today_items, items[len(today_items) :]
 
 
+#: submitted entries per cohort of ``ids``, but not ``user_id``'s own (built once)
+_AWAITING_PRACTICE = (
+    sa.select(PracticeEntry.cohort_id, sa.func.count(PracticeRevision.id))
+    .join(PracticeEntry, PracticeEntry.id == PracticeRevision.entry_id)
+    .where(
+        PracticeEntry.cohort_id.in_(sa.bindparam("ids", expanding=True)),
+        PracticeEntry.user_id != sa.bindparam("user_id"),
+        PracticeRevision.status.in_(AWAITING),
+    )
+    .group_by(PracticeEntry.cohort_id)
+)
+#: essay answers waiting for a grade in the cohorts ``ids``, but not ``user_id``'s own
+_AWAITING_ESSAYS = (
+    sa.select(sa.func.count(QuizResponse.id))
+    .join(QuizAttempt, QuizResponse.attempt_id == QuizAttempt.id)
+    .where(
+        QuizAttempt.cohort_id.in_(sa.bindparam("ids", expanding=True)),
+        QuizAttempt.user_id != sa.bindparam("user_id"),
+        QuizAttempt.submitted_at.is_not(None),
+        QuizAttempt.awaiting_grading.is_(True),
+        QuizResponse.fraction.is_(None),
+    )
+)
+
+
 def _practice(session: Session, cohorts: dict[int, Cohort], user: User) -> list[tuple[Cohort, int]]:
     """Submitted entries per cohort; a trainer never signs off their own, so those are left out."""
-    rows = session.execute(
-        sa.select(PracticeEntry.cohort_id, sa.func.count(PracticeRevision.id))
-        .join(PracticeEntry, PracticeEntry.id == PracticeRevision.entry_id)
-        .where(
-            PracticeEntry.cohort_id.in_(list(cohorts)),
-            PracticeEntry.user_id != user.id,
-            PracticeRevision.status.in_(AWAITING),
-        )
-        .group_by(PracticeEntry.cohort_id)
-    )
-    counts = dict(rows.all())
+    parameters = {"ids": list(cohorts), "user_id": user.id}
+    counts = dict(plain_rows(session, _AWAITING_PRACTICE, parameters))
     return [(cohort, counts[cohort.id]) for cohort in cohorts.values() if counts.get(cohort.id)]
 
 
 def _essays(session: Session, ids: list[int], user: User) -> int:
     """Essay answers waiting for a grade in these cohorts (as ``quizzes.grading_queue`` lists
     them), leaving out the person's own."""
-    return session.scalar(
-        sa.select(sa.func.count(QuizResponse.id))
-        .join(QuizAttempt, QuizResponse.attempt_id == QuizAttempt.id)
-        .where(
-            QuizAttempt.cohort_id.in_(ids),
-            QuizAttempt.user_id != user.id,
-            QuizAttempt.submitted_at.is_not(None),
-            QuizAttempt.awaiting_grading.is_(True),
-            QuizResponse.fraction.is_(None),
-        )
-    )
+    return plain_rows(session, _AWAITING_ESSAYS, {"ids": ids, "user_id": user.id})[0][0]
 
 
 def trainer_home(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from lms.auth.models import Role, User
 from lms.cohorts.models import Cohort, cohort_trainers
+from lms.db import plain_rows
 from lms.practice.models import AWAITING, PracticeEntry, PracticeRevision, Status
 from lms.programmes.api import Programme
 
@@ -64,6 +65,26 @@ class Progress:
         return self.remaining_minutes == 0 and self.remaining_clients == 0
 
 
+#: signed-off and pending practice revisions of the cohorts ``cohort_ids``, built once
+_TOTALS = (
+    sa.select(
+        PracticeEntry.cohort_id,
+        PracticeEntry.user_id,
+        PracticeRevision.status,
+        PracticeRevision.minutes,
+        PracticeRevision.client_key,
+        PracticeRevision.client_group,
+    )
+    .join(PracticeEntry, PracticeEntry.id == PracticeRevision.entry_id)
+    .where(
+        PracticeEntry.cohort_id.in_(sa.bindparam("cohort_ids", expanding=True)),
+        PracticeRevision.status.in_((Status.APPROVED, *AWAITING)),
+    )
+)
+#: the same, of the people ``user_ids`` only
+_TOTALS_OF = _TOTALS.where(PracticeEntry.user_id.in_(sa.bindparam("user_ids", expanding=True)))
+
+
 def totals(session: Session, cohort_ids, user_ids=None) -> dict[tuple[int, int], Totals]:
     """Signed-off and pending practice per (cohort, trainee), in one query; a pair with no
     practice is missing, so read it with ``.get(key, Totals())``."""
@@ -71,24 +92,12 @@ def totals(session: Session, cohort_ids, user_ids=None) -> dict[tuple[int, int],
     result: dict[tuple[int, int], Totals] = defaultdict(Totals)
     if not cohort_ids:
         return result
-    statement = (
-        sa.select(
-            PracticeEntry.cohort_id,
-            PracticeEntry.user_id,
-            PracticeRevision.status,
-            PracticeRevision.minutes,
-            PracticeRevision.client_key,
-            PracticeRevision.client_group,
-        )
-        .join(PracticeEntry, PracticeEntry.id == PracticeRevision.entry_id)
-        .where(
-            PracticeEntry.cohort_id.in_(cohort_ids),
-            PracticeRevision.status.in_((Status.APPROVED, *AWAITING)),
-        )
-    )
-    if user_ids is not None:
-        statement = statement.where(PracticeEntry.user_id.in_(list(user_ids)))
-    for cohort_id, user_id, status, minutes, client, group in session.execute(statement):
+    if user_ids is None:
+        rows = plain_rows(session, _TOTALS, {"cohort_ids": cohort_ids})
+    else:
+        parameters = {"cohort_ids": cohort_ids, "user_ids": list(user_ids)}
+        rows = plain_rows(session, _TOTALS_OF, parameters)
+    for cohort_id, user_id, status, minutes, client, group in rows:
         line = result[(cohort_id, user_id)]
         if status == Status.APPROVED:
             line.approved_minutes += minutes
