@@ -6,14 +6,10 @@ per trainee) in interleaved rounds and prints the medians and their ratio.
 Run: ``python -m bench.cohort_page`` (PostgreSQL as in ``bench.register_matrix``).
 """
 
-import os
-import tempfile
-
 from bench.register_matrix import (
     app_with_coordinator,
     build,
-    drop_postgres,
-    postgres_url,
+    on_both_databases,
     timed_rounds,
 )
 
@@ -36,17 +32,7 @@ def measure(url: str) -> dict:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        os.environ.setdefault("LMS_INSTANCE_PATH", folder)
-        runs = {"SQLite": measure(f"sqlite:///{folder}/bench.sqlite3")}
-        url = postgres_url()
-        if url:
-            try:
-                runs["PostgreSQL"] = measure(url)
-            finally:
-                drop_postgres()
-        else:
-            print("PostgreSQL is not reachable; measuring SQLite only.")
+    runs = on_both_databases(measure)
     (small_t, small_s), (big_t, big_s) = SIZES
     print(f"Cohort page (median of {REPEAT}, interleaved), {small_t} x {small_s} and "
           f"{big_t} x {big_s} (trainees x sessions); wall clock, then the CPU time of this "

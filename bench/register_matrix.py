@@ -130,7 +130,9 @@ def drop_postgres() -> None:
     engine.dispose()
 
 
-def main() -> None:
+def on_both_databases(measure) -> dict:
+    """``measure(database_url)`` on a scratch SQLite file and, when it is reachable, on the scratch
+    PostgreSQL database ``tugi_bench`` (dropped afterwards)."""
     with tempfile.TemporaryDirectory() as folder:
         os.environ.setdefault("LMS_INSTANCE_PATH", folder)
         runs = {"SQLite": measure(f"sqlite:///{folder}/bench.sqlite3")}
@@ -142,6 +144,11 @@ def main() -> None:
                 drop_postgres()
         else:
             print("PostgreSQL is not reachable; measuring SQLite only.")
+    return runs
+
+
+def main() -> None:
+    runs = on_both_databases(measure)
     big, small = SIZES[1], SIZES[0]
     print(f"Register report (median of {REPEAT}, interleaved), {big[0]} trainees x {big[1]} "
           f"sessions against {small[0]} x {small[1]} ({big[0] * big[1] // (small[0] * small[1])}"

@@ -29,6 +29,12 @@ def _all(session: Session, statement) -> list:
     return list(session.execute(statement).all())
 
 
+def _owned(session: Session, model, user_id: int, when) -> list:
+    """The person's rows of ``model`` (which has a ``user_id``), oldest first."""
+    statement = sa.select(model).where(model.user_id == user_id).order_by(when, model.id)
+    return list(session.scalars(statement))
+
+
 def gather(session: Session, user_id: int) -> dict[str, list]:
     """Every row held about the person ``user_id``, by kind, each kind in one query."""
     return {
@@ -70,13 +76,7 @@ def gather(session: Session, user_id: int) -> dict[str, list]:
             .order_by(LessonCompletion.completed_at, LessonCompletion.id),
         ),
         "quizzes": quizzes.all_quizzes(session),
-        "attempts": list(
-            session.scalars(
-                sa.select(QuizAttempt)
-                .where(QuizAttempt.user_id == user_id)
-                .order_by(QuizAttempt.started_at, QuizAttempt.id)
-            )
-        ),
+        "attempts": _owned(session, QuizAttempt, user_id, QuizAttempt.started_at),
         "responses": list(
             session.scalars(
                 sa.select(QuizResponse)
@@ -93,20 +93,8 @@ def gather(session: Session, user_id: int) -> dict[str, list]:
             .order_by(PracticeEntry.created_at, PracticeEntry.id),
         ),
         "revisions": _revisions(session, user_id),
-        "certificates": list(
-            session.scalars(
-                sa.select(Certificate)
-                .where(Certificate.user_id == user_id)
-                .order_by(Certificate.issued_at, Certificate.id)
-            )
-        ),
-        "follow_ups": list(
-            session.scalars(
-                sa.select(EmploymentFollowUp)
-                .where(EmploymentFollowUp.user_id == user_id)
-                .order_by(EmploymentFollowUp.recorded_at, EmploymentFollowUp.id)
-            )
-        ),
+        "certificates": _owned(session, Certificate, user_id, Certificate.issued_at),
+        "follow_ups": _owned(session, EmploymentFollowUp, user_id, EmploymentFollowUp.recorded_at),
         "events": _events(session, user_id),
         "access": _access(session, user_id),
     }
