@@ -58,3 +58,18 @@ DEFAULT_ACTIVITIES = (
             "Зустріч з родиною чи мережею підтримки", "Встреча с семьёй или сетью поддержки"),
     _choice("other", "Other support", "Muu toetus", "Інша підтримка", "Другая поддержка"),
 )  # fmt: skip
+
+#: whom a programme prepares (``prepares:`` in its file), in the programmes page's order
+AUDIENCES = (
+    _choice("support-persons", "Support persons and social workers",
+            "Tugiisikud ja sotsiaaltöötajad", "Особи підтримки та соціальні працівники",
+            "Опорные лица и социальные работники"),
+    _choice("volunteers", "Volunteers who support newcomers",
+            "Uussisserändajaid toetavad vabatahtlikud", "Волонтери, які підтримують новоприбулих",
+            "Волонтёры, поддерживающие новоприбывших"),
+    _choice("trainers", "Trainers and community developers",
+            "Koolitajad ja kogukonnaarendajad", "Тренери та фахівці з розвитку громад",
+            "Тренеры и специалисты по развитию сообществ"),
+    _choice("newcomers", "Newcomers and their families", "Uussisserändajad ja nende pered",
+            "Новоприбулі та їхні родини", "Новоприбывшие и их семьи"),
+)  # fmt: skip

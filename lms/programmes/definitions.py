@@ -69,6 +69,8 @@ class Programme:
     #: months after a cohort ends that the reflections and review comments of its practice are
     #: kept before ``lms privacy purge`` removes them
     reflection_retention_months: int = DEFAULT_REFLECTION_RETENTION_MONTHS
+    #: whom the programme prepares (an ``AUDIENCES`` slug): the programmes page groups by it
+    prepares: str | None = None
 
     def title_for(self, language: str) -> str:
         return self.titles.get(language, self.titles["en"])

@@ -12,7 +12,7 @@ import yaml
 
 from lms.config import LANGUAGES
 from lms.courses.api import Reporter
-from lms.programmes.choices import DEFAULT_ACTIVITIES, DEFAULT_CLIENT_GROUPS, Choice
+from lms.programmes.choices import AUDIENCES, DEFAULT_ACTIVITIES, DEFAULT_CLIENT_GROUPS, Choice
 from lms.programmes.definitions import (
     DEFAULT_REFLECTION_RETENTION_MONTHS,
     Category,
@@ -37,6 +37,7 @@ PROGRAMME_FIELDS = {
     "requires_certificate",
     "required_lessons",
     "reflection_retention_months",
+    "prepares",
 }
 CATEGORY_FIELDS = {"slug", "title", "hours", "attendance_minimum", "courses"}
 PRACTICE_FIELDS = {"hours", "clients", "client_groups", "activities"}
@@ -289,6 +290,10 @@ def parse_programme(
         if lessons is not None and ref not in lessons:
             report(path, data.line_of("required_lessons"), f"unknown lesson '{ref}'")
     retention = _positive(data, "reflection_retention_months", path, report, True, False)
+    prepares = data.get("prepares")
+    if prepares is not None and prepares not in {audience.slug for audience in AUDIENCES}:
+        known = ", ".join(audience.slug for audience in AUDIENCES)
+        report(path, data.line_of("prepares"), f"'prepares' must be one of: {known}")
     if report.count > before:
         return None
     return Programme(
@@ -312,6 +317,7 @@ def parse_programme(
         auto_issue=flags["auto_issue"],
         renews=renews,
         reflection_retention_months=retention or DEFAULT_REFLECTION_RETENTION_MONTHS,
+        prepares=prepares,
     )
 
 
