@@ -34,6 +34,9 @@ class VerifyForm(FlaskForm):
 
     code = StringField(
         _l("Certificate code"),
-        description=_l("It is printed on the certificate, like TUGI-7K3M-Q9XD."),
-        validators=[InputRequired(_l("Type the certificate code.")), Length(max=40)],
+        description=_l(
+            "It is printed on the certificate, like TUGI-7K3M-Q9XD. To check several of a "
+            "person's certificates together, type their codes apart by spaces."
+        ),
+        validators=[InputRequired(_l("Type the certificate code.")), Length(max=200)],
     )

@@ -6,6 +6,7 @@ certificate per enrolment and one current certificate per person and programme, 
 simultaneous requests cannot both issue one.
 """
 
+import re
 import secrets
 import uuid
 from datetime import date, datetime
@@ -59,6 +60,23 @@ def normalise_code(typed: str) -> str:
     if len(text) != 8 or any(ch not in CODE_ALPHABET for ch in text):
         return ""
     return f"{CODE_PREFIX}-{text[:4]}-{text[4:]}"
+
+
+#: a code as it may be typed among others: the prefix optional, dashes or spaces anywhere
+_TYPED_CODE = re.compile(r"(?:TUGI[\s-]*)?([A-Z0-9]{4})[\s-]*([A-Z0-9]{4})(?![A-Z0-9])")
+#: the most codes one check takes: a person's certificates, not a list to search through
+MOST_CODES_AT_ONCE = 10
+
+
+def codes_in(typed: str) -> list[str]:
+    """Every code in what a person typed (codes apart by spaces, commas or lines), as stored
+    codes, each once, in the order typed, at most ``MOST_CODES_AT_ONCE``."""
+    codes = []
+    for match in _TYPED_CODE.finditer(typed.upper()):
+        code = normalise_code(match.group(1) + match.group(2))
+        if code and code not in codes:
+            codes.append(code)
+    return codes[:MOST_CODES_AT_ONCE]
 
 
 def hours_text(minutes: int, hour_minutes: int = 60) -> str:

@@ -13,11 +13,12 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.datastructures import ImmutableMultiDict
 
 from lms.access import public
 from lms.certificates import credential, keys
 from lms.certificates.forms import VerifyForm
-from lms.certificates.models import Certificate, Status, normalise_code
+from lms.certificates.models import Certificate, Status, codes_in, normalise_code
 from lms.certificates.queries import by_code
 from lms.extensions import db, limiter
 from lms.i18n import local_today as today
@@ -41,14 +42,48 @@ def _limit() -> str:
 @public
 @limiter.limit(_limit)
 def form():
-    """Type a certificate's code to check it."""
-    verify_form = VerifyForm(request.args)
+    """Type a certificate's code to check it, or several (a person's certificates together)."""
+    typed = " ".join(request.args.getlist("code"))
+    verify_form = VerifyForm(
+        ImmutableMultiDict({"code": typed}) if "code" in request.args else None
+    )
     if "code" in request.args and verify_form.validate():
+        codes = codes_in(verify_form.code.data)
+        if len(codes) > 1:
+            return _together(codes)
         code = normalise_code(verify_form.code.data)
         if code and by_code(db.session, code) is not None:
             return redirect(url_for(".show", code=code))
         return render_template("certificates/verify_form.html", form=verify_form, unknown=True), 404
     return render_template("certificates/verify_form.html", form=verify_form, unknown=False)
+
+
+def _together(codes: list[str]):
+    """Several certificates on one page, in the order typed; a code that matches none says so."""
+    found = {
+        certificate.code: certificate
+        for certificate in db.session.scalars(
+            sa.select(Certificate).where(Certificate.code.in_(codes))
+        )
+    }
+    day = today()
+    rows = [
+        (
+            code,
+            found.get(code),
+            get_programme(found[code].programme_slug) if code in found else None,
+        )
+        for code in codes
+    ]
+    return render_template(
+        "certificates/verify_together.html",
+        rows=[
+            (code, cert, programme, cert.status_on(day) if cert else None)
+            for code, cert, programme in rows
+        ],
+        issuer=(issuer := current_issuer()),
+        logo_url=logo_url(issuer),
+    ), (200 if found else 404)
 
 
 @bp.route("/verify/<code>")

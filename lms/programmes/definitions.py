@@ -6,7 +6,7 @@ long its certificate is valid. ``loader`` reads and checks them from ``programme
 from dataclasses import dataclass, field
 
 from lms.courses.api import Problem
-from lms.programmes.choices import DEFAULT_ACTIVITIES, DEFAULT_CLIENT_GROUPS, Choice
+from lms.programmes.choices import AUDIENCES, DEFAULT_ACTIVITIES, DEFAULT_CLIENT_GROUPS, Choice
 
 #: months after a cohort ends that its practice reflections are kept, when a programme file does
 #: not say: a default a coordinator sets, not a figure from the sources
@@ -113,3 +113,18 @@ class ProgrammeSet:
 
     def __iter__(self):
         return iter(self.programmes.values())
+
+
+def grouped_by_audience(programmes) -> list[tuple[Choice | None, list[Programme]]]:
+    """Programmes grouped by whom they prepare, in ``AUDIENCES`` order; those that do not say come
+    last, under ``None``. Within a group, the order of the files."""
+    groups: list[tuple[Choice | None, list[Programme]]] = []
+    for audience in (*AUDIENCES, None):
+        members = [
+            programme
+            for programme in programmes
+            if programme.prepares == (audience.slug if audience else None)
+        ]
+        if members:
+            groups.append((audience, members))
+    return groups

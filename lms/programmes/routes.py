@@ -8,6 +8,7 @@ from lms import hooks
 from lms.access import login_required
 from lms.auth.models import Role
 from lms.extensions import db
+from lms.programmes.definitions import grouped_by_audience
 from lms.programmes.services import get_programmes
 
 bp = Blueprint("programmes", __name__)
@@ -23,6 +24,7 @@ def index():
     return render_template(
         "programmes/index.html",
         programmes=list(programmes),
+        groups=grouped_by_audience(programmes),
         problems=programmes.problems if coordinator else [],
         stale=[programmes.get(slug).title_for(language) for slug in sorted(programmes.stale)]
         if coordinator
