@@ -56,7 +56,8 @@ def demo_command():
     logins = load_demo(db.session, current_app.config["PASSWORD_HASH_METHOD"])
     db.session.commit()
     click.echo(
-        "Demo data loaded: three finished support-person groups and a trainer-of-trainers group."
+        "Demo data loaded: three finished support-person groups, a trainer-of-trainers group "
+        "and a group of adaptation mentors."
     )
     click.echo(f"Log in at http://127.0.0.1:5000 with the password {DEMO_PASSWORD} as:\n")
     width = max(len(login.email) for login in logins)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, scoped_session
 from lms.cohorts.models import Cohort
 from lms.cohorts.sessions import local_datetime
 from lms.courses.services import get_catalog
-from lms.demo import outcomes, tot, training
+from lms.demo import mentors, outcomes, tot, training
 from lms.demo.people import (
     ANNE,
     COORDINATOR,
@@ -69,11 +69,11 @@ class Login:
 LOGINS = (
     ("coordinator", COORDINATOR, "cohorts, certificates, funder report"),
     ("trainer", TIINA, "group 1; trainer of trainers, session today"),
-    ("trainer", PRIIT, "group 2, the local community"),
+    ("trainer", PRIIT, "group 2, the local community; adaptation mentors"),
     ("trainer", ANNE, "group 3, school staff"),
     ("trainee", OLENA, "certified, now training as a trainer"),
     ("trainee", OKSANA, "group 1, practice hours still missing"),
-    ("trainee", MARI, "group 2 alumna, now a support person"),
+    ("trainee", MARI, "group 2 alumna, support person and adaptation mentor"),
 )
 
 
@@ -133,7 +133,7 @@ def _fill_contact(session: Session) -> None:
 
 
 def _built(session: Session) -> bool:
-    names = (*training.NAMES, tot.NAME)
+    names = (*training.NAMES, tot.NAME, mentors.NAME)
     return session.scalar(sa.select(sa.exists().where(Cohort.name.in_(names))))
 
 
@@ -142,3 +142,4 @@ def _build(demo: Demo) -> None:
         training.run_group(demo, group)
     outcomes.record_follow_ups(demo)
     tot.run(demo)
+    mentors.run(demo)

@@ -199,7 +199,7 @@ def _read_more(demo: Demo, users, starts: date, items: list[TrainingSession]) ->
         rng = random.Random(f"tot-lessons:{user.email}")
         for ref in sorted(demo.lesson_refs):
             course, lesson = ref.split("/")
-            if (user.id, course, lesson) in read:
+            if (user.id, course, lesson) in read or course not in (SR, CP, TT):
                 continue
             if course != TT:
                 read_at = demo.moment(starts + timedelta(days=rng.randint(1, 30)), 21)
