@@ -71,6 +71,8 @@ class Programme:
     reflection_retention_months: int = DEFAULT_REFLECTION_RETENTION_MONTHS
     #: whom the programme prepares (an ``AUDIENCES`` slug): the programmes page groups by it
     prepares: str | None = None
+    #: the place among the programmes of its group (then by slug)
+    order: int = 100
 
     def title_for(self, language: str) -> str:
         return self.titles.get(language, self.titles["en"])
@@ -117,7 +119,7 @@ class ProgrammeSet:
 
 def grouped_by_audience(programmes) -> list[tuple[Choice | None, list[Programme]]]:
     """Programmes grouped by whom they prepare, in ``AUDIENCES`` order; those that do not say come
-    last, under ``None``. Within a group, the order of the files."""
+    last, under ``None``. Within a group, by their ``order``, then slug."""
     groups: list[tuple[Choice | None, list[Programme]]] = []
     for audience in (*AUDIENCES, None):
         members = [
@@ -125,6 +127,7 @@ def grouped_by_audience(programmes) -> list[tuple[Choice | None, list[Programme]
             for programme in programmes
             if programme.prepares == (audience.slug if audience else None)
         ]
+        members.sort(key=lambda programme: (programme.order, programme.slug))
         if members:
             groups.append((audience, members))
     return groups

@@ -38,6 +38,7 @@ PROGRAMME_FIELDS = {
     "required_lessons",
     "reflection_retention_months",
     "prepares",
+    "order",
 }
 CATEGORY_FIELDS = {"slug", "title", "hours", "attendance_minimum", "courses"}
 PRACTICE_FIELDS = {"hours", "clients", "client_groups", "activities"}
@@ -294,6 +295,9 @@ def parse_programme(
     if prepares is not None and prepares not in {audience.slug for audience in AUDIENCES}:
         known = ", ".join(audience.slug for audience in AUDIENCES)
         report(path, data.line_of("prepares"), f"'prepares' must be one of: {known}")
+    order = data.get("order", 100)
+    if not isinstance(order, int) or isinstance(order, bool):
+        report(path, data.line_of("order"), "'order' must be a whole number")
     if report.count > before:
         return None
     return Programme(
@@ -318,6 +322,7 @@ def parse_programme(
         renews=renews,
         reflection_retention_months=retention or DEFAULT_REFLECTION_RETENTION_MONTHS,
         prepares=prepares,
+        order=order,
     )
 
 
