@@ -29,6 +29,7 @@ PEOPLE = {
     "oksana": "oksana@demo.tugi.ee",  # Ukrainian
     "trainer": "trainer@demo.tugi.ee",  # Tiina, Estonian
     "coordinator": "coordinator@demo.tugi.ee",
+    "mari": "mari@demo.tugi.ee",  # Estonian, certificates of two programmes
 }
 
 #: GET routes that answer with something other than an HTML page
@@ -134,6 +135,9 @@ def _pages(app) -> dict[str, tuple[str, str]]:
             sa.select(Enrolment).where(Enrolment.cohort_id == tot.id, Enrolment.user_id == olena.id)
         )
         mari = person("mari@demo.tugi.ee")
+        theirs = " ".join(
+            session.scalars(sa.select(Certificate.code).where(Certificate.user_id == mari.id))
+        )
         token = create_password_link(session, mari, coordinator, 48)
         session.flush()
         a_session = session.scalar(
@@ -148,6 +152,8 @@ def _pages(app) -> dict[str, tuple[str, str]]:
             "auth.set_password": ("anonymous", f"/password/{token}"),
             "verify.form": ("anonymous", "/verify"),
             "verify.show": ("anonymous", f"/verify/{certificate.code}"),
+            "verify.form:together": ("anonymous", f"/verify?code={certificate.code}+{theirs}"),
+            "main.home:mari": ("mari", "/"),
             "main.home": ("trainee", "/"),
             "main.home:trainer": ("trainer", "/"),
             "main.home:coordinator": ("coordinator", "/"),
