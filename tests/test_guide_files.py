@@ -197,8 +197,19 @@ def test_content_check_wants_a_guide_for_every_lesson_in_every_language(
 
 @pytest.mark.parametrize(
     ("programme_slug", "category_slugs"),
-    [("support-person", ["support-role", "care-practice"]), ("trainer-of-trainers", ["theory"])],
-)
+    [
+        ("support-person", ["support-role", "care-practice"]),
+        ("trainer-of-trainers", ["theory"]),
+        *[
+            (slug, None)
+            for slug in (
+                "first-adaptation-support", "adaptation-mentor", "peer-counsellor",
+                "language-partner", "work-mentor", "life-skills-workshops",
+                "community-developer-trainer",
+            )
+        ],
+    ],
+)  # fmt: skip
 def test_the_shipped_guides_plan_the_hours_their_programme_teaches(programme_slug, category_slugs):
     """A new trainer can run the whole programme from the guides: the guides of a category's courses
     plan its hours, 25 + 25 for the support-person training and 64 of theory for its trainers."""
@@ -207,7 +218,7 @@ def test_the_shipped_guides_plan_the_hours_their_programme_teaches(programme_slu
     catalog = load_catalog(ROOT)
     programme = load_programmes(ROOT).get(programme_slug)
     taught = [category for category in programme.categories if category.courses]
-    assert [category.slug for category in taught] == category_slugs
+    assert [category.slug for category in taught] == (category_slugs or [taught[0].slug])
     for category in taught:
         lessons = [lesson for slug in category.courses for lesson in catalog.course(slug).lessons]
         missing = [lesson.slug for lesson in lessons if lesson.guide is None]
