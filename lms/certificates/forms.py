@@ -38,5 +38,5 @@ class VerifyForm(FlaskForm):
             "It is printed on the certificate, like TUGI-7K3M-Q9XD. To check several of a "
             "person's certificates together, type their codes apart by spaces."
         ),
-        validators=[InputRequired(_l("Type the certificate code.")), Length(max=200)],
+        validators=[InputRequired(_l("Type the certificate code.")), Length(max=1000)],
     )

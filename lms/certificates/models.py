@@ -70,13 +70,13 @@ MOST_CODES_AT_ONCE = 10
 
 def codes_in(typed: str) -> list[str]:
     """Every code in what a person typed (codes apart by spaces, commas or lines), as stored
-    codes, each once, in the order typed, at most ``MOST_CODES_AT_ONCE``."""
+    codes, each once, in the order typed."""
     codes = []
     for match in _TYPED_CODE.finditer(typed.upper()):
         code = normalise_code(match.group(1) + match.group(2))
         if code and code not in codes:
             codes.append(code)
-    return codes[:MOST_CODES_AT_ONCE]
+    return codes
 
 
 def hours_text(minutes: int, hour_minutes: int = 60) -> str:

@@ -18,7 +18,13 @@ from werkzeug.datastructures import ImmutableMultiDict
 from lms.access import public
 from lms.certificates import credential, keys
 from lms.certificates.forms import VerifyForm
-from lms.certificates.models import Certificate, Status, codes_in, normalise_code
+from lms.certificates.models import (
+    MOST_CODES_AT_ONCE,
+    Certificate,
+    Status,
+    codes_in,
+    normalise_code,
+)
 from lms.certificates.queries import by_code
 from lms.extensions import db, limiter
 from lms.i18n import local_today as today
@@ -50,16 +56,17 @@ def form():
     if "code" in request.args and verify_form.validate():
         codes = codes_in(verify_form.code.data)
         if len(codes) > 1:
-            return _together(codes)
-        code = normalise_code(verify_form.code.data)
+            return _together(codes[:MOST_CODES_AT_ONCE], left_out=codes[MOST_CODES_AT_ONCE:])
+        code = codes[0] if codes else normalise_code(verify_form.code.data)
         if code and by_code(db.session, code) is not None:
             return redirect(url_for(".show", code=code))
         return render_template("certificates/verify_form.html", form=verify_form, unknown=True), 404
     return render_template("certificates/verify_form.html", form=verify_form, unknown=False)
 
 
-def _together(codes: list[str]):
-    """Several certificates on one page, in the order typed; a code that matches none says so."""
+def _together(codes: list[str], left_out: list[str]):
+    """Several certificates on one page, in the order typed; a code that matches none says so,
+    and codes beyond the most checked at once are named as not checked."""
     found = {
         certificate.code: certificate
         for certificate in db.session.scalars(
@@ -77,6 +84,7 @@ def _together(codes: list[str]):
     ]
     return render_template(
         "certificates/verify_together.html",
+        left_out=left_out,
         rows=[
             (code, cert, programme, cert.status_on(day) if cert else None)
             for code, cert, programme in rows

@@ -114,7 +114,19 @@ class ProgrammeSet:
         return self.programmes.get(slug)
 
     def __iter__(self):
-        return iter(self.programmes.values())
+        """In the programmes page's order: by whom they prepare, then their order in the group."""
+        return iter(sorted(self.programmes.values(), key=_place))
+
+
+_AUDIENCE_PLACES = {audience.slug: place for place, audience in enumerate(AUDIENCES)}
+
+
+def _place(programme: Programme) -> tuple[int, int, str]:
+    return (
+        _AUDIENCE_PLACES.get(programme.prepares, len(AUDIENCES)),
+        programme.order,
+        programme.slug,
+    )
 
 
 def grouped_by_audience(programmes) -> list[tuple[Choice | None, list[Programme]]]:
@@ -127,7 +139,7 @@ def grouped_by_audience(programmes) -> list[tuple[Choice | None, list[Programme]
             for programme in programmes
             if programme.prepares == (audience.slug if audience else None)
         ]
-        members.sort(key=lambda programme: (programme.order, programme.slug))
+        members.sort(key=_place)
         if members:
             groups.append((audience, members))
     return groups
