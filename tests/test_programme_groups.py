@@ -153,3 +153,19 @@ def test_verify_checks_several_codes_at_once_and_says_which_it_does_not_know(cli
     for typed in (code, f"{code}, {code.lower()}", f"{code} please", f"<b>x</b> {code}"):
         one = client.get("/verify", query_string={"code": typed})
         assert one.headers["Location"].endswith(f"/verify/{code}"), typed
+
+
+def test_your_courses_are_those_of_your_programmes_or_every_course_before_any(client, session):
+    newcomer = make_user(session, language="en")
+    login(client, newcomer)
+
+    def listed() -> list[str]:
+        page = client.get("/").get_data(as_text=True)
+        panel = page[page.index('id="courses-title"') :]
+        return re.findall(r'href="/courses/([a-z-]+)/"', panel)
+
+    assert len(listed()) >= 10  # not enrolled yet: every course to look at
+    make_cohort(session, "life-skills-workshops", trainees=(newcomer,))
+    assert listed() == ["life-skills-workshops"]
+    make_cohort(session, "support-person", trainees=(newcomer,))
+    assert set(listed()) == {"life-skills-workshops", "support-role", "care-methodology"}

@@ -58,11 +58,24 @@ def home():
         trainee=trainee,
         trainer=trainer,
         coordinator=coordinator,
-        courses=courses_with_progress(catalog, completed) if trainee else [],
+        courses=_own_courses(courses_with_progress(catalog, completed), trainee) if trainee else [],
         language=str(get_locale()),
         expiring=soon,
         today=day,
     )
+
+
+def _own_courses(courses: list, trainee) -> list:
+    """The courses of the programmes the trainee is or was enrolled in (every course for one in
+    none yet), so that a person in one short programme is not shown all ten."""
+    taught = {
+        course
+        for item in (*trainee.active, *trainee.finished)
+        if item.programme
+        for category in item.programme.categories
+        for course in category.courses
+    }
+    return [row for row in courses if not taught or row[0].slug in taught]
 
 
 @bp.route("/healthz")
