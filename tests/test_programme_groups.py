@@ -169,3 +169,17 @@ def test_your_courses_are_those_of_your_programmes_or_every_course_before_any(cl
     assert listed() == ["life-skills-workshops"]
     make_cohort(session, "support-person", trainees=(newcomer,))
     assert set(listed()) == {"life-skills-workshops", "support-role", "care-methodology"}
+
+
+def test_the_funder_report_of_an_attendance_only_programme_leaves_out_what_it_cannot_have(
+    client, session
+):
+    login(client, make_user(session, Role.COORDINATOR))
+    make_cohort(session, "life-skills-workshops", trainees=(make_user(session),))
+    workshops = client.get("/reports/funder?programme=life-skills-workshops")
+    text = workshops.get_data(as_text=True)
+    page = text[text.index('<dl class="figures">') : text.index("</dl>", text.index('"figures"'))]
+    assert workshops.status_code == 200 and "People trained" in page
+    for left_out in ("Certificates issued", "Hours of supervised client support", "Clients helped"):
+        assert left_out not in page
+    assert "Certificates issued" in client.get("/reports/funder").get_data(as_text=True)

@@ -110,10 +110,14 @@ def funder():
         return render_template("reports/funder.html", form=form, report=None, args=_args()), 400
     report, listed = _report(chosen, COHORTS_ON_PAGE)
     charts = {table.key: bar_chart(table.chart, table.series) for table in listed if table.chart}
+    # one programme chosen: leave out the figures it can never have (no practice, no certificate)
+    programme = get_programmes().get(chosen.programme_slug) if chosen.programme_slug else None
     return render_template(
         "reports/funder.html",
         form=form,
         report=report,
+        practice_figures=programme is None or programme.practice_logged,
+        certificate_figures=programme is None or programme.certifies,
         tables={table.key: table for table in listed},
         charts=charts,
         args=_args(),
