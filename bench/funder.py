@@ -66,8 +66,8 @@ GENERATE = [
        FROM enrolments e, generate_series(1, 4) AS k WHERE e.status <> 'withdrawn'""",
     # three signed off and one waiting per trainee; pairs of trainees share a client
     """INSERT INTO practice_revisions (entry_id, cohort_id, number, status, practised_on,
-           minutes, client_code, client_key, client_group, activity, core_acts, reflection, created_at,
-           submitted_at, reviewer_id, reviewed_at, attestation)
+           minutes, client_code, client_key, client_group, activity, core_acts, reflection,
+           created_at, submitted_at, reviewer_id, reviewed_at, attestation)
        SELECT p.id, p.cohort_id, 1, CASE WHEN p.id % 4 = 0 THEN 'submitted' ELSE 'approved' END,
               c.starts_on + 30 + (p.id % 60), 60 + (p.id % 4) * 45,
               'CL-' || ((p.user_id / 2) % 1000) || '-' || (p.id % 4),

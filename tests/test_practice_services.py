@@ -556,8 +556,9 @@ def test_a_revision_listed_twice_is_signed_off_once(session, cohort, trainer, tr
 def _signed_revision(entry, trainer, number, status) -> PracticeRevision:
     return PracticeRevision(
         entry_id=entry.id, cohort_id=entry.cohort_id, number=number, status=status,
-        practised_on=DAY, minutes=30, client_code="UA-1", client_key="ua-1", client_group="refugee-child",
-        activity="home-visit", reviewer_id=trainer.id, reviewed_at=NOW, attestation="I attest.",
+        practised_on=DAY, minutes=30, client_code="UA-1", client_key="ua-1",
+        client_group="refugee-child", activity="home-visit", reviewer_id=trainer.id,
+        reviewed_at=NOW, attestation="I attest.",
     )  # fmt: skip
 
 

@@ -133,7 +133,7 @@ class PracticeRevision(db.Model):
             postgresql_where=sa.text(f"status IN {_in(OPEN)}"),
         ),
         # everything the funder report sums, in the order it groups them, so that it reads no
-        # table row and sorts nothing: by cohort and client, and by day
+        # table row and sorts nothing: by cohort and client, by day and by client group
         sa.Index(
             "ix_practice_revisions_approved_cohort",
             "cohort_id",
@@ -146,6 +146,14 @@ class PracticeRevision(db.Model):
         ),
         sa.Index(
             "ix_practice_revisions_approved_day",
+            "practised_on",
+            "minutes",
+            sqlite_where=sa.text("status = 'approved'"),
+            postgresql_where=sa.text("status = 'approved'"),
+        ),
+        sa.Index(
+            "ix_practice_revisions_approved_group",
+            "client_group",
             "practised_on",
             "minutes",
             sqlite_where=sa.text("status = 'approved'"),
