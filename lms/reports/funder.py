@@ -27,6 +27,7 @@ from lms.auth.models import User
 from lms.certificates.models import Certificate
 from lms.certificates.models import Status as CertificateStatus
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
+from lms.db import plain_rows
 from lms.practice.models import PracticeRevision
 from lms.programmes.api import Programme
 
@@ -166,8 +167,10 @@ def funder_report(
     children, and ``today`` which cohorts have ended."""
     ran = _scope(chosen)
     matching = _scope(chosen, in_period=False)
-    # Plain rows: a report over thousands of cohorts needs their names and dates, not entities.
-    cohorts = session.execute(
+    # Plain rows: a report over thousands of cohorts needs their names and dates, not entities;
+    # every statement runs on the session's connection, without the ORM's work per row.
+    cohorts = plain_rows(
+        session,
         sa.select(
             Cohort.id,
             Cohort.name,
@@ -177,8 +180,8 @@ def funder_report(
             Cohort.ends_on,
         )
         .where(*_within(Cohort.id, _listed(chosen, ran, matching)))
-        .order_by(Cohort.starts_on, Cohort.name)
-    ).all()
+        .order_by(Cohort.starts_on, Cohort.name),
+    )
     lines = {cohort.id: CohortLine(cohort, ended=cohort.ends_on < today) for cohort in cohorts}
     report = FunderReport(chosen, list(lines.values()), {})
     if not cohorts:
@@ -194,25 +197,30 @@ def funder_report(
 
 
 def _enrolments(session, scope, lines: dict[int, CohortLine], report: FunderReport) -> None:
-    rows = session.execute(
-        sa.select(Enrolment.cohort_id, Enrolment.status, sa.func.count())
+    def having(status) -> sa.ColumnElement:
+        return sa.func.count().filter(Enrolment.status == status)
+
+    rows = plain_rows(
+        session,
+        sa.select(
+            Enrolment.cohort_id,
+            sa.func.count(),
+            having(EnrolmentStatus.WITHDRAWN),
+            having(EnrolmentStatus.COMPLETED),
+        )
         .where(*_within(Enrolment.cohort_id, scope))
-        .group_by(Enrolment.cohort_id, Enrolment.status)
-    ).all()
-    for cohort_id, status, count in rows:
+        .group_by(Enrolment.cohort_id),
+    )
+    for cohort_id, enrolled, withdrawn, completed in rows:
         line = lines[cohort_id]
-        line.enrolled += count
-        if status == EnrolmentStatus.WITHDRAWN:
-            line.withdrawn += count
-            report.withdrawn += count
-        else:
-            line.trained += count
-        if status == EnrolmentStatus.COMPLETED:
-            line.completed += count
+        line.enrolled += enrolled
+        line.withdrawn += withdrawn
+        line.trained += enrolled - withdrawn
+        line.completed += completed
+        report.withdrawn += withdrawn
         if line.ended:
-            report.enrolled_in_ended += count
-            if status == EnrolmentStatus.COMPLETED:
-                report.completed_in_ended += count
+            report.enrolled_in_ended += enrolled
+            report.completed_in_ended += completed
 
 
 def _people(session, scope, report: FunderReport) -> None:
@@ -231,11 +239,12 @@ def _people(session, scope, report: FunderReport) -> None:
     # "Võru vald" and "võru vald " are one municipality, shown in one of its spellings.
     municipality = sa.func.coalesce(sa.func.lower(sa.func.trim(User.municipality)), "")
     shown = sa.func.min(sa.func.coalesce(sa.func.trim(User.municipality), NO_MUNICIPALITY))
-    rows = session.execute(
+    rows = plain_rows(
+        session,
         sa.select(shown, sa.func.count(), sa.func.sum(trained.c.completed))
         .join(trained, trained.c.user_id == User.id)
-        .group_by(municipality)
-    ).all()
+        .group_by(municipality),
+    )
     for name, people, completed in rows:
         before = report.municipalities.get(name, (0, 0))
         report.municipalities[name] = (before[0] + people, before[1] + int(completed or 0))
@@ -243,15 +252,16 @@ def _people(session, scope, report: FunderReport) -> None:
 
 
 def _certificates(session, scope, chosen, lines, report: FunderReport) -> None:
-    rows = session.execute(
+    rows = plain_rows(
+        session,
         sa.select(Certificate.cohort_id, sa.func.count())
         .where(
             *_within(Certificate.cohort_id, scope),
             Certificate.status != CertificateStatus.REVOKED,
             *in_period(Certificate.issued_on, chosen),
         )
-        .group_by(Certificate.cohort_id)
-    ).all()
+        .group_by(Certificate.cohort_id),
+    )
     for cohort_id, count in rows:
         lines[cohort_id].certificates = count
         report.certificates += count
@@ -270,12 +280,13 @@ def _alumni(session, scope, report: FunderReport) -> None:
     )
     employment = sa.func.coalesce(EmploymentFollowUp.employment, NOT_ASKED)
     role = sa.func.coalesce(EmploymentFollowUp.role_title, "")
-    rows = session.execute(
+    rows = plain_rows(
+        session,
         sa.select(employment, role, sa.func.count())
         .select_from(alumni)
         .outerjoin(EmploymentFollowUp, EmploymentFollowUp.user_id == alumni.c.user_id)
-        .group_by(employment, role)
-    ).all()
+        .group_by(employment, role),
+    )
     report.employment = {value: 0 for value in (*EMPLOYMENTS, NOT_ASKED)}
     for value, title, count in rows:
         report.employment[value] = report.employment.get(value, 0) + count

@@ -12,6 +12,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from lms.db import plain_rows
 from lms.practice.models import PracticeRevision, Status
 
 #: the line of client groups that no programme names any more
@@ -118,7 +119,7 @@ def practice_pass(session, scope, chosen, lines, report, slugs, refugee, child) 
     ).group_by(clients.c.cohort_id)
     groups = {slug: GroupLine(slug, refugee=slug in refugee, child=slug in child) for slug in slugs}
     groups[OTHER_GROUPS] = GroupLine(OTHER_GROUPS)
-    for row in session.execute(statement):
+    for row in plain_rows(session, statement):
         cohort_id, total, count, refugees, children, refugee_children, others = row[:7]
         lines[cohort_id].practice_minutes = int(total)
         lines[cohort_id].clients = count
@@ -133,17 +134,19 @@ def practice_pass(session, scope, chosen, lines, report, slugs, refugee, child) 
     revision = PracticeRevision
     # Grouped by day and bucketed here: month arithmetic differs between SQLite and PostgreSQL.
     months: dict[date, int] = defaultdict(int)
-    for day, total in session.execute(
+    for day, total in plain_rows(
+        session,
         approved(scope, chosen, revision.practised_on, sa.func.sum(revision.minutes)).group_by(
             revision.practised_on
-        )
+        ),
     ):
         months[day.replace(day=1)] += int(total)
     report.months = dict(sorted(months.items()))
-    for slug, total in session.execute(
+    for slug, total in plain_rows(
+        session,
         approved(scope, chosen, revision.client_group, sa.func.sum(revision.minutes)).group_by(
             revision.client_group
-        )
+        ),
     ):
         groups[slug if slug in groups else OTHER_GROUPS].minutes += int(total)
     report.groups = sorted(
