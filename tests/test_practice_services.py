@@ -579,6 +579,26 @@ def test_the_database_allows_one_open_revision_per_entry(session, cohort, traine
             session.add(extra)
 
 
+def test_every_revision_keeps_its_entrys_cohort(session, cohort, signed_off, trainee):
+    """The funder report groups revisions by the cohort they keep: it is the entry's, for the
+    first revision and a correction alike, and the database refuses any other."""
+    correction = services.start_correction(session, signed_off, trainee, NOW)
+    session.flush()
+    stored = session.execute(
+        sa.select(PracticeRevision.cohort_id, PracticeEntry.cohort_id).join(PracticeEntry)
+    ).all()
+    assert len(stored) >= 2 and all(kept == own for kept, own in stored)
+    assert correction.cohort_id == signed_off.cohort_id == cohort.id
+    other = make_cohort(session, name="Another")
+    with pytest.raises(IntegrityError):
+        with session.begin_nested():
+            session.execute(
+                sa.update(PracticeRevision)
+                .where(PracticeRevision.id == correction.id)
+                .values(cohort_id=other.id)
+            )
+
+
 # Discarding drafts
 
 
