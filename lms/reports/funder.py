@@ -236,16 +236,28 @@ def _people(session, scope, report: FunderReport) -> None:
         .group_by(Enrolment.user_id)
         .subquery()
     )
+    # Counted per spelling first, so that only the few spellings are trimmed and folded:
     # "Võru vald" and "võru vald " are one municipality, shown in one of its spellings.
-    municipality = sa.func.coalesce(sa.func.lower(sa.func.trim(User.municipality)), "")
-    shown = sa.func.min(sa.func.coalesce(sa.func.trim(User.municipality), NO_MUNICIPALITY))
+    spelled = (
+        sa.select(
+            User.municipality.label("spelled"),
+            sa.func.count().label("people"),
+            sa.func.sum(trained.c.completed).label("completed"),
+        )
+        .join(trained, trained.c.user_id == User.id)
+        .group_by(User.municipality)
+        .subquery()
+    )
+    municipality = sa.func.coalesce(sa.func.lower(sa.func.trim(spelled.c.spelled)), "")
+    shown = sa.func.min(sa.func.coalesce(sa.func.trim(spelled.c.spelled), NO_MUNICIPALITY))
     rows = plain_rows(
         session,
-        sa.select(shown, sa.func.count(), sa.func.sum(trained.c.completed))
-        .join(trained, trained.c.user_id == User.id)
-        .group_by(municipality),
+        sa.select(shown, sa.func.sum(spelled.c.people), sa.func.sum(spelled.c.completed)).group_by(
+            municipality
+        ),
     )
     for name, people, completed in rows:
+        people = int(people)
         before = report.municipalities.get(name, (0, 0))
         report.municipalities[name] = (before[0] + people, before[1] + int(completed or 0))
         report.people_trained += people
