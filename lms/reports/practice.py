@@ -50,30 +50,32 @@ def approved(scope, chosen, *columns):
     )
 
 
-def _clients(scope, chosen, slugs: list[str]):
+def _clients(scope, chosen, slugs: list[str], bit_or: bool):
     """One row per client: its cohort, minutes, which known groups it was seen in (a bit per
-    group, in masks of GROUPS_PER_MASK groups) and whether in a group no programme names."""
+    group, in masks of GROUPS_PER_MASK groups) and whether in a group no programme names.
+    With ``bit_or`` (PostgreSQL) the revisions' bits are or-ed as they come."""
     revision = PracticeRevision
-    # First each client's minutes per group, so that a client's groups are distinct rows and
-    # adding their bits is the same as or-ing them.
-    per_group = (
-        approved(
-            scope,
-            chosen,
-            revision.cohort_id.label("cohort_id"),
-            revision.client_key.label("key"),
-            revision.client_group.label("client_group"),
-            sa.func.sum(revision.minutes).label("minutes"),
-        )
-        .group_by(revision.cohort_id, revision.client_key, revision.client_group)
-        .subquery()
+    columns = (
+        revision.cohort_id.label("cohort_id"),
+        revision.client_key.label("key"),
+        revision.client_group.label("client_group"),
     )
+    if bit_or:
+        per_group = approved(scope, chosen, *columns, revision.minutes.label("minutes"))
+    else:
+        # First each client's minutes per group, so that a client's groups are distinct rows
+        # and adding their bits is the same as or-ing them (SQLite has no bit_or).
+        per_group = approved(
+            scope, chosen, *columns, sa.func.sum(revision.minutes).label("minutes")
+        ).group_by(revision.cohort_id, revision.client_key, revision.client_group)
+    per_group = per_group.subquery()
+    combine = sa.func.bit_or if bit_or else sa.func.sum
     group = per_group.c.client_group
     masks = []
     for start in range(0, len(slugs), GROUPS_PER_MASK):
         chunk = slugs[start : start + GROUPS_PER_MASK]
         bits = sa.case({slug: 1 << n for n, slug in enumerate(chunk)}, value=group, else_=0)
-        masks.append(sa.cast(sa.func.sum(bits), sa.BigInteger).label(f"mask{len(masks)}"))
+        masks.append(sa.cast(combine(bits), sa.BigInteger).label(f"mask{len(masks)}"))
     other = group.not_in(slugs) if slugs else sa.true()
     return (
         sa.select(
@@ -102,7 +104,7 @@ def practice_pass(session, scope, chosen, lines, report, slugs, refugee, child) 
     """Per cohort its minutes and clients; in all, the clients who are refugees, children or
     both and each group's clients and minutes (a client seen in two groups counts once in
     each), and the minutes per month."""
-    clients = _clients(scope, chosen, slugs)
+    clients = _clients(scope, chosen, slugs, session.get_bind().dialect.name == "postgresql")
 
     def counted(condition) -> sa.ColumnElement:
         return sa.func.count().filter(condition)
