@@ -7,7 +7,8 @@ trainee (1.7 million marks), three signed-off practice entries per trainee plus 
 Then times the report through the app (page, one table's CSV, the whole workbook), unfiltered and
 for one region and one year, next to the report for one cohort.
 Run: ``python -m bench.funder`` (needs PostgreSQL: a scratch database ``tugi_bench`` is created and
-dropped; LMS_BENCH_POSTGRES names another server; LMS_BENCH_TRAINEES another size).
+dropped; LMS_BENCH_POSTGRES names another server, LMS_BENCH_DATABASE another database,
+LMS_BENCH_TRAINEES another size).
 """
 
 import os
@@ -64,10 +65,10 @@ GENERATE = [
        SELECT (e.id - 1) * 4 + k, e.user_id, e.cohort_id, now()
        FROM enrolments e, generate_series(1, 4) AS k WHERE e.status <> 'withdrawn'""",
     # three signed off and one waiting per trainee; pairs of trainees share a client
-    """INSERT INTO practice_revisions (entry_id, number, status, practised_on, minutes,
-           client_code, client_key, client_group, activity, core_acts, reflection, created_at,
-           submitted_at, reviewer_id, reviewed_at, attestation)
-       SELECT p.id, 1, CASE WHEN p.id % 4 = 0 THEN 'submitted' ELSE 'approved' END,
+    """INSERT INTO practice_revisions (entry_id, cohort_id, number, status, practised_on,
+           minutes, client_code, client_key, client_group, activity, core_acts, reflection,
+           created_at, submitted_at, reviewer_id, reviewed_at, attestation)
+       SELECT p.id, p.cohort_id, 1, CASE WHEN p.id % 4 = 0 THEN 'submitted' ELSE 'approved' END,
               c.starts_on + 30 + (p.id % 60), 60 + (p.id % 4) * 45,
               'CL-' || ((p.user_id / 2) % 1000) || '-' || (p.id % 4),
               'cl-' || ((p.user_id / 2) % 1000) || '-' || (p.id % 4),

@@ -33,7 +33,8 @@ def build_cohort(db, trainer_id: int, trainees: int, tag: str, entries: int = EN
     ).all()  # fmt: skip
     db.session.execute(
         sa.insert(PracticeRevision),
-        [{"entry_id": entry, "number": 1, "practised_on": FIRST_DAY + timedelta(days=n % 200),
+        [{"entry_id": entry, "cohort_id": cohort.id, "number": 1,
+          "practised_on": FIRST_DAY + timedelta(days=n % 200),
           "minutes": 60 + n % 90, "client_code": f"C-{n % 7}", "client_key": f"c-{n % 7}",
           "client_group": "refugee-child" if n % 3 else "family", "activity": "home-visit",
           "core_acts": ["connecting"], "reflection": "Reflection text " * 20,

@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, timedelta
 import sqlalchemy as sa
 
 SERVER = os.environ.get("LMS_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/")
+#: the scratch database, made and dropped by each run (another name keeps parallel runs apart)
+DATABASE = os.environ.get("LMS_BENCH_DATABASE", "tugi_bench")
 SIZES = ((5, 5), (200, 60))
 REPEAT = 7
 
@@ -114,19 +116,19 @@ def postgres_url() -> str | None:
     engine = sa.create_engine(SERVER + "postgres", isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
-            connection.execute(sa.text("DROP DATABASE IF EXISTS tugi_bench"))
-            connection.execute(sa.text("CREATE DATABASE tugi_bench"))
+            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {DATABASE}"))
+            connection.execute(sa.text(f"CREATE DATABASE {DATABASE}"))
     except sa.exc.OperationalError:
         return None
     finally:
         engine.dispose()
-    return SERVER + "tugi_bench"
+    return SERVER + DATABASE
 
 
 def drop_postgres() -> None:
     engine = sa.create_engine(SERVER + "postgres", isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        connection.execute(sa.text("DROP DATABASE IF EXISTS tugi_bench"))
+        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {DATABASE}"))
     engine.dispose()
 
 

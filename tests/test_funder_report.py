@@ -413,3 +413,18 @@ def test_a_cohort_picked_with_another_programme_or_region_matches_nothing(client
     assert "Not a valid choice" not in page
     assert status == 200
     assert "No cohort matches these filters." in page
+
+
+def test_spellings_of_one_municipality_count_as_one(app, session):
+    """ "Võru vald", "võru vald " and " Võru vald" fold into one line shown in one of their
+    spellings; no municipality and a blank one are one line; a person counts once."""
+    spellings = ["Võru vald", "võru vald ", " Võru vald", None, "", "  ", "Põlva vald"]
+    people = [make_user(session, municipality=spelled) for spelled in spellings]
+    twice = people[0]
+    with app.app_context():
+        first = make_cohort(session, trainees=tuple(people), name="First")
+        make_cohort(session, trainees=(twice,), name="Second")
+        _status(session, first, people[1], EnrolmentStatus.COMPLETED)
+        report = funder_report(session, ReportFilter(), list(get_programmes()), TODAY)
+    assert report.municipalities == {"Võru vald": (3, 1), "": (3, 0), "Põlva vald": (1, 0)}
+    assert report.people_trained == 7

@@ -555,9 +555,10 @@ def test_a_revision_listed_twice_is_signed_off_once(session, cohort, trainer, tr
 
 def _signed_revision(entry, trainer, number, status) -> PracticeRevision:
     return PracticeRevision(
-        entry_id=entry.id, number=number, status=status, practised_on=DAY, minutes=30,
-        client_code="UA-1", client_key="ua-1", client_group="refugee-child",
-        activity="home-visit", reviewer_id=trainer.id, reviewed_at=NOW, attestation="I attest.",
+        entry_id=entry.id, cohort_id=entry.cohort_id, number=number, status=status,
+        practised_on=DAY, minutes=30, client_code="UA-1", client_key="ua-1",
+        client_group="refugee-child", activity="home-visit", reviewer_id=trainer.id,
+        reviewed_at=NOW, attestation="I attest.",
     )  # fmt: skip
 
 
@@ -576,6 +577,26 @@ def test_the_database_allows_one_open_revision_per_entry(session, cohort, traine
     with pytest.raises(IntegrityError):
         with session.begin_nested():
             session.add(extra)
+
+
+def test_every_revision_keeps_its_entrys_cohort(session, cohort, signed_off, trainee):
+    """The funder report groups revisions by the cohort they keep: it is the entry's, for the
+    first revision and a correction alike, and the database refuses any other."""
+    correction = services.start_correction(session, signed_off, trainee, NOW)
+    session.flush()
+    stored = session.execute(
+        sa.select(PracticeRevision.cohort_id, PracticeEntry.cohort_id).join(PracticeEntry)
+    ).all()
+    assert len(stored) >= 2 and all(kept == own for kept, own in stored)
+    assert correction.cohort_id == signed_off.cohort_id == cohort.id
+    other = make_cohort(session, name="Another")
+    with pytest.raises(IntegrityError):
+        with session.begin_nested():
+            session.execute(
+                sa.update(PracticeRevision)
+                .where(PracticeRevision.id == correction.id)
+                .values(cohort_id=other.id)
+            )
 
 
 # Discarding drafts

@@ -68,8 +68,8 @@ class PracticeEntry(db.Model):
     """One piece of supervised client work, logged by a trainee in one cohort."""
 
     __tablename__ = "practice_entries"
-    # the funder report joins revisions to their cohort from this index alone
-    __table_args__ = (sa.Index("ix_practice_entries_id_cohort", "id", "cohort_id"),)
+    # the key its revisions name with their cohort, so that a revision's cohort is its entry's
+    __table_args__ = (sa.Index("ix_practice_entries_id_cohort", "id", "cohort_id", unique=True),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     user_id: so.Mapped[int] = so.mapped_column(
@@ -104,6 +104,13 @@ class PracticeRevision(db.Model):
     __tablename__ = "practice_revisions"
     __table_args__ = (
         sa.UniqueConstraint("entry_id", "number"),
+        # the entry's cohort, kept on each revision for the funder report; the key holds it to
+        # the entry's (an entry never changes cohort), and the relationship fills it in
+        sa.ForeignKeyConstraint(
+            ["entry_id", "cohort_id"],
+            ["practice_entries.id", "practice_entries.cohort_id"],
+            ondelete="CASCADE",
+        ),
         sa.CheckConstraint(f"status IN {_in(STATUSES)}", name="status_known"),
         sa.CheckConstraint(f"minutes > 0 AND minutes <= {MAX_ENTRY_MINUTES}", name="minutes_range"),
         sa.CheckConstraint(
@@ -125,14 +132,30 @@ class PracticeRevision(db.Model):
             sqlite_where=sa.text(f"status IN {_in(OPEN)}"),
             postgresql_where=sa.text(f"status IN {_in(OPEN)}"),
         ),
-        # everything the funder report sums, so that it reads no table row
+        # everything the funder report sums, in the order it groups them, so that it reads no
+        # table row and sorts nothing: by cohort and client, by day and by client group
         sa.Index(
-            "ix_practice_revisions_approved_report",
-            "entry_id",
-            "practised_on",
-            "minutes",
+            "ix_practice_revisions_approved_cohort",
+            "cohort_id",
             "client_key",
             "client_group",
+            "minutes",
+            "practised_on",
+            sqlite_where=sa.text("status = 'approved'"),
+            postgresql_where=sa.text("status = 'approved'"),
+        ),
+        sa.Index(
+            "ix_practice_revisions_approved_day",
+            "practised_on",
+            "minutes",
+            sqlite_where=sa.text("status = 'approved'"),
+            postgresql_where=sa.text("status = 'approved'"),
+        ),
+        sa.Index(
+            "ix_practice_revisions_approved_group",
+            "client_group",
+            "practised_on",
+            "minutes",
             sqlite_where=sa.text("status = 'approved'"),
             postgresql_where=sa.text("status = 'approved'"),
         ),
@@ -140,9 +163,8 @@ class PracticeRevision(db.Model):
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    entry_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("practice_entries.id", ondelete="CASCADE")
-    )
+    entry_id: so.Mapped[int] = so.mapped_column()
+    cohort_id: so.Mapped[int] = so.mapped_column()
     number: so.Mapped[int] = so.mapped_column()
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default=Status.DRAFT)
     practised_on: so.Mapped[date] = so.mapped_column(sa.Date)

@@ -16,7 +16,6 @@ What is counted, in words (the README repeats it for coordinators):
   employment follow-up says they work as a support person or in a related role.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -28,8 +27,12 @@ from lms.auth.models import User
 from lms.certificates.models import Certificate
 from lms.certificates.models import Status as CertificateStatus
 from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus
-from lms.practice.models import PracticeEntry, PracticeRevision, Status
+from lms.db import plain_rows
+from lms.practice.models import PracticeRevision
 from lms.programmes.api import Programme
+
+# OTHER_GROUPS and GroupLine are part of the report that tables and tests read from here
+from lms.reports.practice import OTHER_GROUPS, GroupLine, approved, in_period, practice_pass  # noqa: F401
 
 NO_MUNICIPALITY = ""
 
@@ -57,17 +60,6 @@ class CohortLine:
     practice_minutes: int = 0
     clients: int = 0
     ended: bool = False
-
-
-@dataclass
-class GroupLine:
-    """Supervised practice with one client group."""
-
-    slug: str
-    minutes: int = 0
-    clients: int = 0
-    refugee: bool = False
-    child: bool = False
 
 
 @dataclass
@@ -148,19 +140,10 @@ def _listed(chosen: ReportFilter, ran, matching):
         sa.select(Certificate.cohort_id).where(
             *_within(Certificate.cohort_id, matching),
             Certificate.status != CertificateStatus.REVOKED,
-            *_in_period(Certificate.issued_on, chosen),
+            *in_period(Certificate.issued_on, chosen),
         ),
-        _approved(matching, chosen, PracticeEntry.cohort_id),
+        approved(matching, chosen, PracticeRevision.cohort_id),
     )
-
-
-def _in_period(column, chosen: ReportFilter) -> list:
-    conditions = []
-    if chosen.date_from:
-        conditions.append(column >= chosen.date_from)
-    if chosen.date_to:
-        conditions.append(column <= chosen.date_to)
-    return conditions
 
 
 def client_groups(programmes: list[Programme]) -> tuple[list[str], set[str], set[str]]:
@@ -184,8 +167,10 @@ def funder_report(
     children, and ``today`` which cohorts have ended."""
     ran = _scope(chosen)
     matching = _scope(chosen, in_period=False)
-    # Plain rows: a report over thousands of cohorts needs their names and dates, not entities.
-    cohorts = session.execute(
+    # Plain rows: a report over thousands of cohorts needs their names and dates, not entities;
+    # every statement runs on the session's connection, without the ORM's work per row.
+    cohorts = plain_rows(
+        session,
         sa.select(
             Cohort.id,
             Cohort.name,
@@ -195,8 +180,8 @@ def funder_report(
             Cohort.ends_on,
         )
         .where(*_within(Cohort.id, _listed(chosen, ran, matching)))
-        .order_by(Cohort.starts_on, Cohort.name)
-    ).all()
+        .order_by(Cohort.starts_on, Cohort.name),
+    )
     lines = {cohort.id: CohortLine(cohort, ended=cohort.ends_on < today) for cohort in cohorts}
     report = FunderReport(chosen, list(lines.values()), {})
     if not cohorts:
@@ -206,31 +191,36 @@ def funder_report(
     _enrolments(session, ran, lines, report)
     _people(session, ran, report)
     _certificates(session, matching, chosen, lines, report)
-    _practice(session, matching, chosen, lines, report, *client_groups(programmes))
+    practice_pass(session, matching, chosen, lines, report, *client_groups(programmes))
     _alumni(session, ran, report)
     return report
 
 
 def _enrolments(session, scope, lines: dict[int, CohortLine], report: FunderReport) -> None:
-    rows = session.execute(
-        sa.select(Enrolment.cohort_id, Enrolment.status, sa.func.count())
+    def having(status) -> sa.ColumnElement:
+        return sa.func.count().filter(Enrolment.status == status)
+
+    rows = plain_rows(
+        session,
+        sa.select(
+            Enrolment.cohort_id,
+            sa.func.count(),
+            having(EnrolmentStatus.WITHDRAWN),
+            having(EnrolmentStatus.COMPLETED),
+        )
         .where(*_within(Enrolment.cohort_id, scope))
-        .group_by(Enrolment.cohort_id, Enrolment.status)
-    ).all()
-    for cohort_id, status, count in rows:
+        .group_by(Enrolment.cohort_id),
+    )
+    for cohort_id, enrolled, withdrawn, completed in rows:
         line = lines[cohort_id]
-        line.enrolled += count
-        if status == EnrolmentStatus.WITHDRAWN:
-            line.withdrawn += count
-            report.withdrawn += count
-        else:
-            line.trained += count
-        if status == EnrolmentStatus.COMPLETED:
-            line.completed += count
+        line.enrolled += enrolled
+        line.withdrawn += withdrawn
+        line.trained += enrolled - withdrawn
+        line.completed += completed
+        report.withdrawn += withdrawn
         if line.ended:
-            report.enrolled_in_ended += count
-            if status == EnrolmentStatus.COMPLETED:
-                report.completed_in_ended += count
+            report.enrolled_in_ended += enrolled
+            report.completed_in_ended += completed
 
 
 def _people(session, scope, report: FunderReport) -> None:
@@ -246,129 +236,47 @@ def _people(session, scope, report: FunderReport) -> None:
         .group_by(Enrolment.user_id)
         .subquery()
     )
+    # Counted per spelling first, so that only the few spellings are trimmed and folded:
     # "Võru vald" and "võru vald " are one municipality, shown in one of its spellings.
-    municipality = sa.func.coalesce(sa.func.lower(sa.func.trim(User.municipality)), "")
-    shown = sa.func.min(sa.func.coalesce(sa.func.trim(User.municipality), NO_MUNICIPALITY))
-    rows = session.execute(
-        sa.select(shown, sa.func.count(), sa.func.sum(trained.c.completed))
+    spelled = (
+        sa.select(
+            User.municipality.label("spelled"),
+            sa.func.count().label("people"),
+            sa.func.sum(trained.c.completed).label("completed"),
+        )
         .join(trained, trained.c.user_id == User.id)
-        .group_by(municipality)
-    ).all()
+        .group_by(User.municipality)
+        .subquery()
+    )
+    municipality = sa.func.coalesce(sa.func.lower(sa.func.trim(spelled.c.spelled)), "")
+    shown = sa.func.min(sa.func.coalesce(sa.func.trim(spelled.c.spelled), NO_MUNICIPALITY))
+    rows = plain_rows(
+        session,
+        sa.select(shown, sa.func.sum(spelled.c.people), sa.func.sum(spelled.c.completed)).group_by(
+            municipality
+        ),
+    )
     for name, people, completed in rows:
+        people = int(people)
         before = report.municipalities.get(name, (0, 0))
         report.municipalities[name] = (before[0] + people, before[1] + int(completed or 0))
         report.people_trained += people
 
 
 def _certificates(session, scope, chosen, lines, report: FunderReport) -> None:
-    rows = session.execute(
+    rows = plain_rows(
+        session,
         sa.select(Certificate.cohort_id, sa.func.count())
         .where(
             *_within(Certificate.cohort_id, scope),
             Certificate.status != CertificateStatus.REVOKED,
-            *_in_period(Certificate.issued_on, chosen),
+            *in_period(Certificate.issued_on, chosen),
         )
-        .group_by(Certificate.cohort_id)
-    ).all()
+        .group_by(Certificate.cohort_id),
+    )
     for cohort_id, count in rows:
         lines[cohort_id].certificates = count
         report.certificates += count
-
-
-def _approved(scope, chosen, *columns, per_cohort: bool = True):
-    """Signed-off practice in ``scope`` practised in the period. Its practice entries are joined
-    for the cohort, unless neither the scope nor the columns (``per_cohort``) need it."""
-    statement = sa.select(*columns).select_from(PracticeRevision)
-    if scope is not None or per_cohort:
-        statement = statement.join(PracticeEntry, PracticeEntry.id == PracticeRevision.entry_id)
-    return statement.where(
-        *_within(PracticeEntry.cohort_id, scope),
-        PracticeRevision.status == Status.APPROVED,
-        *_in_period(PracticeRevision.practised_on, chosen),
-    )
-
-
-#: the line of client groups that no programme names any more
-OTHER_GROUPS = ""
-
-
-def _practice(session, scope, chosen, lines, report: FunderReport, slugs, refugee, child) -> None:
-    """One pass groups the signed-off practice by cohort, with distinct clients in all and per
-    client group (a client is a cohort and a folded code, so the cohorts add up to the total);
-    a second sums it by day. A client recorded under two groups counts once in each."""
-    # First each client's minutes per group: a client then has one row per group, so its
-    # groups' clients are counted rows, not distinct codes (one sort instead of one a group).
-    clients = (
-        _approved(
-            scope,
-            chosen,
-            PracticeEntry.cohort_id.label("cohort_id"),
-            PracticeRevision.client_key.label("key"),
-            PracticeRevision.client_group.label("client_group"),
-            sa.func.sum(PracticeRevision.minutes).label("minutes"),
-        )
-        .group_by(
-            PracticeEntry.cohort_id, PracticeRevision.client_key, PracticeRevision.client_group
-        )
-        .subquery()
-    )
-    group, key, minutes = clients.c.client_group, clients.c.key, clients.c.minutes
-
-    def one_of(values) -> sa.ColumnElement:
-        return group.in_(sorted(values)) if values else sa.false()
-
-    def distinct_where(condition) -> sa.ColumnElement:
-        return sa.func.count(sa.distinct(sa.case((condition, key))))
-
-    per_group = []
-    for slug in slugs:
-        per_group += [
-            sa.func.sum(sa.case((group == slug, 1), else_=0)),
-            sa.func.sum(sa.case((group == slug, minutes), else_=0)),
-        ]
-    # groups no programme names are one line: a client under two of them counts once there
-    other = group.not_in(slugs) if slugs else sa.true()
-    per_group += [distinct_where(other), sa.func.sum(sa.case((other, minutes), else_=0))]
-    groups = [GroupLine(slug, refugee=slug in refugee, child=slug in child) for slug in slugs]
-    groups.append(GroupLine(OTHER_GROUPS))
-    statement = sa.select(
-        clients.c.cohort_id,
-        sa.func.sum(minutes),
-        sa.func.count(sa.distinct(key)),
-        distinct_where(one_of(refugee)),
-        distinct_where(one_of(child)),
-        distinct_where(one_of(refugee & child)),
-        *per_group,
-    ).group_by(clients.c.cohort_id)
-    for row in session.execute(statement):
-        cohort_id, total, count, refugees, children, refugee_children = row[:6]
-        lines[cohort_id].practice_minutes = int(total)
-        lines[cohort_id].clients = count
-        report.practice_minutes += int(total)
-        report.clients += count
-        report.refugee_clients += refugees
-        report.child_clients += children
-        report.refugee_child_clients += refugee_children
-        for line, clients, minutes in zip(groups, row[6::2], row[7::2], strict=True):
-            line.clients += clients
-            line.minutes += int(minutes)
-    report.groups = sorted(
-        (line for line in groups if line.clients),
-        key=lambda line: (-line.clients, -line.minutes, line.slug),
-    )
-    months: dict[date, int] = defaultdict(int)
-    # Grouped by day and bucketed here: month arithmetic differs between SQLite and PostgreSQL.
-    for day, total in session.execute(
-        _approved(
-            scope,
-            chosen,
-            PracticeRevision.practised_on,
-            sa.func.sum(PracticeRevision.minutes),
-            per_cohort=False,
-        ).group_by(PracticeRevision.practised_on)
-    ):
-        months[day.replace(day=1)] += int(total)
-    report.months = dict(sorted(months.items()))
 
 
 def _alumni(session, scope, report: FunderReport) -> None:
@@ -384,12 +292,13 @@ def _alumni(session, scope, report: FunderReport) -> None:
     )
     employment = sa.func.coalesce(EmploymentFollowUp.employment, NOT_ASKED)
     role = sa.func.coalesce(EmploymentFollowUp.role_title, "")
-    rows = session.execute(
+    rows = plain_rows(
+        session,
         sa.select(employment, role, sa.func.count())
         .select_from(alumni)
         .outerjoin(EmploymentFollowUp, EmploymentFollowUp.user_id == alumni.c.user_id)
-        .group_by(employment, role)
-    ).all()
+        .group_by(employment, role),
+    )
     report.employment = {value: 0 for value in (*EMPLOYMENTS, NOT_ASKED)}
     for value, title, count in rows:
         report.employment[value] = report.employment.get(value, 0) + count

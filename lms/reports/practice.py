@@ -1,0 +1,157 @@
+"""The funder report's pass over signed-off practice: minutes and distinct clients per cohort,
+per client group and per month.
+
+A client is a cohort and a folded code. Each revision keeps its entry's cohort, and a partial
+index on signed-off revisions holds (cohort, client, group, minutes, day) in that order, so the
+rows come grouped by cohort and client from the index alone: nothing is joined or sorted.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from lms.db import plain_rows
+from lms.practice.models import PracticeRevision, Status
+
+#: the line of client groups that no programme names any more
+OTHER_GROUPS = ""
+#: client groups per bit mask column (a 64-bit integer; one bit spare)
+GROUPS_PER_MASK = 62
+
+
+@dataclass
+class GroupLine:
+    """Supervised practice with one client group."""
+
+    slug: str
+    minutes: int = 0
+    clients: int = 0
+    refugee: bool = False
+    child: bool = False
+
+
+def in_period(column, chosen) -> list:
+    conditions = []
+    if chosen.date_from:
+        conditions.append(column >= chosen.date_from)
+    if chosen.date_to:
+        conditions.append(column <= chosen.date_to)
+    return conditions
+
+
+def approved(scope, chosen, *columns):
+    """Signed-off practice in ``scope`` (cohort ids, or None for all) practised in the period."""
+    return sa.select(*columns).where(
+        *([] if scope is None else [PracticeRevision.cohort_id.in_(scope)]),
+        PracticeRevision.status == Status.APPROVED,
+        *in_period(PracticeRevision.practised_on, chosen),
+    )
+
+
+def _clients(scope, chosen, slugs: list[str], bit_or: bool):
+    """One row per client: its cohort, minutes, which known groups it was seen in (a bit per
+    group, in masks of GROUPS_PER_MASK groups) and whether in a group no programme names.
+    With ``bit_or`` (PostgreSQL) the revisions' bits are or-ed as they come."""
+    revision = PracticeRevision
+    columns = (
+        revision.cohort_id.label("cohort_id"),
+        revision.client_key.label("key"),
+        revision.client_group.label("client_group"),
+    )
+    if bit_or:
+        per_group = approved(scope, chosen, *columns, revision.minutes.label("minutes"))
+    else:
+        # First each client's minutes per group, so that a client's groups are distinct rows
+        # and adding their bits is the same as or-ing them (SQLite has no bit_or).
+        per_group = approved(
+            scope, chosen, *columns, sa.func.sum(revision.minutes).label("minutes")
+        ).group_by(revision.cohort_id, revision.client_key, revision.client_group)
+    per_group = per_group.subquery()
+    combine = sa.func.bit_or if bit_or else sa.func.sum
+    group = per_group.c.client_group
+    masks = []
+    for start in range(0, len(slugs), GROUPS_PER_MASK):
+        chunk = slugs[start : start + GROUPS_PER_MASK]
+        bits = sa.case({slug: 1 << n for n, slug in enumerate(chunk)}, value=group, else_=0)
+        masks.append(sa.cast(combine(bits), sa.BigInteger).label(f"mask{len(masks)}"))
+    other = group.not_in(slugs) if slugs else sa.true()
+    return (
+        sa.select(
+            per_group.c.cohort_id,
+            sa.func.sum(per_group.c.minutes).label("minutes"),
+            sa.func.max(sa.case((other, 1), else_=0)).label("other"),
+            *masks,
+        )
+        .group_by(per_group.c.cohort_id, per_group.c.key)
+        .subquery()
+    )
+
+
+def _seen_in(clients, slugs: list[str], chosen: set[str]) -> sa.ColumnElement:
+    """The condition that a client was seen in one of the ``chosen`` groups."""
+    conditions = []
+    for index, start in enumerate(range(0, len(slugs), GROUPS_PER_MASK)):
+        chunk = slugs[start : start + GROUPS_PER_MASK]
+        bits = sum(1 << n for n, slug in enumerate(chunk) if slug in chosen)
+        if bits:
+            conditions.append(clients.c[f"mask{index}"].op("&")(bits) != 0)
+    return sa.or_(*conditions) if conditions else sa.false()
+
+
+def practice_pass(session, scope, chosen, lines, report, slugs, refugee, child) -> None:
+    """Per cohort its minutes and clients; in all, the clients who are refugees, children or
+    both and each group's clients and minutes (a client seen in two groups counts once in
+    each), and the minutes per month."""
+    clients = _clients(scope, chosen, slugs, session.get_bind().dialect.name == "postgresql")
+
+    def counted(condition) -> sa.ColumnElement:
+        return sa.func.count().filter(condition)
+
+    statement = sa.select(
+        clients.c.cohort_id,
+        sa.func.sum(clients.c.minutes),
+        sa.func.count(),
+        counted(_seen_in(clients, slugs, refugee)),
+        counted(_seen_in(clients, slugs, child)),
+        counted(_seen_in(clients, slugs, refugee & child)),
+        counted(clients.c.other == 1),
+        *(counted(_seen_in(clients, slugs, {slug})) for slug in slugs),
+    ).group_by(clients.c.cohort_id)
+    groups = {slug: GroupLine(slug, refugee=slug in refugee, child=slug in child) for slug in slugs}
+    groups[OTHER_GROUPS] = GroupLine(OTHER_GROUPS)
+    for row in plain_rows(session, statement):
+        cohort_id, total, count, refugees, children, refugee_children, others = row[:7]
+        lines[cohort_id].practice_minutes = int(total)
+        lines[cohort_id].clients = count
+        report.practice_minutes += int(total)
+        report.clients += count
+        report.refugee_clients += refugees
+        report.child_clients += children
+        report.refugee_child_clients += refugee_children
+        groups[OTHER_GROUPS].clients += others
+        for slug, in_group in zip(slugs, row[7:], strict=True):
+            groups[slug].clients += in_group
+    revision = PracticeRevision
+    # Grouped by day and bucketed here: month arithmetic differs between SQLite and PostgreSQL.
+    months: dict[date, int] = defaultdict(int)
+    for day, total in plain_rows(
+        session,
+        approved(scope, chosen, revision.practised_on, sa.func.sum(revision.minutes)).group_by(
+            revision.practised_on
+        ),
+    ):
+        months[day.replace(day=1)] += int(total)
+    report.months = dict(sorted(months.items()))
+    for slug, total in plain_rows(
+        session,
+        approved(scope, chosen, revision.client_group, sa.func.sum(revision.minutes)).group_by(
+            revision.client_group
+        ),
+    ):
+        groups[slug if slug in groups else OTHER_GROUPS].minutes += int(total)
+    report.groups = sorted(
+        (line for line in groups.values() if line.clients),
+        key=lambda line: (-line.clients, -line.minutes, line.slug),
+    )
