@@ -124,11 +124,29 @@ def _language() -> str:
     return locale.language if locale else "en"
 
 
+#: Built once, as every checklist reads them: a cohort's enrolments with their people and cohort
+#: (the people's roles and the cohort's trainers are no part of the checklist: not read), one
+#: trainee's, their final sign-offs and the people's certificates.
+_ENROLMENTS = (
+    sa.select(Enrolment)
+    .where(Enrolment.cohort_id == sa.bindparam("cohort_id"))
+    .options(
+        so.joinedload(Enrolment.user).lazyload(User.role_rows),
+        so.joinedload(Enrolment.cohort).lazyload(Cohort.trainers),
+    )
+)
+_ENROLMENT_OF = _ENROLMENTS.where(Enrolment.user_id == sa.bindparam("user_id"))
+_SIGN_OFFS = sa.select(FinalSignOff).where(
+    FinalSignOff.enrolment_id.in_(sa.bindparam("ids", expanding=True))
+)
+_CERTIFICATES = sa.select(Certificate).where(
+    Certificate.user_id.in_(sa.bindparam("ids", expanding=True))
+)
+
+
 def _certificates_by_user(session: Session, user_ids) -> dict[int, list[Certificate]]:
     by_user: dict[int, list[Certificate]] = {}
-    for certificate in session.scalars(
-        sa.select(Certificate).where(Certificate.user_id.in_(user_ids))
-    ):
+    for certificate in session.scalars(_CERTIFICATES, {"ids": list(user_ids)}):
         by_user.setdefault(certificate.user_id, []).append(certificate)
     return by_user
 
@@ -156,21 +174,14 @@ def cohort_eligibility(
     today = today or now.date()
     if enrolment is not None or lessons_read is not None or certificates is not None:
         assert user_id is not None and (enrolment is None or enrolment.user_id == user_id)
-    statement = (
-        sa.select(Enrolment)
-        .where(Enrolment.cohort_id == cohort.id)
-        # the people's roles and the cohort's trainers are no part of the checklist: not read
-        .options(
-            so.joinedload(Enrolment.user).lazyload(User.role_rows),
-            so.joinedload(Enrolment.cohort).lazyload(Cohort.trainers),
-        )
-    )
-    if user_id is not None:
-        statement = statement.where(Enrolment.user_id == user_id)
     if enrolment is not None:
         enrolments = {user_id: enrolment}
+    elif user_id is not None:
+        parameters = {"cohort_id": cohort.id, "user_id": user_id}
+        enrolments = {item.user_id: item for item in session.scalars(_ENROLMENT_OF, parameters)}
     else:
-        enrolments = {item.user_id: item for item in session.scalars(statement)}
+        parameters = {"cohort_id": cohort.id}
+        enrolments = {item.user_id: item for item in session.scalars(_ENROLMENTS, parameters)}
     if not enrolments:
         return {}
     ids = list(enrolments)
@@ -234,9 +245,7 @@ def cohort_eligibility(
         sign_offs = {
             sign_off.enrolment_id: sign_off
             for sign_off in session.scalars(
-                sa.select(FinalSignOff).where(
-                    FinalSignOff.enrolment_id.in_([e.id for e in enrolments.values()])
-                )
+                _SIGN_OFFS, {"ids": [item.id for item in enrolments.values()]}
             )
         }
 
