@@ -55,14 +55,13 @@ def _persistent(session: so.Session, rows) -> User:
     if known is not None:
         return known
     user = User.__mapper__.class_manager.new_instance()
-    for key, value in zip(_COLUMNS, first, strict=False):
-        set_committed_value(user, key, value)
+    # the columns' values as loaded (no history: nothing to write back)
+    user.__dict__.update(zip(_COLUMNS, first, strict=False))
     roles = []
     for row in rows:
         if row.role is not None:
             role = UserRole.__mapper__.class_manager.new_instance()
-            set_committed_value(role, "user_id", first.id)
-            set_committed_value(role, "role", row.role)
+            role.__dict__.update(user_id=first.id, role=row.role)
             set_committed_value(role, "user", user)
             so.make_transient_to_detached(role)
             roles.append(role)

@@ -128,6 +128,7 @@ _UPLOADED = sa.select(UploadedQuiz.slug, UploadedQuiz.source)
 _UPLOADED_MENTIONING = _UPLOADED.where(
     UploadedQuiz.source.like(sa.bindparam("pattern"), escape=LIKE_ESCAPE)
 )
+_UPLOADED_NAMED = _UPLOADED.where(UploadedQuiz.slug.in_(sa.bindparam("slugs", expanding=True)))
 
 
 @hooks.answers("quizzes")
@@ -156,9 +157,7 @@ def quizzes_named(session: Session, slugs) -> list[Quiz]:
     found = {slug: quiz for slug in slugs if (quiz := shipped.get(slug)) is not None}
     others = [slug for slug in slugs if slug not in found]
     if others:
-        rows = session.execute(
-            sa.select(UploadedQuiz.slug, UploadedQuiz.source).where(UploadedQuiz.slug.in_(others))
-        )
+        rows = plain_rows(session, _UPLOADED_NAMED, {"slugs": others})
         found.update(
             (slug, quiz) for slug, source in rows if (quiz := _read_uploaded(slug, source))
         )
