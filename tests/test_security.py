@@ -130,6 +130,19 @@ def test_session_cookie_flags(client, session):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
 
 
+def test_the_session_cookie_follows_the_secret_key_and_its_fallbacks(
+    app, client, session, monkeypatch
+):
+    login(client, make_user(session))
+    assert client.get("/").status_code == 200
+    old = app.secret_key
+    monkeypatch.setattr(app, "secret_key", "another key, the old one kept as a fallback")
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [old])
+    assert client.get("/").status_code == 200  # signed with the old key: still valid
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [])
+    assert client.get("/").status_code == 302  # no key signs it any more: logged out
+
+
 def test_cookies_are_secure_over_https(client, session):
     make_user(session, email="https@example.org")
     response = client.post(
