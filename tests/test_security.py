@@ -69,6 +69,18 @@ def test_login_works_with_the_token_from_the_form(csrf_app, session):
     assert response.status_code == 302
 
 
+def test_a_lesson_is_completed_with_the_token_its_page_carries(csrf_app, session):
+    client = csrf_app.test_client()
+    login(client, make_user(session))
+    lesson = "/courses/support-role/boundaries-and-ethics"
+    page = client.get(lesson).get_data(as_text=True)
+    form = page[page.index(f'action="{lesson}/completion"') :]
+    assert '<input id="csrf_token" name="csrf_token" type="hidden" value="' in form
+    response = client.post(lesson + "/completion", data={"csrf_token": _token(form)})
+    assert response.status_code == 302
+    assert "You have completed this lesson." in client.get(lesson).get_data(as_text=True)
+
+
 def test_login_is_rate_limited(database_url, connection, session):
     app = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="5 per minute")
     client = app.test_client()

@@ -100,7 +100,8 @@ def overview(course_slug: str):
 @login_required
 def lesson(course_slug: str, lesson_slug: str):
     """A lesson in the reader's language (or its source language, saying so); ``?lang=``
-    reads it in another language it exists in."""
+    reads it in another language it exists in. Its completion form carries the form token as
+    a ``ConfirmForm`` renders it, without making one on every page."""
     course = _course_or_404(course_slug)
     current = course.lesson(lesson_slug) or abort(404)
     language = _language()
@@ -129,7 +130,6 @@ def lesson(course_slug: str, lesson_slug: str):
         next=course.lessons[position + 1] if position + 1 < len(course.lessons) else None,
         is_completed=is_completed,
         progress=services.course_progress(course, completed),
-        form=ConfirmForm(),
         language=language,
         quizzes=[
             q
