@@ -89,14 +89,14 @@ def _hours(minutes: int, hour_minutes: int) -> float:
     return round(minutes / hour_minutes, 2)
 
 
-def _attendance(programme: Programme, ledger: Ledger) -> list[Requirement]:
+def _attendance(programme: Programme, ledger: Ledger, language: str) -> list[Requirement]:
     items = []
     for line in ledger.lines:
         category = line.category
         items.append(
             Requirement(
                 "hours",
-                category.title_for(_language()),
+                category.title_for(language),
                 line.met,
                 _hours(line.credited, category.hour_minutes),
                 _hours(line.required, category.hour_minutes),
@@ -229,7 +229,8 @@ def cohort_eligibility(
 
     wanted = quizzes.quizzes_named(session, programme.quizzes)
     results = quizzes.results(session, ids, wanted, since, now=now)
-    titles = {quiz.slug: quiz.title_for(_language()) for quiz in wanted}
+    language = _language()  # the reader's, asked once
+    titles = {quiz.slug: quiz.title_for(language) for quiz in wanted}
     by_person: dict[int, dict[str, quizzes.Result]] = {}
     for (person, slug), outcome in results.items():
         by_person.setdefault(person, {})[slug] = outcome
@@ -262,7 +263,7 @@ def cohort_eligibility(
                 enrolment.status != EnrolmentStatus.WITHDRAWN,
             )
         )
-        items.extend(_attendance(programme, ledger))
+        items.extend(_attendance(programme, ledger, language))
         if required_lessons:
             unread = sorted(required_lessons - read[user])
             items.append(
@@ -273,7 +274,7 @@ def cohort_eligibility(
                     len(required_lessons) - len(unread),
                     len(required_lessons),
                     "count",
-                    ", ".join(lesson_title(ref, _language()) for ref in unread),
+                    ", ".join(lesson_title(ref, language) for ref in unread),
                 )
             )
         for slug in programme.quizzes:
@@ -338,7 +339,7 @@ def cohort_eligibility(
                     "prerequisite",
                     label,
                     current is not None,
-                    detail=programme_title(needed, _language()),
+                    detail=programme_title(needed, language),
                 )
             )
         if programme.final_sign_off:
