@@ -105,4 +105,5 @@ def page_chrome(locale: str) -> Chrome:
 def init_app(app: Flask) -> None:
     """Keep the chrome per application, and offer ``page_chrome(locale)`` to templates."""
     app.extensions["chrome"] = {}
+    app.extensions["lesson_heads"] = {}
     app.jinja_env.globals["page_chrome"] = page_chrome

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import Flask, Response, current_app, request
+from flask.sessions import SecureCookieSessionInterface
 
 View = TypeVar("View", bound=Callable)
 
@@ -98,8 +99,25 @@ class SecureCookiesOverHttps:
         return self.wsgi_app(environ, start_secure_response)
 
 
+class KeptSerializerSessions(SecureCookieSessionInterface):
+    """Flask's signed session cookie, with its serializer made once per set of keys: Flask
+    makes one for every request, and making one encodes a trial value as JSON."""
+
+    _kept: tuple = ((), None)
+
+    def get_signing_serializer(self, app: Flask):
+        keys = (app.secret_key, *(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        kept_keys, serializer = self._kept
+        if kept_keys != keys:
+            serializer = super().get_signing_serializer(app)
+            self._kept = (keys, serializer)
+        return serializer
+
+
 def init_app(app: Flask) -> None:
-    """Install the header hooks and the Secure-cookie middleware."""
+    """Install the header hooks, the session cookie's kept serializer and the Secure-cookie
+    middleware."""
+    app.session_interface = KeptSerializerSessions()
     app.after_request(add_security_headers)
     app.after_request(set_cache_control)
     app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)

@@ -8,6 +8,7 @@ from jinja2 import meta
 
 from lms import chrome
 from lms.auth.models import Role
+from lms.courses import lesson_head
 from tests.factories import login, make_user
 
 
@@ -106,3 +107,42 @@ def test_what_is_kept_is_bounded(app, client, session, monkeypatch):
     for path in ("/", "/courses/", "/quizzes/", "/practice/"):
         _page(client, path)
         assert len(app.extensions["chrome"]) <= 2
+
+
+LESSON = "/courses/support-role/boundaries-and-ethics"
+
+
+def test_the_lesson_head_template_uses_nothing_but_its_key(app):
+    text = app.jinja_env.loader.get_source(app.jinja_env, "courses/_lesson_head.html")[0]
+    used = meta.find_undeclared_variables(app.jinja_env.parse(text))
+    assert used <= lesson_head.KEY_NAMES, f"the lesson head uses {used - lesson_head.KEY_NAMES}"
+
+
+def test_a_kept_lesson_head_shows_each_reader_their_own_completion(app, client, session):
+    other = app.test_client()
+    login(client, make_user(session, language="en"))
+    login(other, make_user(session, language="en"))
+    client.post(LESSON + "/completion", data={"completed": "1"})
+    for _ in range(2):  # the second round is served from what the first kept
+        mine, theirs = _page(client, LESSON), _page(other, LESSON)
+        assert '<span class="done-mark">✓ completed</span>' in mine
+        assert '<span class="done-mark">✓ completed</span>' not in theirs
+
+
+def test_a_kept_lesson_head_is_in_each_readers_language(app, client, session):
+    other = app.test_client()
+    login(client, make_user(session, language="en"))
+    login(other, make_user(session, language="et"))
+    for _ in range(2):  # both read the Estonian text, each in their own interface language
+        mine, theirs = _page(client, LESSON + "?lang=et"), _page(other, LESSON)
+        assert '<article class="lesson" lang="et">' in mine and 'lang="et">' in theirs
+        assert '<a href="/courses/">Courses</a>' in mine and "Courses</a>" not in theirs
+
+
+def test_the_kept_lesson_heads_are_bounded(app, client, session, monkeypatch):
+    monkeypatch.setattr(lesson_head, "MOST_KEPT", 2)
+    app.extensions["lesson_heads"].clear()
+    login(client, make_user(session))
+    for query in ("", "?lang=et", "?lang=uk", "?lang=ru"):
+        _page(client, LESSON + query)
+        assert len(app.extensions["lesson_heads"]) <= 2

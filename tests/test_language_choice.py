@@ -73,3 +73,26 @@ def test_shipped_programmes_and_courses_are_named_in_russian():
 def test_practice_choices_are_named_in_russian():
     for choice in DEFAULT_CLIENT_GROUPS + DEFAULT_ACTIVITIES:
         assert choice.title_for("ru") != choice.title_for("en"), choice.slug
+
+
+def test_macros_imported_without_the_pages_context_speak_the_requests_language(app):
+    """The templates' own gettext keeps the request's catalogue once looked up, and follows
+    ``force_locale`` (emails and documents in their reader's language) and ``refresh``."""
+    from flask_babel import force_locale, gettext, ngettext, refresh
+
+    template = app.jinja_env.from_string(
+        "{{ _('Courses') }}|{{ ngettext('%(num)d more client', '%(num)d more clients', 2) }}"
+    )
+    with app.test_request_context("/", headers={"Accept-Language": "uk"}):
+        ukrainian = template.render()
+        assert (
+            ukrainian
+            == f"{gettext('Courses')}|{ngettext('%(num)d more client', '%(num)d more clients', 2)}"
+        )
+        assert ukrainian.split("|")[0] != "Courses" and "clients" not in ukrainian
+        with force_locale("et"):
+            estonian = template.render()
+            assert estonian.split("|")[0] == gettext("Courses") != ukrainian.split("|")[0]
+        assert template.render() == ukrainian
+        refresh()
+        assert template.render() == ukrainian

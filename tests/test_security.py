@@ -69,6 +69,18 @@ def test_login_works_with_the_token_from_the_form(csrf_app, session):
     assert response.status_code == 302
 
 
+def test_a_lesson_is_completed_with_the_token_its_page_carries(csrf_app, session):
+    client = csrf_app.test_client()
+    login(client, make_user(session))
+    lesson = "/courses/support-role/boundaries-and-ethics"
+    page = client.get(lesson).get_data(as_text=True)
+    form = page[page.index(f'action="{lesson}/completion"') :]
+    assert '<input id="csrf_token" name="csrf_token" type="hidden" value="' in form
+    response = client.post(lesson + "/completion", data={"csrf_token": _token(form)})
+    assert response.status_code == 302
+    assert "You have completed this lesson." in client.get(lesson).get_data(as_text=True)
+
+
 def test_login_is_rate_limited(database_url, connection, session):
     app = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="5 per minute")
     client = app.test_client()
@@ -128,6 +140,19 @@ def test_session_cookie_flags(client, session):
     response = client.post("/login", data={"email": "cookie@example.org", "password": PASSWORD})
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_the_session_cookie_follows_the_secret_key_and_its_fallbacks(
+    app, client, session, monkeypatch
+):
+    login(client, make_user(session))
+    assert client.get("/").status_code == 200
+    old = app.secret_key
+    monkeypatch.setattr(app, "secret_key", "another key, the old one kept as a fallback")
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [old])
+    assert client.get("/").status_code == 200  # signed with the old key: still valid
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [])
+    assert client.get("/").status_code == 302  # no key signs it any more: logged out
 
 
 def test_cookies_are_secure_over_https(client, session):

@@ -89,14 +89,14 @@ def _hours(minutes: int, hour_minutes: int) -> float:
     return round(minutes / hour_minutes, 2)
 
 
-def _attendance(programme: Programme, ledger: Ledger) -> list[Requirement]:
+def _attendance(programme: Programme, ledger: Ledger, language: str) -> list[Requirement]:
     items = []
     for line in ledger.lines:
         category = line.category
         items.append(
             Requirement(
                 "hours",
-                category.title_for(_language()),
+                category.title_for(language),
                 line.met,
                 _hours(line.credited, category.hour_minutes),
                 _hours(line.required, category.hour_minutes),
@@ -124,11 +124,29 @@ def _language() -> str:
     return locale.language if locale else "en"
 
 
+#: Built once, as every checklist reads them: a cohort's enrolments with their people and cohort
+#: (the people's roles and the cohort's trainers are no part of the checklist: not read), one
+#: trainee's, their final sign-offs and the people's certificates.
+_ENROLMENTS = (
+    sa.select(Enrolment)
+    .where(Enrolment.cohort_id == sa.bindparam("cohort_id"))
+    .options(
+        so.joinedload(Enrolment.user).lazyload(User.role_rows),
+        so.joinedload(Enrolment.cohort).lazyload(Cohort.trainers),
+    )
+)
+_ENROLMENT_OF = _ENROLMENTS.where(Enrolment.user_id == sa.bindparam("user_id"))
+_SIGN_OFFS = sa.select(FinalSignOff).where(
+    FinalSignOff.enrolment_id.in_(sa.bindparam("ids", expanding=True))
+)
+_CERTIFICATES = sa.select(Certificate).where(
+    Certificate.user_id.in_(sa.bindparam("ids", expanding=True))
+)
+
+
 def _certificates_by_user(session: Session, user_ids) -> dict[int, list[Certificate]]:
     by_user: dict[int, list[Certificate]] = {}
-    for certificate in session.scalars(
-        sa.select(Certificate).where(Certificate.user_id.in_(user_ids))
-    ):
+    for certificate in session.scalars(_CERTIFICATES, {"ids": list(user_ids)}):
         by_user.setdefault(certificate.user_id, []).append(certificate)
     return by_user
 
@@ -156,21 +174,14 @@ def cohort_eligibility(
     today = today or now.date()
     if enrolment is not None or lessons_read is not None or certificates is not None:
         assert user_id is not None and (enrolment is None or enrolment.user_id == user_id)
-    statement = (
-        sa.select(Enrolment)
-        .where(Enrolment.cohort_id == cohort.id)
-        # the people's roles and the cohort's trainers are no part of the checklist: not read
-        .options(
-            so.joinedload(Enrolment.user).lazyload(User.role_rows),
-            so.joinedload(Enrolment.cohort).lazyload(Cohort.trainers),
-        )
-    )
-    if user_id is not None:
-        statement = statement.where(Enrolment.user_id == user_id)
     if enrolment is not None:
         enrolments = {user_id: enrolment}
+    elif user_id is not None:
+        parameters = {"cohort_id": cohort.id, "user_id": user_id}
+        enrolments = {item.user_id: item for item in session.scalars(_ENROLMENT_OF, parameters)}
     else:
-        enrolments = {item.user_id: item for item in session.scalars(statement)}
+        parameters = {"cohort_id": cohort.id}
+        enrolments = {item.user_id: item for item in session.scalars(_ENROLMENTS, parameters)}
     if not enrolments:
         return {}
     ids = list(enrolments)
@@ -218,7 +229,8 @@ def cohort_eligibility(
 
     wanted = quizzes.quizzes_named(session, programme.quizzes)
     results = quizzes.results(session, ids, wanted, since, now=now)
-    titles = {quiz.slug: quiz.title_for(_language()) for quiz in wanted}
+    language = _language()  # the reader's, asked once
+    titles = {quiz.slug: quiz.title_for(language) for quiz in wanted}
     by_person: dict[int, dict[str, quizzes.Result]] = {}
     for (person, slug), outcome in results.items():
         by_person.setdefault(person, {})[slug] = outcome
@@ -234,9 +246,7 @@ def cohort_eligibility(
         sign_offs = {
             sign_off.enrolment_id: sign_off
             for sign_off in session.scalars(
-                sa.select(FinalSignOff).where(
-                    FinalSignOff.enrolment_id.in_([e.id for e in enrolments.values()])
-                )
+                _SIGN_OFFS, {"ids": [item.id for item in enrolments.values()]}
             )
         }
 
@@ -253,7 +263,7 @@ def cohort_eligibility(
                 enrolment.status != EnrolmentStatus.WITHDRAWN,
             )
         )
-        items.extend(_attendance(programme, ledger))
+        items.extend(_attendance(programme, ledger, language))
         if required_lessons:
             unread = sorted(required_lessons - read[user])
             items.append(
@@ -264,7 +274,7 @@ def cohort_eligibility(
                     len(required_lessons) - len(unread),
                     len(required_lessons),
                     "count",
-                    ", ".join(lesson_title(ref, _language()) for ref in unread),
+                    ", ".join(lesson_title(ref, language) for ref in unread),
                 )
             )
         for slug in programme.quizzes:
@@ -329,7 +339,7 @@ def cohort_eligibility(
                     "prerequisite",
                     label,
                     current is not None,
-                    detail=programme_title(needed, _language()),
+                    detail=programme_title(needed, language),
                 )
             )
         if programme.final_sign_off:

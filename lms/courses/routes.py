@@ -18,6 +18,7 @@ from lms.access import ensure_visible, login_required, roles_required
 from lms.auth.models import Role
 from lms.courses import services
 from lms.courses.content import IMAGE_SUFFIXES
+from lms.courses.lesson_head import lesson_head
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import content_language
@@ -99,7 +100,8 @@ def overview(course_slug: str):
 @login_required
 def lesson(course_slug: str, lesson_slug: str):
     """A lesson in the reader's language (or its source language, saying so); ``?lang=``
-    reads it in another language it exists in."""
+    reads it in another language it exists in. Its completion form carries the form token as
+    a ``ConfirmForm`` renders it, without making one on every page."""
     course = _course_or_404(course_slug)
     current = course.lesson(lesson_slug) or abort(404)
     language = _language()
@@ -108,20 +110,26 @@ def lesson(course_slug: str, lesson_slug: str):
     text = current.text_for(shown)
     position = course.lessons.index(current)
     completed = services.completed_lessons(db.session, current_user.id)
+    body = text.body.for_reader(_staff())
+    is_completed = (course.slug, current.slug) in completed
+    head = lesson_head(
+        course, current, text, body.toc, language=language, languages=languages,
+        fell_back=fell_back, is_completed=is_completed,
+        has_guide=_readable_guide(course, current) is not None,
+    )  # fmt: skip
     return render_template(
         "courses/lesson.html",
         course=course,
         lesson=current,
         text=text,
-        body=text.body.for_reader(_staff()),
-        guide=_readable_guide(course, current),
+        body=body,
+        lesson_head=head,
         fell_back=fell_back,
         languages=languages,
         previous=course.lessons[position - 1] if position > 0 else None,
         next=course.lessons[position + 1] if position + 1 < len(course.lessons) else None,
-        is_completed=(course.slug, current.slug) in completed,
+        is_completed=is_completed,
         progress=services.course_progress(course, completed),
-        form=ConfirmForm(),
         language=language,
         quizzes=[
             q

@@ -94,14 +94,34 @@ class TraineeHome:
         return bool(self.active or self.finished or self.unavailable)
 
 
+#: The home's reads, built once (building a statement costs more than running it): the
+#: person's enrolments but withdrawn ones, newest first, with their cohorts (not the trainers);
+#: their certificates; the sessions of some cohorts; the quizzes' windows in some cohorts.
+_ENROLMENTS = (
+    sa.select(Enrolment)
+    .where(
+        Enrolment.user_id == sa.bindparam("user_id"),
+        Enrolment.status != EnrolmentStatus.WITHDRAWN,
+    )
+    .options(so.joinedload(Enrolment.cohort).lazyload(Cohort.trainers))
+    .order_by(Enrolment.enrolled_at.desc(), Enrolment.id.desc())
+)
+_CERTIFICATES = sa.select(Certificate).where(Certificate.user_id == sa.bindparam("user_id"))
+_SESSIONS = (
+    sa.select(TrainingSession)
+    .where(TrainingSession.cohort_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(TrainingSession.starts_at, TrainingSession.id)
+)
+_WINDOWS = sa.select(QuizWindow).where(
+    QuizWindow.cohort_id.in_(sa.bindparam("ids", expanding=True)),
+    QuizWindow.quiz_slug.in_(sa.bindparam("slugs", expanding=True)),
+)
+
+
 def _sessions(session: Session, cohort_ids: list[int]) -> dict[int, list[TrainingSession]]:
     """cohort id -> all its sessions, soonest first (cancelled ones included)."""
     found: dict[int, list[TrainingSession]] = {cohort_id: [] for cohort_id in cohort_ids}
-    for item in session.scalars(
-        sa.select(TrainingSession)
-        .where(TrainingSession.cohort_id.in_(cohort_ids))
-        .order_by(TrainingSession.starts_at, TrainingSession.id)
-    ):
+    for item in session.scalars(_SESSIONS, {"ids": cohort_ids}):
         found[item.cohort_id].append(item)
     return found
 
@@ -159,16 +179,9 @@ def trainee_home(
 
     ``completed`` is the person's completed lessons (``courses.services.completed_lessons``).
     ``early_minutes``: how long before a session starts its check-in opens."""
-    enrolments = session.scalars(
-        sa.select(Enrolment)
-        .where(Enrolment.user_id == user_id, Enrolment.status != EnrolmentStatus.WITHDRAWN)
-        .options(so.joinedload(Enrolment.cohort).lazyload(Cohort.trainers))
-        .order_by(Enrolment.enrolled_at.desc(), Enrolment.id.desc())
-    ).all()
+    enrolments = session.scalars(_ENROLMENTS, {"user_id": user_id}).all()
     home = TraineeHome()
-    home.certificates = list(
-        session.scalars(sa.select(Certificate).where(Certificate.user_id == user_id))
-    )
+    home.certificates = list(session.scalars(_CERTIFICATES, {"user_id": user_id}))
     for enrolment in enrolments:
         programme = programmes.get(enrolment.cohort.programme_slug)
         if enrolment.status == EnrolmentStatus.ACTIVE and programme is None:
@@ -214,11 +227,7 @@ def _fill_active(
     if by_slug:
         windows = {
             (window.cohort_id, window.quiz_slug): window
-            for window in session.scalars(
-                sa.select(QuizWindow).where(
-                    QuizWindow.cohort_id.in_(ids), QuizWindow.quiz_slug.in_(list(by_slug))
-                )
-            )
+            for window in session.scalars(_WINDOWS, {"ids": ids, "slugs": list(by_slug)})
         }
         if any(item.check.since is not None for item in active):
             # taking a programme again: the checklist counts only the new attempts, while

@@ -128,6 +128,19 @@ _UPLOADED = sa.select(UploadedQuiz.slug, UploadedQuiz.source)
 _UPLOADED_MENTIONING = _UPLOADED.where(
     UploadedQuiz.source.like(sa.bindparam("pattern"), escape=LIKE_ESCAPE)
 )
+_UPLOADED_NAMED = _UPLOADED.where(UploadedQuiz.slug.in_(sa.bindparam("slugs", expanding=True)))
+
+
+#: the shipped quizzes by slug, sorted once for each set loaded (every lesson page lists them)
+_SORTED: list = [None, []]
+
+
+def _in_order(shipped: QuizSet) -> list[Quiz]:
+    kept, in_order = _SORTED
+    if kept is not shipped:
+        in_order = sorted(shipped.quizzes.values(), key=lambda q: q.slug)
+        _SORTED[:] = [shipped, in_order]
+    return in_order
 
 
 @hooks.answers("quizzes")
@@ -139,13 +152,13 @@ def all_quizzes(session: Session, mentioning: str | None = None) -> list[Quiz]:
     written in its source as the slug itself, so none the page shows is left out, and a lesson
     page does not parse every uploaded quiz to find none.
     """
-    shipped = sorted(shipped_quizzes().quizzes.values(), key=lambda q: q.slug)
+    shipped = _in_order(shipped_quizzes())
     if mentioning is None:
         rows = plain_rows(session, _UPLOADED)
     else:
         rows = plain_rows(session, _UPLOADED_MENTIONING, {"pattern": contains_pattern(mentioning)})
     uploaded = [quiz for slug, source in rows if (quiz := _read_uploaded(slug, source))]
-    return shipped + sorted(uploaded, key=lambda q: q.title.lower())
+    return [*shipped, *sorted(uploaded, key=lambda q: q.title.lower())]
 
 
 def quizzes_named(session: Session, slugs) -> list[Quiz]:
@@ -156,9 +169,7 @@ def quizzes_named(session: Session, slugs) -> list[Quiz]:
     found = {slug: quiz for slug in slugs if (quiz := shipped.get(slug)) is not None}
     others = [slug for slug in slugs if slug not in found]
     if others:
-        rows = session.execute(
-            sa.select(UploadedQuiz.slug, UploadedQuiz.source).where(UploadedQuiz.slug.in_(others))
-        )
+        rows = plain_rows(session, _UPLOADED_NAMED, {"slugs": others})
         found.update(
             (slug, quiz) for slug, source in rows if (quiz := _read_uploaded(slug, source))
         )

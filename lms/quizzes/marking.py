@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from lms import audit
 from lms.auth.models import Role, User
 from lms.cohorts.models import cohort_trainers
+from lms.db import plain_rows
 from lms.quizzes.attempts import finish_overdue, lock_attempt, totals
 from lms.quizzes.catalogue import QuizError, attempt_quiz
 from lms.quizzes.definitions import Quiz
@@ -122,6 +123,22 @@ class Result:
     open: bool = False
 
 
+#: the attempts of the people ``user_ids`` at the quizzes ``slugs``, built once (every home
+#: and checklist reads them)
+_ATTEMPTS = sa.select(
+    QuizAttempt.user_id,
+    QuizAttempt.quiz_slug,
+    QuizAttempt.started_at,
+    QuizAttempt.submitted_at,
+    QuizAttempt.score,
+    QuizAttempt.awaiting_grading,
+    QuizAttempt.deadline,
+).where(
+    QuizAttempt.user_id.in_(sa.bindparam("user_ids", expanding=True)),
+    QuizAttempt.quiz_slug.in_(sa.bindparam("slugs", expanding=True)),
+)
+
+
 def results(
     session: Session,
     user_ids,
@@ -140,21 +157,13 @@ def results(
     if not user_ids or not quizzes:
         return table
     moment = now or datetime.now(UTC)
-    statement = sa.select(
-        QuizAttempt.user_id,
-        QuizAttempt.quiz_slug,
-        QuizAttempt.started_at,
-        QuizAttempt.submitted_at,
-        QuizAttempt.score,
-        QuizAttempt.awaiting_grading,
-        QuizAttempt.deadline,
-    ).where(QuizAttempt.user_id.in_(user_ids), QuizAttempt.quiz_slug.in_(list(by_slug)))
-    rows = session.execute(statement).all()
+    parameters = {"user_ids": user_ids, "slugs": list(by_slug)}
+    rows = plain_rows(session, _ATTEMPTS, parameters)
     overdue = {row.user_id for row in rows if row.submitted_at is None and row.deadline
                and row.deadline <= moment}  # fmt: skip
     if overdue:  # time ran out unseen: finish those attempts in the session, then read again
         finish_overdue(session, moment, user_ids=sorted(overdue))
-        rows = session.execute(statement).all()
+        rows = plain_rows(session, _ATTEMPTS, parameters)
     since = since or {}
     for user_id, slug, started_at, submitted_at, score, waiting, _deadline in rows:
         if user_id in since and started_at < since[user_id]:
