@@ -72,7 +72,11 @@ def test_the_funder_report_tells_the_demo_story_and_exports_it(
     context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
     page = context.new_page()
     log_in(page, live_server, "coordinator@demo.tugi.ee")
+    # the funder paid for the support-person training: its report, beside the other programmes'
     page.goto(live_server.url + "/reports/funder")
+    page.get_by_label("Õppekava").select_option("support-person")
+    page.locator("form.filters button[type=submit], main form button[type=submit]").first.click()
+    expect(page).to_have_url(re.compile(r"programme=support-person"))
     assert _figure(page, 0) == FIGURES["people"]
     assert _figure(page, 1) == FIGURES["municipalities"]
     assert _figure(page, 4) == FIGURES["hours"]
