@@ -5,7 +5,8 @@ Estonian ``Š`` after ``Ü``); the database orders by its own collation, which S
 tailor at all and PostgreSQL takes from the server's operating system. The Unicode Collation
 Algorithm with each language's CLDR tailoring gives the order a reader expects: Ukrainian
 ``Ірина`` before ``Юлія``, Estonian ``Šaško``, ``Zeno``, ``Õie``, ``Ülle``. ICU implements it;
-``pyicu-wheels`` ships ICU inside its wheel, so nothing is needed from the system.
+``pyicu-wheels`` ships ICU inside its wheel, so nothing is needed from the system; its collators
+are called through ``ctypes`` (``lms.sortkeys``), which holds a third of PyICU's memory.
 
 Lists that are not paginated are sorted here in Python. A paginated list sorts the ids and names
 of every matching row (two short columns, cheap for tens of thousands of people) and loads only
@@ -18,11 +19,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
-import icu
 import sqlalchemy as sa
 from flask import has_request_context
 from flask_babel import get_locale
 from sqlalchemy.orm import Session
+
+from lms import sortkeys
 
 T = TypeVar("T")
 _collators = threading.local()  # an ICU collator is not to be shared between threads
@@ -35,14 +37,14 @@ def _language(language: str | None) -> str:
     return str(locale) if locale else "en"
 
 
-def collator(language: str | None = None) -> icu.Collator:
+def collator(language: str | None = None) -> "sortkeys.Collator":
     """The collator of ``language`` (the reader's by default), one per thread and language."""
     language = _language(language)
     cache = getattr(_collators, "by_language", None)
     if cache is None:
         cache = _collators.by_language = {}
     if language not in cache:
-        cache[language] = icu.Collator.createInstance(icu.Locale(language))
+        cache[language] = sortkeys.create(language)
     return cache[language]
 
 
