@@ -117,7 +117,8 @@ class Rendered:
 
     source_html: str
     toc: list[Heading] = field(default_factory=list)
-    source_text: str = ""
+    #: None until ``text`` is first read (only search reads it), then made from the HTML
+    source_text: str | None = None
     #: the same without its ``check`` callouts (they are for trainers), or None when it has none
     without_checks: "Rendered | None" = None
 
@@ -127,6 +128,8 @@ class Rendered:
 
     @property
     def text(self) -> str:
+        if self.source_text is None:
+            self.source_text = _plain_text(self.source_html)
         return localize_generated(self.source_text)
 
     def for_reader(self, staff: bool) -> "Rendered":
@@ -178,7 +181,7 @@ def _without_checks(rendered: Rendered) -> Rendered | None:
         position = end
     html = "".join(kept) + html[position:]
     toc = [heading for heading in rendered.toc if f'id="{heading.anchor}"' in html]
-    return Rendered(html, toc, _plain_text(html))
+    return Rendered(html, toc)
 
 
 def lesson_slug(filename: str) -> str:
@@ -276,7 +279,7 @@ def _render(source: str, base_url: str | None) -> Rendered:
     except RecursionError:
         # Thousands of nested lists or quotes: show the text as typed rather than fail the page.
         return _as_typed(source)
-    rendered = Rendered(html, _flatten_toc(md.toc_tokens, []), _plain_text(html))
+    rendered = Rendered(html, _flatten_toc(md.toc_tokens, []))
     rendered.without_checks = _without_checks(rendered)
     return rendered
 

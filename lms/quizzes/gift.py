@@ -58,7 +58,7 @@ class GiftError(ValueError):
         self.message, self.offset = message, offset
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Answer:
     """One answer of a question. ``fraction`` is its share of the mark, from -1 to 1."""
 
@@ -77,7 +77,7 @@ class Answer:
         return self.value is None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Question:
     """A parsed question; ``line`` is where its block starts in the file."""
 
