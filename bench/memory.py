@@ -5,7 +5,8 @@ Each round starts the Flask app and then Tugi (``gunicorn -w 2``, sync workers, 
 each from the start of the process to its first 200 (``/`` and ``/healthz``), sends 1,000 requests
 from four connections (Tugi: every page of ``bench.pages`` and, in turn, every lesson of every
 course, as the trainee, trainer and coordinator of the demo), then reads each worker's resident
-memory from /proc. Medians and spread over the rounds are printed.
+memory from /proc, and how much of it no other process shares. Medians and spread over the
+rounds are printed.
 
 ``--tracemalloc`` instead serves the same 1,000 requests in this process and prints the 20 files
 that hold the most memory allocated since before ``lms`` was imported.
@@ -92,8 +93,25 @@ def environment(database_url: str) -> dict:
     return env
 
 
+def worker_own_memory_mb(master_pid: int) -> list[float]:
+    """Memory of each worker of a gunicorn master that no other process shares (Linux /proc):
+    with ``--preload``, a page of the app built before the fork counts once the worker writes
+    to it."""
+    sizes = []
+    for pid in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split():
+        fields = dict(
+            line.split(":")
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]
+        )
+        sizes.append(
+            sum(int(fields[k].split()[0]) for k in ("Private_Clean", "Private_Dirty")) / 1024
+        )
+    return sizes
+
+
 def one_round(env: dict, certificate: str, workers: int, preload: bool):
-    """(Tugi's start, Flask app's start, Tugi's worker memory, Flask app's worker memory)."""
+    """(Tugi's start, Flask app's start, Tugi's worker memory, Flask app's worker memory, Tugi's
+    workers' own memory)."""
     extra = ["--preload"] if preload else []
     with serve(
         "bench.bare_app:app", {**env, "GUNICORN_CMD_ARGS": " ".join(extra)}, workers, "/"
@@ -114,8 +132,8 @@ def one_round(env: dict, certificate: str, workers: int, preload: bool):
         plan = request_plan(certificate)
         cookies = {email: log_in(port, email) for email in {e for e, _ in plan if e}}
         send(port, [(cookies.get(email, ""), path) for email, path in plan])
-        memory = worker_memory_mb(pid)
-    return start, bare_start, memory, bare_memory
+        memory, own = worker_memory_mb(pid), worker_own_memory_mb(pid)
+    return start, bare_start, memory, bare_memory, own
 
 
 def spread(values: list[float], unit: str, digits: int = 1) -> str:
@@ -128,13 +146,16 @@ def spread(values: list[float], unit: str, digits: int = 1) -> str:
 def measure(args) -> None:
     env = environment(args.database_url)
     certificate = demo_certificate(env)
-    starts, bare_starts, memory, bare_memory = [], [], [], []
+    starts, bare_starts, memory, bare_memory, own = [], [], [], [], []
     for _round in range(args.rounds):
-        start, bare_start, mb, bare_mb = one_round(env, certificate, args.workers, args.preload)
+        start, bare_start, mb, bare_mb, own_mb = one_round(
+            env, certificate, args.workers, args.preload
+        )
         starts.append(start)
         bare_starts.append(bare_start)
         memory += mb
         bare_memory += bare_mb
+        own += own_mb
     database = "PostgreSQL" if args.database_url else "SQLite"
     preload = " --preload" if args.preload else ""
     print(
@@ -145,6 +166,7 @@ def measure(args) -> None:
           f"Flask app {spread(bare_starts, 's')}")  # fmt: skip
     print(f"memory per worker after {REQUESTS:,} requests: Tugi {spread(memory, 'MB', 0)}, "
           f"Flask app {spread(bare_memory, 'MB', 0)}")  # fmt: skip
+    print(f"of which shared with no other process: Tugi {spread(own, 'MB', 0)}")
 
 
 def _log_in_here(client, email: str) -> None:

@@ -1,5 +1,6 @@
 """Tugi: a learning-management system for the training of support persons."""
 
+import gc
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -8,6 +9,12 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms.config import FIXED, SHIPPED_ROOT, from_environment, instance_secret_key
+
+# gunicorn ``--preload`` builds the app once, then forks its workers, which share its memory
+# until they write to it; the cycle collector writes to every object it looks at, so that each
+# worker soon held its own copy of most of the app. Frozen before the fork, what was loaded is
+# left out of collections (a worker held 14 MB less of its own; ``bench.memory --preload``).
+os.register_at_fork(before=gc.freeze)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
