@@ -6,7 +6,10 @@ tailor at all and PostgreSQL takes from the server's operating system. The Unico
 Algorithm with each language's CLDR tailoring gives the order a reader expects: Ukrainian
 ``Ірина`` before ``Юлія``, Estonian ``Šaško``, ``Zeno``, ``Õie``, ``Ülle``. ICU implements it;
 ``pyicu-wheels`` ships ICU inside its wheel, so nothing is needed from the system; its collators
-are called through ``ctypes`` (``lms.sortkeys``), which holds a third of PyICU's memory.
+are called through ``ctypes``: importing PyICU's module reads about 9 MB of ICU's data into
+every worker (a worker held 13 MB more with it), opening the same collators in its libraries 4 MB.
+The sort keys are ICU's, byte for byte (``tests/test_sortkeys.py`` compares them with PyICU's);
+where those libraries cannot be found (PyICU built against the system's ICU), PyICU is used.
 
 Lists that are not paginated are sorted here in Python. A paginated list sorts the ids and names
 of every matching row (two short columns, cheap for tens of thousands of people) and loads only
@@ -14,9 +17,13 @@ the page's rows: a stored collation key would have to be kept per language and r
 ICU update, and the database's own collations differ between SQLite and PostgreSQL.
 """
 
+import ctypes
+import importlib.util
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 import sqlalchemy as sa
@@ -24,10 +31,91 @@ from flask import has_request_context
 from flask_babel import get_locale
 from sqlalchemy.orm import Session
 
-from lms import sortkeys
-
 T = TypeVar("T")
 _collators = threading.local()  # an ICU collator is not to be shared between threads
+
+
+#: ICU's warnings (a locale it has no tailoring for falls back to the root order) are below zero
+_U_ZERO_ERROR = 0
+
+
+class _Library:
+    """``ucol_open``, ``ucol_getSortKey`` and ``ucol_close`` of the ICU beside PyICU."""
+
+    def __init__(self, folder: Path):
+        names = {}
+        for kind in ("data", "uc", "i18n"):
+            found = sorted(folder.glob(f"libicu{kind}*.so.*"))
+            if len(found) != 1:
+                raise OSError(f"no single libicu{kind} in {folder}")
+            names[kind] = found[0]
+        version = re.search(r"\.so\.(\d+)", names["i18n"].name)[1]
+        for kind in ("data", "uc"):  # the libraries after them find them by name, not by path
+            ctypes.CDLL(str(names[kind]), mode=ctypes.RTLD_GLOBAL)
+        i18n = ctypes.CDLL(str(names["i18n"]))
+        self.open = getattr(i18n, f"ucol_open_{version}")
+        self.open.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_int)]
+        self.open.restype = ctypes.c_void_p
+        self.sort_key = getattr(i18n, f"ucol_getSortKey_{version}")
+        self.sort_key.argtypes = [
+            ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int32, ctypes.c_void_p, ctypes.c_int32
+        ]  # fmt: skip
+        self.sort_key.restype = ctypes.c_int32
+        self.close = getattr(i18n, f"ucol_close_{version}")
+        self.close.argtypes = [ctypes.c_void_p]
+        self.close.restype = None
+
+
+class IcuCollator:
+    """One language's collator; like an ICU collator, not to be shared between threads."""
+
+    def __init__(self, library: _Library, language: str):
+        status = ctypes.c_int(_U_ZERO_ERROR)
+        handle = library.open(language.encode("ascii"), ctypes.byref(status))
+        if status.value > _U_ZERO_ERROR or not handle:
+            raise OSError(f"ICU could not open a collator for {language!r} ({status.value})")
+        self._library, self._handle = library, handle
+        self._buffer = ctypes.create_string_buffer(256)
+
+    def getSortKey(self, text: str) -> bytes:  # noqa: N802 (the name of PyICU's method)
+        """ICU's sort key of ``text``, with its closing zero byte (as PyICU gives it)."""
+        data = text.encode("utf-16-le")
+        while True:
+            size = len(self._buffer)
+            length = self._library.sort_key(self._handle, data, len(data) // 2, self._buffer, size)
+            if length <= size:
+                return ctypes.string_at(self._buffer, length)
+            self._buffer = ctypes.create_string_buffer(length)
+
+    def __del__(self):
+        self._library.close(self._handle)
+
+
+_library: "_Library | None | bool" = None
+
+
+def _libraries_folder() -> Path | None:
+    spec = importlib.util.find_spec("icu")  # found, not imported
+    if spec is None or not spec.origin:
+        return None
+    return Path(spec.origin).parent.parent / "pyicu_wheels.libs"
+
+
+def _create(language: str):
+    """A collator for ``language``: through ``ctypes`` when ICU's libraries are beside PyICU,
+    else PyICU's own."""
+    global _library
+    if _library is None:
+        folder = _libraries_folder()
+        try:
+            _library = _Library(folder) if folder and folder.is_dir() else False
+        except (OSError, AttributeError, TypeError):
+            _library = False
+    if _library:
+        return IcuCollator(_library, language)
+    import icu
+
+    return icu.Collator.createInstance(icu.Locale(language))
 
 
 def _language(language: str | None) -> str:
@@ -37,14 +125,14 @@ def _language(language: str | None) -> str:
     return str(locale) if locale else "en"
 
 
-def collator(language: str | None = None) -> "sortkeys.Collator":
+def collator(language: str | None = None) -> "IcuCollator":
     """The collator of ``language`` (the reader's by default), one per thread and language."""
     language = _language(language)
     cache = getattr(_collators, "by_language", None)
     if cache is None:
         cache = _collators.by_language = {}
     if language not in cache:
-        cache[language] = sortkeys.create(language)
+        cache[language] = _create(language)
     return cache[language]
 
 

@@ -1,9 +1,9 @@
-"""ICU's sort keys through ``ctypes`` (``lms.sortkeys``) are PyICU's, byte for byte."""
+"""ICU's sort keys through ``ctypes`` (``lms.collation``) are PyICU's, byte for byte."""
 
 import icu
 import pytest
 
-from lms import sortkeys
+from lms import collation
 from lms.collation import by_name
 
 NAMES = [
@@ -14,8 +14,8 @@ NAMES = [
 
 @pytest.mark.parametrize("language", ["en", "et", "uk", "ru", "fi", "xx"])
 def test_sort_keys_are_pyicus(language):
-    ours = sortkeys.create(language)
-    assert isinstance(ours, sortkeys.Collator)  # the libraries beside PyICU were found
+    ours = collation._create(language)
+    assert isinstance(ours, collation.IcuCollator)  # the libraries beside PyICU were found
     theirs = icu.Collator.createInstance(icu.Locale(language))
     for name in NAMES:
         assert ours.getSortKey(name) == theirs.getSortKey(name), name

@@ -60,8 +60,8 @@ def test_a_broken_lesson_is_still_reported_when_the_app_starts(tmp_path, databas
 #: the schema's tools (some 11 MB per worker), loaded only by ``lms init``/``demo`` and ``db``
 MIGRATIONS = ("flask_migrate", "alembic", "mako")
 
-#: PyICU's module, whose import reads
-#: 9 MB of ICU's data (``lms.sortkeys`` calls ICU's collators through ctypes)
+#: PyICU's module, whose import reads 9 MB of ICU's data (``lms.collation`` calls ICU's
+#: collators through ctypes)
 NOT_NEEDED = ("icu",)
 
 
