@@ -12,8 +12,10 @@ from lms.config import FIXED, SHIPPED_ROOT, from_environment, instance_secret_ke
 
 # gunicorn ``--preload`` builds the app once, then forks its workers, which share its memory
 # until they write to it; the cycle collector writes to every object it looks at, so that each
-# worker soon held its own copy of most of the app. Frozen before the fork, what was loaded is
-# left out of collections (a worker held 14 MB less of its own; ``bench.memory --preload``).
+# worker soon held its own copy of much of the app. Frozen before the fork, what was loaded is
+# left out of collections (each of two workers then held some 15 MB less of its own after the
+# requests of ``bench.memory --preload``). Objects frozen are still freed when no longer used,
+# unless they are in a reference cycle.
 os.register_at_fork(before=gc.freeze)
 
 
