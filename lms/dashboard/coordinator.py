@@ -45,12 +45,15 @@ class CoordinatorHome:
 def average_progress(ledgers: list[Ledger]) -> float | None:
     """The share of the required hours credited, each trainee and category capped at what it
     requires, over the trainees who have not withdrawn; None without trainees or requirements."""
-    counted = [ledger for ledger in ledgers if ledger.status != EnrolmentStatus.WITHDRAWN]
-    required = sum(line.required for ledger in counted for line in ledger.lines)
-    if not required:
-        return None
-    credited = sum(min(line.credited, line.required) for ledger in counted for line in ledger.lines)
-    return credited / required
+    required = credited = 0
+    for ledger in ledgers:
+        if ledger.status == EnrolmentStatus.WITHDRAWN:
+            continue
+        for line in ledger.lines:  # one pass, each line's requirement read once
+            need = line.required
+            required += need
+            credited += min(line.credited, need)
+    return credited / required if required else None
 
 
 def _phase(cohort: Cohort, today: date) -> str:
@@ -74,27 +77,34 @@ def _certificates(session: Session, ids: list[int]) -> dict[int, int]:
     return dict(plain_rows(session, _ISSUED, {"ids": ids}))
 
 
+#: the bounds of a request, bound at every run of the prebuilt statements below
+_TODAY, _RECENT_FROM = sa.bindparam("today", type_=sa.Date), sa.bindparam("since", type_=sa.Date)
+_RECENT = Cohort.ends_on >= _RECENT_FROM
+_COMING = Cohort.starts_on > _TODAY
+#: running, coming and recent cohorts in all (built once)
+_TOTAL = sa.select(sa.func.count(Cohort.id)).where(_RECENT)
+#: running cohorts first (newest first), then the coming ones (soonest first), then the ended
+_LISTED = (
+    sa.select(Cohort)
+    .where(_RECENT)
+    .order_by(
+        sa.case((Cohort.ends_on < _TODAY, 2), (_COMING, 1), else_=0),
+        sa.case((_COMING, Cohort.starts_on), else_=None),
+        Cohort.starts_on.desc(),
+        Cohort.id.desc(),
+    )
+    .options(so.lazyload(Cohort.trainers))
+)
+
+
 def coordinator_home(
     session: Session, programmes: ProgrammeSet, *, today: date, limit: int = SHOWN
 ) -> CoordinatorHome:
     """Running cohorts first (newest first), then the coming ones (soonest first), then those
     ended in the last RECENT_DAYS days; at most ``limit`` of them."""
-    recent = Cohort.ends_on >= today - timedelta(days=RECENT_DAYS)
-    coming = Cohort.starts_on > today
-    phase = sa.case((Cohort.ends_on < today, 2), (coming, 1), else_=0)
-    total = session.scalar(sa.select(sa.func.count(Cohort.id)).where(recent))
-    cohorts = session.scalars(
-        sa.select(Cohort)
-        .where(recent)
-        .order_by(
-            phase,
-            sa.case((coming, Cohort.starts_on), else_=None),
-            Cohort.starts_on.desc(),
-            Cohort.id.desc(),
-        )
-        .limit(limit)
-        .options(so.lazyload(Cohort.trainers))
-    ).all()
+    bounds = {"today": today, "since": today - timedelta(days=RECENT_DAYS)}
+    total = plain_rows(session, _TOTAL, bounds)[0][0]
+    cohorts = session.scalars(_LISTED.limit(limit), bounds).all()
     home = CoordinatorHome(total=total)
     if not cohorts:
         return home
