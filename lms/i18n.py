@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.dates import format_date as babel_format_date
 from babel.numbers import NumberPattern, parse_pattern
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import _get_current_context as flask_babel_context
-from flask_babel import get_locale, get_translations
+from flask_babel import _get_format as flask_babel_format
+from flask_babel import format_date, get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -88,9 +90,32 @@ def _parsed_percent(digits: int, locale: Locale) -> NumberPattern:
     return parse_pattern(_percent_pattern(pattern, locale))
 
 
+@functools.lru_cache(maxsize=4096)
+def _decimal(value, locale: Locale) -> str:
+    """``value`` in ``locale``'s number format, kept: a page shows the same few hour figures
+    many times, and babel's formatting is most of a figure's cost. ``typed`` is not needed:
+    the pattern writes 2, 2.0 and Decimal("2.00") alike."""
+    return _DECIMAL.apply(value, locale)
+
+
 def format_number(value, locale: Locale) -> str:
     """``value`` rounded to two decimals in ``locale``'s number format: 12.5 -> "12,5" in et."""
-    return _DECIMAL.apply(round(value or 0, 2), locale)
+    return _decimal(round(value or 0, 2), locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _babel_date(value: date, pattern: str | None, locale: Locale | None) -> str:
+    """A calendar date in ``locale``'s ``pattern``, kept: a date has no time zone to convert
+    to, so the text depends on nothing else (the cohort lists show the same few dates)."""
+    return babel_format_date(value, pattern, locale=locale)
+
+
+def format_day(value, format: str | None = None, rebase: bool = True) -> str:
+    """flask-babel's ``format_date`` (its ``dateformat`` filter), a plain date formatted once
+    for each locale and pattern; a datetime still goes to flask-babel (its time zone)."""
+    if type(value) is date:
+        return _babel_date(value, flask_babel_format("date", format), get_locale())
+    return format_date(value, format, rebase)
 
 
 def template_gettext(translations):
@@ -153,7 +178,6 @@ def init_app(app: Flask) -> None:
 
     from babel.dates import format_skeleton
     from flask_babel import (
-        format_date,
         format_datetime,
         format_time,
         to_user_timezone,
@@ -186,7 +210,9 @@ def init_app(app: Flask) -> None:
     def day(value, format: str = "medium") -> str:
         """A date (or the local day of a moment) in the reader's format; "" for none."""
         value = _as_datetime(value) if isinstance(value, str) else value
-        return format_date(value, format) if value else ""
+        return format_day(value, format) if value else ""
+
+    app.jinja_env.filters["dateformat"] = format_day  # flask-babel's, dates kept
 
     @app.template_filter("local_day")
     def local_day(moment, time: bool | str = False, year: bool = True, weekday: bool = True):
