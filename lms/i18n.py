@@ -98,6 +98,12 @@ def _decimal(value, locale: Locale) -> str:
     return _DECIMAL.apply(value, locale)
 
 
+@functools.lru_cache(maxsize=4096)
+def _percent(share, digits: int, locale: Locale) -> str:
+    """A share as a percentage in ``locale``'s format, kept (see ``_decimal``)."""
+    return _parsed_percent(digits, locale).apply(share, locale)
+
+
 def format_number(value, locale: Locale) -> str:
     """``value`` rounded to two decimals in ``locale``'s number format: 12.5 -> "12,5" in et."""
     return _decimal(round(value or 0, 2), locale)
@@ -196,8 +202,7 @@ def init_app(app: Flask) -> None:
     @app.template_filter("percent")
     def percent(share, digits: int = 0) -> str:
         """A share (0.917) as a percentage in the reader's format: "92%", "91,7 %" in ru."""
-        locale = get_locale()
-        return _parsed_percent(digits, locale).apply(share or 0, locale)
+        return _percent(share or 0, digits, get_locale())
 
     @app.template_filter("when")
     def when(moment, format: str = "medium") -> str:
