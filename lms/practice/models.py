@@ -64,6 +64,11 @@ def _in(values) -> str:
     return "('" + "', '".join(values) + "')"
 
 
+def _only_where(condition: str) -> dict:
+    """A partial index's condition, the same on SQLite and PostgreSQL."""
+    return {"sqlite_where": sa.text(condition), "postgresql_where": sa.text(condition)}
+
+
 class PracticeEntry(db.Model):
     """One piece of supervised client work, logged by a trainee in one cohort."""
 
@@ -122,15 +127,13 @@ class PracticeRevision(db.Model):
             "ix_practice_revisions_one_approved",
             "entry_id",
             unique=True,
-            sqlite_where=sa.text("status = 'approved'"),
-            postgresql_where=sa.text("status = 'approved'"),
+            **_only_where("status = 'approved'"),
         ),
         sa.Index(
             "ix_practice_revisions_one_open",
             "entry_id",
             unique=True,
-            sqlite_where=sa.text(f"status IN {_in(OPEN)}"),
-            postgresql_where=sa.text(f"status IN {_in(OPEN)}"),
+            **_only_where(f"status IN {_in(OPEN)}"),
         ),
         # everything the funder report sums, in the order it groups them, so that it reads no
         # table row and sorts nothing: by cohort and client, by day and by client group
@@ -141,23 +144,20 @@ class PracticeRevision(db.Model):
             "client_group",
             "minutes",
             "practised_on",
-            sqlite_where=sa.text("status = 'approved'"),
-            postgresql_where=sa.text("status = 'approved'"),
+            **_only_where("status = 'approved'"),
         ),
         sa.Index(
             "ix_practice_revisions_approved_day",
             "practised_on",
             "minutes",
-            sqlite_where=sa.text("status = 'approved'"),
-            postgresql_where=sa.text("status = 'approved'"),
+            **_only_where("status = 'approved'"),
         ),
         sa.Index(
             "ix_practice_revisions_approved_group",
             "client_group",
             "practised_on",
             "minutes",
-            sqlite_where=sa.text("status = 'approved'"),
-            postgresql_where=sa.text("status = 'approved'"),
+            **_only_where("status = 'approved'"),
         ),
         sa.Index("ix_practice_revisions_status_date", "status", "practised_on"),
     )
