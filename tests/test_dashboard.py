@@ -507,3 +507,22 @@ def test_home_pages_make_the_same_number_of_statements_for_more_data(
     print("SQL statements (trainee, trainer, coordinator):", counts)
     assert counts[0] == counts[1], counts
     assert counts[0][0] <= 12 and counts[0][1] <= 9 and counts[0][2] <= 8, counts
+
+
+def test_the_cohort_that_meets_next_comes_first(session, request_context):
+    """A person taking two programmes sees first the cohort whose next session is soonest,
+    whichever they joined last; a cohort with nothing scheduled comes after."""
+    person = make_user(session)
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
+    meets_next = make_cohort(session, "language-partner", name="Meets next", trainees=(person,))
+    make_session(session, meets_next, starts_at=soon - timedelta(days=9), title="Held")
+    make_session(session, meets_next, starts_at=soon, title="Next")
+    meets_later = make_cohort(session, "adaptation-mentor", name="Meets later", trainees=(person,))
+    make_session(session, meets_later, starts_at=soon + timedelta(days=5))
+    called_off = make_session(session, meets_later, starts_at=soon - timedelta(hours=1))
+    called_off.cancelled_at = datetime.now(UTC)  # no reason to come first
+    make_cohort(session, "peer-counsellor", name="Nothing yet", trainees=(person,))
+    session.commit()
+    home = home_of(session, person)
+    shown = [item.cohort.name for item in home.active]
+    assert shown == ["Meets next", "Meets later", "Nothing yet"]

@@ -64,6 +64,8 @@ class ActiveCohort:
     practice: practice_log.Progress | None = None
     #: make-up sessions and whom to ask, when the trainee is at risk
     help: cohorts.RiskHelp | None = None
+    #: when the next session that is not called off starts (or is running)
+    meets_next: datetime | None = None
 
     @property
     def cohort(self) -> Cohort:
@@ -175,7 +177,8 @@ def trainee_home(
     today: date,
     early_minutes: int = 15,
 ) -> TraineeHome:
-    """The trainee's active cohorts in full and the completed ones briefly, newest first.
+    """The trainee's active cohorts in full, the one that meets next first, and the completed
+    ones briefly, newest first.
 
     ``completed`` is the person's completed lessons (``courses.services.completed_lessons``).
     ``early_minutes``: how long before a session starts its check-in opens."""
@@ -207,9 +210,16 @@ def trainee_home(
                 certificates=home.certificates,
             )[user_id]  # fmt: skip
         _fill_active(session, home.active, sessions, catalog, completed, now)
+        # several at once: the cohort that meets next first, then those with nothing scheduled
+        home.active.sort(key=_next_meeting)
         every = [item for enrolment in running for item in sessions[enrolment.cohort_id]]
         home.on_now = open_among(session, user_id, every, now, early_minutes)
     return home
+
+
+def _next_meeting(item: ActiveCohort) -> tuple[int, float]:
+    meets = item.meets_next
+    return (0, meets.timestamp()) if meets else (1, 0.0)
 
 
 def _fill_active(
@@ -247,6 +257,7 @@ def _fill_active(
     for item in active:
         coming = upcoming[item.cohort.id]
         item.sessions = coming[:SESSIONS_SHOWN]
+        item.meets_next = next((found.starts_at for found in coming if not found.cancelled), None)
         lessons = _lessons(catalog, item.programme, coming, completed)
         item.lessons, item.more_lessons = lessons[:LESSONS_SHOWN], len(lessons[LESSONS_SHOWN:])
         item.quizzes = _open_quizzes(item, by_slug, windows, results, now)
