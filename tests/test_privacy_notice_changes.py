@@ -166,7 +166,7 @@ def test_the_coordinator_sees_when_it_changed_and_how_many_have_read_it(client, 
     organisation.mark_notice_changed(session, coordinator, default_name="Tugi", now=APRIL)
     session.commit()
     page = client.get("/privacy").get_data(as_text=True)
-    assert "Read since then" in page and "0 of 2 active people" in page
+    assert "Have read it since then" in page and "0 of 2 active people" in page
     assert "Apr 2, 2026" in page
 
 

@@ -30,7 +30,7 @@ NOTICE_POLICY = "private, max-age=300"
 def _page(template: str, **context):
     """The notice in the reader's language with the organisation's name put in; coordinators
     also see the ``check`` callouts, what is wrong with the files, a warning when the
-    organisation has no contact for readers to write to, and who has read it since it changed."""
+    organisation has no contact for readers to write to."""
     coordinator = current_user.is_authenticated and current_user.has_role(Role.COORDINATOR)
     language = str(get_locale())
     notices = privacy_notice.current_notices()
@@ -47,7 +47,6 @@ def _page(template: str, **context):
         reader_language=current_app.config["LANGUAGES"].get(language, language),
         problems=notices.problems if coordinator else [],
         no_contact=coordinator and not (issuer.address.strip() or issuer.website.strip()),
-        readers=privacy_notice.readers(db.session) if coordinator else None,
         **context,
     )
 
@@ -57,11 +56,13 @@ def _page(template: str, **context):
 @cacheable(NOTICE_POLICY)
 def notice():
     """The privacy notice, in the reader's language (English, with a note, when it has none).
-    A coordinator's copy is never kept: its figures change, and after marking a change the
-    page must show it."""
-    response = current_app.make_response(_page("privacy/notice.html"))
+    Coordinators also see when it was last marked as changed and who has read it since; their
+    copy is never kept, so that the figures, and a change just marked, are current."""
+    coordinator = current_user.is_authenticated and current_user.has_role(Role.COORDINATOR)
+    readers = privacy_notice.readers(db.session) if coordinator else None
+    response = current_app.make_response(_page("privacy/notice.html", readers=readers))
     response.vary.update(("Cookie", "Accept-Language"))
-    if current_user.is_authenticated and current_user.has_role(Role.COORDINATOR):
+    if coordinator:
         response.cache_control.no_store = True
     return response
 
