@@ -29,7 +29,7 @@ NOTICE_POLICY = "private, max-age=300"
 
 def _page(template: str, **context):
     """The notice in the reader's language with the organisation's name put in; coordinators
-    also see the ``check`` callouts, what is wrong with the files, a warning when the
+    also see the ``check`` callouts, what is wrong with the files, and a warning when the
     organisation has no contact for readers to write to."""
     coordinator = current_user.is_authenticated and current_user.has_role(Role.COORDINATOR)
     language = str(get_locale())
