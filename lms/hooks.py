@@ -15,13 +15,15 @@ from collections.abc import Callable
 #: certificates answers; ``teaches_course(session, user, course_slug) -> bool``: courses asks,
 #: cohorts answers; ``quizzes(session, mentioning=None) -> list of quizzes`` (with
 #: ``mentioning``, at least those whose course or lesson is that slug): courses and programmes
-#: ask, quizzes answers
+#: ask, quizzes answers; ``privacy_notice_due(session, user) -> bool`` (never read, or read
+#: before it was marked as changed): auth asks at login, privacy answers
 QUESTIONS = (
     "recorded_sessions",
     "longest_credit",
     "holds_certificate",
     "teaches_course",
     "quizzes",
+    "privacy_notice_due",
 )
 _answers: dict[str, Callable] = {}
 

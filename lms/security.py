@@ -2,7 +2,8 @@
 
 Caching is denied by default: every response says ``Cache-Control: no-store`` (people's pages,
 password links, logbooks, exports and certificates must never sit in a shared or browser cache),
-unless its view declares itself cacheable with ``@cacheable(...)``. Static files keep Flask's
+unless its view declares itself cacheable with ``@cacheable(...)`` (and does not mark one
+response ``no_store``, as the privacy notice does for coordinators). Static files keep Flask's
 own revalidation headers.
 """
 
@@ -56,7 +57,7 @@ def set_cache_control(response: Response) -> Response:
         return response
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     policy = getattr(view, "cache_policy", None)
-    if policy and response.status_code in (200, 304):
+    if policy and response.status_code in (200, 304) and not response.cache_control.no_store:
         response.headers["Cache-Control"] = policy
     else:
         response.headers["Cache-Control"] = "no-store"

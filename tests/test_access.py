@@ -134,6 +134,7 @@ AUDIENCE = {
     # the privacy notice (tests/test_privacy_notice.py)
     "privacy.notice": PUBLIC,
     "privacy.first_login": LOGIN,
+    "privacy.mark_changed": {COORDINATOR},
     "privacy.my_data": LOGIN,
     "privacy.my_data_json": LOGIN,
     "privacy.person_data_page": {COORDINATOR},

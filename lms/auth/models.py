@@ -60,7 +60,8 @@ class User(UserMixin, db.Model):
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     #: Secret part of the address of the person's calendar feed; None until first asked for.
     calendar_token: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
-    #: When the person first confirmed the privacy notice; None shows it at their next login.
+    #: When the person last confirmed the privacy notice (first login, and again after it was
+    #: marked as changed); None, or a time before the change, shows it at their next login.
     privacy_notice_seen_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     #: When the person's data was erased on their request: the row stays, under a pseudonym,
     #: so that counts and certificates stay true; nothing in it names the person any more.

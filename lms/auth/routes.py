@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
+from lms import hooks
 from lms.access import login_required, public
 from lms.auth import links, logins, services
 from lms.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
@@ -59,9 +60,10 @@ def _log_in(user, remember: bool = False) -> None:
 
 
 def _landing(user, target: str):
-    """Go on to ``target``, by way of the privacy notice if the person has not yet seen it
-    (once: skipping it shows it again at the next login, never on every page)."""
-    if user.privacy_notice_seen_at is None:
+    """Go on to ``target``, by way of the privacy notice if the person has not yet seen it, or
+    not since it was marked as changed (at login only: skipping it shows it again at the next
+    login, never on every page)."""
+    if hooks.ask("privacy_notice_due", db.session, user):
         return redirect(url_for("privacy.first_login", next=target))
     return redirect(target)
 

@@ -1,12 +1,12 @@
-"""What other features use of the organisation: who issues the certificates, and the address
-of its logo."""
+"""What other features use of the organisation: who issues the certificates, the address of
+its logo, and when the privacy notice was last marked as changed."""
 
 from flask import current_app, url_for
 
 from lms.extensions import db
-from lms.organisation.services import Issuer, issuer
+from lms.organisation.services import Issuer, issuer, mark_notice_changed, notice_changed_at
 
-__all__ = ["Issuer", "current_issuer", "logo_url"]
+__all__ = ["Issuer", "current_issuer", "logo_url", "mark_notice_changed", "notice_changed_at"]
 
 
 def current_issuer() -> Issuer:

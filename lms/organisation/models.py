@@ -33,6 +33,9 @@ class Organisation(db.Model):
     #: the logo as re-encoded on upload (PNG or JPEG, at most ``LOGO_MAX_SIDE`` pixels a side)
     logo: so.Mapped[bytes | None] = so.mapped_column(sa.LargeBinary)
     logo_type: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    #: when a coordinator last marked the privacy notice as changed (None: never): whoever read
+    #: it before then is shown it again at their next login
+    notice_changed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")

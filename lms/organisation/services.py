@@ -136,3 +136,34 @@ def save(
         after=_snapshot(row),
     )
     return row
+
+
+def notice_changed_at(session: Session) -> datetime | None:
+    """When a coordinator last marked the privacy notice as changed; None when never."""
+    row = session.get(Organisation, ROW_ID)
+    return row.notice_changed_at if row is not None else None
+
+
+def mark_notice_changed(
+    session: Session, actor: User, *, default_name: str, now: datetime
+) -> Organisation:
+    """Record that the privacy notice changed at ``now``, so that everyone who read it before is
+    shown it again. Without a saved organisation, one is saved under ``default_name``
+    (``LMS_ISSUER_NAME``), the name pages show until then. Audited. Flushes only."""
+    row = session.get(Organisation, ROW_ID)
+    before = row.notice_changed_at if row is not None else None
+    if row is None:
+        row = Organisation(id=ROW_ID, name=default_name, updated_by_id=actor.id)
+        session.add(row)
+    row.notice_changed_at = now
+    session.flush()
+    audit.record(
+        session,
+        actor_id=actor.id,
+        action="organisation.notice_changed",
+        subject_type="organisation",
+        subject_id=ROW_ID,
+        before={"notice_changed_at": before.isoformat() if before else None},
+        after={"notice_changed_at": now.isoformat()},
+    )
+    return row

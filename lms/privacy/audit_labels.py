@@ -19,6 +19,7 @@ AUDIT_LABELS = {
     "enrolment.status": _l("enrolment: status changed"),
     "enrolment.signed_off": _l("enrolment: final sign-off"),
     "organisation.updated": _l("organisation: details changed"),
+    "organisation.notice_changed": _l("privacy notice: marked as changed"),
     "person.data_exported": _l("personal data: exported"),
     "person.erased": _l("personal data: erased"),
     "practice.created": _l("practice entry: logged"),

@@ -22,6 +22,7 @@ from lms.practice import api as practice
 from lms.practice.models import CORE_ACTS
 from lms.privacy.audit_labels import audit_label
 from lms.privacy.export import person_data, record_export
+from lms.privacy.notice import read_before_change
 from lms.privacy.routes import bp
 
 
@@ -39,6 +40,7 @@ def _page(person: User, own: bool):
         core_acts=CORE_ACTS,
         employment=EMPLOYMENT_LABELS,
         audit_label=audit_label,
+        notice_changed_at=read_before_change(db.session, person),
     )
 
 

@@ -2,9 +2,11 @@
 interface language, read and rendered through the one Markdown door, reloaded when a file
 changes; and the rule that a person has seen it.
 
-A coordinator changes the notice by editing its files. A file that cannot be read is reported
-with its name (logged, and shown to coordinators on the page); the reader then gets the English
-text with a note, or, when English itself is missing, a page that says the notice cannot be shown.
+A coordinator changes the notice by editing its files, and marks a change that matters: whoever
+read it before that moment is shown it again at their next login. A file that cannot be read is
+reported with its name (logged, and shown to coordinators on the page); the reader then gets the
+English text with a note, or, when English itself is missing, a page that says the notice cannot
+be shown.
 """
 
 import logging
@@ -12,12 +14,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask, current_app
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
+from lms import hooks
 from lms.auth.models import User
 from lms.filecache import FolderCache
+from lms.organisation import api as organisation
 from lms.rendering import Rendered, render_markdown
 
 #: the folder under the content root that holds the notice
@@ -116,10 +121,44 @@ def with_organisation(rendered: Rendered, organisation: str) -> Markup:
     return Markup(str(rendered.html).replace(ORGANISATION_PLACEHOLDER, str(escape(organisation))))
 
 
+def read_before_change(session: Session, user: User) -> datetime | None:
+    """When the notice was marked as changed, if ``user`` read it only before that; else None."""
+    changed = organisation.notice_changed_at(session)
+    seen = user.privacy_notice_seen_at
+    return changed if changed is not None and seen is not None and seen < changed else None
+
+
+@hooks.answers("privacy_notice_due")
+def notice_due(session: Session, user: User) -> bool:
+    """Whether ``user`` is to be shown the notice: never read, or read before it changed."""
+    return user.privacy_notice_seen_at is None or read_before_change(session, user) is not None
+
+
 def mark_notice_seen(session: Session, user: User, when: datetime) -> bool:
-    """Record that ``user`` has read the notice (the first time only); True when this is it."""
-    if user.privacy_notice_seen_at is not None:
+    """Record that ``user`` has read the notice, when it is due (the first time, and again after
+    it was marked as changed); True when this is such a reading."""
+    if not notice_due(session, user):
         return False
     user.privacy_notice_seen_at = when
     session.flush()
     return True
+
+
+@dataclass(frozen=True)
+class Readers:
+    """What a data-protection officer asks: since when the notice stands as it is, and how many
+    active people have read it since (of how many)."""
+
+    changed_at: datetime | None
+    read: int
+    active: int
+
+
+def readers(session: Session) -> Readers:
+    """Active people who have read the notice since it was last marked as changed (ever, when it
+    never was), and how many active people there are."""
+    changed = organisation.notice_changed_at(session)
+    seen = User.privacy_notice_seen_at
+    read = sa.func.count().filter(seen >= changed if changed is not None else seen.is_not(None))
+    row = session.execute(sa.select(read, sa.func.count()).where(User.active.is_(True))).one()
+    return Readers(changed, row[0], row[1])

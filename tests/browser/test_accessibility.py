@@ -229,6 +229,7 @@ def _pages(app) -> dict[str, tuple[str, str]]:
             "privacy.notice": ("anonymous", "/privacy"),
             "privacy.notice:coordinator": ("coordinator", "/privacy"),
             "privacy.first_login": ("trainee", "/privacy/first-login?next=/courses/"),
+            "privacy.mark_changed": ("coordinator", "/privacy/changed"),
             "privacy.my_data": ("oksana", "/privacy/my-data"),
             "privacy.person_data_page": ("coordinator", f"/privacy/people/{mari.id}/data"),
         }
