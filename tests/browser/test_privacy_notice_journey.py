@@ -73,16 +73,17 @@ def test_a_changed_notice_is_shown_again_once(browser, page: Page, live_server):
     coordinator = context.new_page()
     log_in(coordinator, live_server, "coordinator@demo.tugi.ee")
     coordinator.goto(live_server.url + "/privacy")
-    changes = coordinator.get_by_role("region", name="Changes to the notice")
-    expect(changes).to_contain_text("Never")
-    changes.get_by_role("link", name="Mark the notice as changed…").click()
+    # the demo coordinator reads in Estonian
+    changes = coordinator.get_by_role("region", name="Teate muudatused")
+    expect(changes).to_contain_text("Mitte kunagi")
+    changes.get_by_role("link", name="Märgi teade muudetuks…").click()
     expect(coordinator.get_by_role("heading", level=1)).to_have_text(
-        "Mark the privacy notice as changed?"
+        "Kas märkida privaatsusteade muudetuks?"
     )
-    coordinator.get_by_role("button", name="Mark as changed").click()
+    coordinator.get_by_role("button", name="Märgi muudetuks").click()
     expect(coordinator).to_have_url(live_server.url + "/privacy")
-    expect(coordinator.get_by_text("The privacy notice has been marked")).to_be_visible()
-    expect(changes).to_contain_text("Have read it since then")
+    expect(coordinator.get_by_text("Privaatsusteade on märgitud muudetuks")).to_be_visible()
+    expect(changes).to_contain_text("On seda pärast seda lugenud")
     context.close()
 
     page.set_viewport_size(PHONE)
