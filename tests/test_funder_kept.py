@@ -209,9 +209,9 @@ def test_clients_in_several_groups_known_and_gone(app, session, world):  # noqa:
 
 
 TRIGGERS = {
-    "practice_client_sets_insert",
-    "practice_client_sets_delete",
-    "practice_client_sets_update",
+    "practice_kept_insert",
+    "practice_kept_delete",
+    "practice_kept_update",
 }
 
 
@@ -305,7 +305,65 @@ def test_downgrade_removes_the_triggers_and_upgrade_backfills(scratch_url):
         engine.dispose()
 
 
+def test_two_sign_offs_in_one_cohort_at_once_are_both_kept(app, committed):
+    """Each transaction recounts the cohort; the second waits for the first to commit and then
+    counts its revision too (PostgreSQL: the cohort's row is locked; SQLite: one writer)."""
+    import threading
+    import time
+
+    from lms.extensions import db
+
+    with app.app_context():
+        trainer = make_user(committed, Role.TRAINER)
+        people = [make_user(committed) for _ in range(2)]
+        cohort = make_cohort(committed, trainers=(trainer,), trainees=tuple(people))
+        for n, person in enumerate(people):
+            make_practice(committed, cohort, person, client_code=f"AT-ONCE-{n}")
+        waiting = committed.scalars(
+            sa.select(PracticeRevision.id).order_by(PracticeRevision.id)
+        ).all()
+        engine = db.engine
+    committed.rollback()
+    signed_off = {
+        "status": Status.APPROVED,
+        "reviewer_id": trainer.id,
+        "reviewed_at": NOW,
+        "attestation": "I attest.",
+    }
+
+    def sign_off(connection, revision_id):
+        connection.execute(
+            sa.update(PracticeRevision)
+            .where(PracticeRevision.id == revision_id)
+            .values(**signed_off)
+        )
+
+    first = engine.connect()
+    first.begin()
+    sign_off(first, waiting[0])  # the first recount is done, not yet committed
+    errors = []
+
+    def second():
+        try:
+            with engine.begin() as connection:
+                sign_off(connection, waiting[1])
+        except Exception as error:  # noqa: BLE001  (reported below)
+            errors.append(error)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    time.sleep(0.5)  # the second waits for the first
+    first.commit()
+    first.close()
+    thread.join(timeout=30)
+    assert not thread.is_alive() and errors == []
+    committed.rollback()  # a snapshot taken before both commits would see neither
+    assert kept(committed) == recounted(committed)
+    assert sum(clients for clients, _ in kept(committed).values()) == 2
+
+
 def test_the_demo_s_kept_rows_and_report(app, demo):  # noqa: F811
+    """Last in the module: the demo's transaction stays open until the module ends."""
     assert kept(demo.session) == recounted(demo.session) != {}
     assert_same_report(app, demo.session)
     assert_same_report(app, demo.session, programme_slug="support-person")

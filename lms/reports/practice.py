@@ -1,9 +1,14 @@
 """The funder report's pass over signed-off practice: minutes and distinct clients per cohort,
 per client group and per month.
 
-A client is a cohort and a folded code. Each revision keeps its entry's cohort, and a partial
-index on signed-off revisions holds (cohort, client, group, minutes, day) in that order, so the
-rows come grouped by cohort and client from the index alone: nothing is joined or sorted.
+A client is a cohort and a folded code. Without a period, the clients are read from
+``practice_client_sets``: per cohort and set of client groups, the clients seen in exactly those
+groups and their minutes, kept by database triggers on the revisions (no write can leave them
+stale), so that the report reads thousands of rows instead of every signed-off revision; which
+groups are refugees or children is applied to the sets as the programme files say now.
+With a period, the revisions practised in it are counted: each keeps its entry's cohort, and a
+partial index on signed-off revisions holds (cohort, client, group, minutes, day) in that order,
+so the rows come grouped by cohort and client from the index alone: nothing is joined or sorted.
 """
 
 from collections import defaultdict
@@ -13,7 +18,13 @@ from datetime import date
 import sqlalchemy as sa
 
 from lms.db import plain_rows
-from lms.practice.models import PracticeClientSet, PracticeRevision, Status
+from lms.practice.models import (
+    PracticeClientSet,
+    PracticeGroupMinutes,
+    PracticeMonthMinutes,
+    PracticeRevision,
+    Status,
+)
 
 #: the line of client groups that no programme names any more
 OTHER_GROUPS = ""
@@ -109,25 +120,30 @@ def practice_pass(session, scope, chosen, lines, report, slugs, refugee, child) 
     groups[OTHER_GROUPS] = GroupLine(OTHER_GROUPS)
     if chosen.date_from or chosen.date_to:
         _live_clients(session, scope, chosen, lines, report, slugs, refugee, child, groups)
+        revision = PracticeRevision
+        by_day = approved(scope, chosen, revision.practised_on, sa.func.sum(revision.minutes))
+        by_group = approved(scope, chosen, revision.client_group, sa.func.sum(revision.minutes))
+        by_day, by_group = (
+            by_day.group_by(revision.practised_on),
+            by_group.group_by(revision.client_group),
+        )
     else:
         _kept_clients(session, scope, lines, report, refugee, child, groups)
-    revision = PracticeRevision
-    # Grouped by day and bucketed here: month arithmetic differs between SQLite and PostgreSQL.
-    months: dict[date, int] = defaultdict(int)
-    for day, total in plain_rows(
-        session,
-        approved(scope, chosen, revision.practised_on, sa.func.sum(revision.minutes)).group_by(
-            revision.practised_on
-        ),
-    ):
-        months[day.replace(day=1)] += int(total)
-    report.months = dict(sorted(months.items()))
-    for slug, total in plain_rows(
-        session,
-        approved(scope, chosen, revision.client_group, sa.func.sum(revision.minutes)).group_by(
-            revision.client_group
-        ),
-    ):
+        months, minutes = PracticeMonthMinutes, PracticeGroupMinutes
+        by_day = sa.select(months.month, sa.func.sum(months.minutes)).group_by(months.month)
+        by_group = sa.select(minutes.client_group, sa.func.sum(minutes.minutes)).group_by(
+            minutes.client_group
+        )
+        if scope is not None:
+            by_day = by_day.where(months.cohort_id.in_(scope))
+            by_group = by_group.where(minutes.cohort_id.in_(scope))
+    # Grouped by day (or kept by month) and bucketed here: month arithmetic differs between
+    # SQLite and PostgreSQL.
+    totals: dict[date, int] = defaultdict(int)
+    for day, total in plain_rows(session, by_day):
+        totals[day.replace(day=1)] += int(total)
+    report.months = dict(sorted(totals.items()))
+    for slug, total in plain_rows(session, by_group):
         groups[slug if slug in groups else OTHER_GROUPS].minutes += int(total)
     report.groups = sorted(
         (line for line in groups.values() if line.clients),
