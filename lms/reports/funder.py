@@ -281,34 +281,27 @@ def _certificates(session, scope, chosen, lines, report: FunderReport) -> None:
 
 def _alumni(session, scope, report: FunderReport) -> None:
     """Alumni of the covered cohorts (who earned a certificate there that was not revoked: the
-    people the alumni page lists for follow-up) by their latest employment follow-up.
-
-    A person has at most one follow-up (a unique key), so the follow-ups of alumni are counted
-    with a semi-join and those not asked are the alumni less them: no join of every alumnus."""
-    holders = sa.select(Certificate.user_id).where(
-        *_within(Certificate.cohort_id, scope), Certificate.status != CertificateStatus.REVOKED
-    )
-    followed = (
-        sa.select(
-            EmploymentFollowUp.employment,
-            sa.func.coalesce(EmploymentFollowUp.role_title, ""),
-            sa.func.count(),
+    people the alumni page lists for follow-up) by their latest employment follow-up."""
+    alumni = (
+        sa.select(Certificate.user_id)
+        .where(
+            *_within(Certificate.cohort_id, scope), Certificate.status != CertificateStatus.REVOKED
         )
-        .where(EmploymentFollowUp.user_id.in_(holders))
-        .group_by(EmploymentFollowUp.employment, EmploymentFollowUp.role_title)
+        .distinct()
+        .subquery()
     )
-    # every alumnus once, in a row of its own (no follow-up's employment is null)
-    everyone = holders.with_only_columns(
-        sa.null(), sa.null(), sa.func.count(sa.distinct(Certificate.user_id))
+    employment = sa.func.coalesce(EmploymentFollowUp.employment, NOT_ASKED)
+    role = sa.func.coalesce(EmploymentFollowUp.role_title, "")
+    rows = plain_rows(
+        session,
+        sa.select(employment, role, sa.func.count())
+        .select_from(alumni)
+        .outerjoin(EmploymentFollowUp, EmploymentFollowUp.user_id == alumni.c.user_id)
+        .group_by(employment, role),
     )
     report.employment = {value: 0 for value in (*EMPLOYMENTS, NOT_ASKED)}
-    asked = 0
-    for value, title, count in plain_rows(session, sa.union_all(followed, everyone)):
-        if value is None:
-            report.alumni = count
-            continue
-        asked += count
+    for value, title, count in rows:
         report.employment[value] = report.employment.get(value, 0) + count
+        report.alumni += count
         if value in IN_FIELD:
             report.roles[(value, title)] = report.roles.get((value, title), 0) + count
-    report.employment[NOT_ASKED] += report.alumni - asked
