@@ -269,7 +269,7 @@ def test_downgrade_removes_the_triggers_and_upgrade_backfills(scratch_url):
         engine = db.engine
         with engine.connect() as connection:
             assert _triggers(connection) == TRIGGERS
-        downgrade(revision="f1c7b3a9d2e4")
+        downgrade(revision="c4d8e2f6a1b3")
         with engine.connect() as connection:
             assert _triggers(connection) == set()
             assert not sa.inspect(connection).has_table("practice_client_sets")

@@ -1,7 +1,7 @@
 """funder report: signed-off practice per cohort, set of client groups, group and month, kept by triggers
 
 Revision ID: b7d4e2a1c9f3
-Revises: f1c7b3a9d2e4
+Revises: c4d8e2f6a1b3
 Create Date: 2026-11-30 23:50:00.000000
 
 The funder report over every cohort grouped 285,000 signed-off revisions into 165,000 clients
@@ -30,7 +30,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b7d4e2a1c9f3'
-down_revision = 'f1c7b3a9d2e4'
+down_revision = 'c4d8e2f6a1b3'
 branch_labels = None
 depends_on = None
 
