@@ -206,6 +206,48 @@ class PracticeRevision(db.Model):
         return self.status not in EDITABLE or self.redacted_at is not None
 
 
+class PracticeClientSet(db.Model):
+    """Signed-off practice of one cohort's clients who were seen in one set of client groups.
+
+    Kept by database triggers on ``practice_revisions`` (migration ``b7d4e2a1c9f3``), which
+    recount a cohort from its live revisions at every write that touches its signed-off ones:
+    nothing in Python writes these rows, nor those of the two tables below. The funder report
+    without a period reads them instead of every revision, and works out from each set which
+    clients were refugees or children.
+    """
+
+    __tablename__ = "practice_client_sets"
+
+    cohort_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    #: the slugs of the groups the clients were seen in, sorted and joined by a space
+    client_groups: so.Mapped[str] = so.mapped_column(sa.Text, primary_key=True)
+    #: clients of the cohort seen in exactly these groups
+    clients: so.Mapped[int] = so.mapped_column()
+    #: their signed-off minutes, in every group
+    minutes: so.Mapped[int] = so.mapped_column()
+
+
+class PracticeGroupMinutes(db.Model):
+    """A cohort's signed-off minutes with one client group; kept like ``PracticeClientSet``."""
+
+    __tablename__ = "practice_group_minutes"
+
+    cohort_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    client_group: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
+    minutes: so.Mapped[int] = so.mapped_column()
+
+
+class PracticeMonthMinutes(db.Model):
+    """A cohort's signed-off minutes practised in one month (its first day); kept like
+    ``PracticeClientSet``."""
+
+    __tablename__ = "practice_month_minutes"
+
+    cohort_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    month: so.Mapped[date] = so.mapped_column(sa.Date, primary_key=True)
+    minutes: so.Mapped[int] = so.mapped_column()
+
+
 class PracticeAccess(db.Model):
     """Someone other than the trainee opened their practice: an entry, the logbook or an export.
 

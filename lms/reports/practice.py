@@ -1,9 +1,14 @@
 """The funder report's pass over signed-off practice: minutes and distinct clients per cohort,
 per client group and per month.
 
-A client is a cohort and a folded code. Each revision keeps its entry's cohort, and a partial
-index on signed-off revisions holds (cohort, client, group, minutes, day) in that order, so the
-rows come grouped by cohort and client from the index alone: nothing is joined or sorted.
+A client is a cohort and a folded code. Without a period, the clients are read from
+``practice_client_sets``: per cohort and set of client groups, the clients seen in exactly those
+groups and their minutes, kept by database triggers on the revisions (no write can leave them
+stale), so that the report reads thousands of rows instead of every signed-off revision; which
+groups are refugees or children is applied to the sets as the programme files say now.
+With a period, the revisions practised in it are counted: each keeps its entry's cohort, and a
+partial index on signed-off revisions holds (cohort, client, group, minutes, day) in that order,
+so the rows come grouped by cohort and client from the index alone: nothing is joined or sorted.
 """
 
 from collections import defaultdict
@@ -13,7 +18,13 @@ from datetime import date
 import sqlalchemy as sa
 
 from lms.db import plain_rows
-from lms.practice.models import PracticeRevision, Status
+from lms.practice.models import (
+    PracticeClientSet,
+    PracticeGroupMinutes,
+    PracticeMonthMinutes,
+    PracticeRevision,
+    Status,
+)
 
 #: the line of client groups that no programme names any more
 OTHER_GROUPS = ""
@@ -103,7 +114,77 @@ def _seen_in(clients, slugs: list[str], chosen: set[str]) -> sa.ColumnElement:
 def practice_pass(session, scope, chosen, lines, report, slugs, refugee, child) -> None:
     """Per cohort its minutes and clients; in all, the clients who are refugees, children or
     both and each group's clients and minutes (a client seen in two groups counts once in
-    each), and the minutes per month."""
+    each), and the minutes per month. Without a period, from the sets of client groups the
+    triggers keep per cohort; with one, from the revisions practised in it."""
+    groups = {slug: GroupLine(slug, refugee=slug in refugee, child=slug in child) for slug in slugs}
+    groups[OTHER_GROUPS] = GroupLine(OTHER_GROUPS)
+    if chosen.date_from or chosen.date_to:
+        _live_clients(session, scope, chosen, lines, report, slugs, refugee, child, groups)
+        revision = PracticeRevision
+        by_day = approved(scope, chosen, revision.practised_on, sa.func.sum(revision.minutes))
+        by_group = approved(scope, chosen, revision.client_group, sa.func.sum(revision.minutes))
+        by_day, by_group = (
+            by_day.group_by(revision.practised_on),
+            by_group.group_by(revision.client_group),
+        )
+    else:
+        _kept_clients(session, scope, lines, report, refugee, child, groups)
+        months, minutes = PracticeMonthMinutes, PracticeGroupMinutes
+        by_day = sa.select(months.month, sa.func.sum(months.minutes)).group_by(months.month)
+        by_group = sa.select(minutes.client_group, sa.func.sum(minutes.minutes)).group_by(
+            minutes.client_group
+        )
+        if scope is not None:
+            by_day = by_day.where(months.cohort_id.in_(scope))
+            by_group = by_group.where(minutes.cohort_id.in_(scope))
+    # Grouped by day (or kept by month) and bucketed here: month arithmetic differs between
+    # SQLite and PostgreSQL.
+    totals: dict[date, int] = defaultdict(int)
+    for day, total in plain_rows(session, by_day):
+        totals[day.replace(day=1)] += int(total)
+    report.months = dict(sorted(totals.items()))
+    for slug, total in plain_rows(session, by_group):
+        groups[slug if slug in groups else OTHER_GROUPS].minutes += int(total)
+    report.groups = sorted(
+        (line for line in groups.values() if line.clients),
+        key=lambda line: (-line.clients, -line.minutes, line.slug),
+    )
+
+
+def _kept_clients(session, scope, lines, report, refugee, child, groups) -> None:
+    """The clients from the kept sets: per cohort, and per set of groups for the totals."""
+    kept = PracticeClientSet
+    within = [] if scope is None else [kept.cohort_id.in_(scope)]
+    for cohort_id, total, count in plain_rows(
+        session,
+        sa.select(kept.cohort_id, sa.func.sum(kept.minutes), sa.func.sum(kept.clients))
+        .where(*within)
+        .group_by(kept.cohort_id),
+    ):
+        lines[cohort_id].practice_minutes = int(total)
+        lines[cohort_id].clients = int(count)
+        report.practice_minutes += int(total)
+        report.clients += int(count)
+    both = refugee & child
+    for client_groups, count in plain_rows(
+        session,
+        sa.select(kept.client_groups, sa.func.sum(kept.clients))
+        .where(*within)
+        .group_by(kept.client_groups),
+    ):
+        count = int(count)
+        seen = set(client_groups.split(" "))
+        report.refugee_clients += count if seen & refugee else 0
+        report.child_clients += count if seen & child else 0
+        report.refugee_child_clients += count if seen & both else 0
+        for slug in seen & groups.keys():
+            groups[slug].clients += count
+        if seen - groups.keys():
+            groups[OTHER_GROUPS].clients += count
+
+
+def _live_clients(session, scope, chosen, lines, report, slugs, refugee, child, groups) -> None:
+    """The clients from the revisions practised in the period."""
     clients = _clients(scope, chosen, slugs, session.get_bind().dialect.name == "postgresql")
 
     def counted(condition) -> sa.ColumnElement:
@@ -119,39 +200,21 @@ def practice_pass(session, scope, chosen, lines, report, slugs, refugee, child) 
         counted(clients.c.other == 1),
         *(counted(_seen_in(clients, slugs, {slug})) for slug in slugs),
     ).group_by(clients.c.cohort_id)
-    groups = {slug: GroupLine(slug, refugee=slug in refugee, child=slug in child) for slug in slugs}
-    groups[OTHER_GROUPS] = GroupLine(OTHER_GROUPS)
-    for row in plain_rows(session, statement):
-        cohort_id, total, count, refugees, children, refugee_children, others = row[:7]
+    rows = plain_rows(session, statement)
+    for cohort_id, total, count, *_ in rows:
         lines[cohort_id].practice_minutes = int(total)
         lines[cohort_id].clients = count
-        report.practice_minutes += int(total)
-        report.clients += count
-        report.refugee_clients += refugees
-        report.child_clients += children
-        report.refugee_child_clients += refugee_children
-        groups[OTHER_GROUPS].clients += others
-        for slug, in_group in zip(slugs, row[7:], strict=True):
-            groups[slug].clients += in_group
-    revision = PracticeRevision
-    # Grouped by day and bucketed here: month arithmetic differs between SQLite and PostgreSQL.
-    months: dict[date, int] = defaultdict(int)
-    for day, total in plain_rows(
-        session,
-        approved(scope, chosen, revision.practised_on, sa.func.sum(revision.minutes)).group_by(
-            revision.practised_on
-        ),
-    ):
-        months[day.replace(day=1)] += int(total)
-    report.months = dict(sorted(months.items()))
-    for slug, total in plain_rows(
-        session,
-        approved(scope, chosen, revision.client_group, sa.func.sum(revision.minutes)).group_by(
-            revision.client_group
-        ),
-    ):
-        groups[slug if slug in groups else OTHER_GROUPS].minutes += int(total)
-    report.groups = sorted(
-        (line for line in groups.values() if line.clients),
-        key=lambda line: (-line.clients, -line.minutes, line.slug),
+    if not rows:
+        return
+    # summed by column, not cell by cell: thousands of cohorts times tens of groups
+    _, total, count, refugees, children, refugee_children, others, *in_groups = (
+        sum(column) for column in zip(*rows, strict=True)
     )
+    report.practice_minutes += int(total)
+    report.clients += count
+    report.refugee_clients += refugees
+    report.child_clients += children
+    report.refugee_child_clients += refugee_children
+    groups[OTHER_GROUPS].clients += others
+    for slug, in_group in zip(slugs, in_groups, strict=True):
+        groups[slug].clients += in_group
