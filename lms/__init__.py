@@ -54,7 +54,7 @@ def register_extensions(app: Flask) -> None:
     """Bind every extension to the app and install the request-wide guards."""
     from lms import access, chrome, form_messages, i18n, inputs, ratelimit, security
     from lms.courses import services as courses
-    from lms.db import forget_connections_after_fork, ping_when_idle
+    from lms.db import forget_connections_after_fork, ping_when_idle, use_partial_indexes
     from lms.extensions import babel, csrf, db, limiter, login_manager
     from lms.programmes import services as programmes
     from lms.quizzes import api as quizzes
@@ -64,6 +64,7 @@ def register_extensions(app: Flask) -> None:
         for engine in db.engines.values():
             ping_when_idle(engine, app.config["DATABASE_PING_IDLE_SECONDS"])
             forget_connections_after_fork(engine)
+            use_partial_indexes(db.metadata, engine.dialect.name)
     csrf.init_app(app)
     ratelimit.configure(app)
     limiter.init_app(app)

@@ -127,3 +127,21 @@ def test_the_health_check_leaves_pooled_connections_as_they_were(database_url):
             else:
                 assert raw.autocommit is False
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_partial_indexes_are_partial_on_each_database(dialect):
+    import importlib
+
+    from lms.db import use_partial_indexes
+
+    use_partial_indexes(db.metadata, dialect)
+    compiled = importlib.import_module(f"sqlalchemy.dialects.{dialect}").dialect()
+    partial = [
+        index for table in db.metadata.tables.values() for index in table.indexes
+        if "where" in index.info
+    ]  # fmt: skip
+    assert len(partial) == 7
+    for index in partial:
+        ddl = str(sa.schema.CreateIndex(index).compile(dialect=compiled))
+        assert ddl.endswith(f"WHERE {index.info['where']}"), ddl

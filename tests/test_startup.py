@@ -61,8 +61,8 @@ def test_a_broken_lesson_is_still_reported_when_the_app_starts(tmp_path, databas
 MIGRATIONS = ("flask_migrate", "alembic", "mako")
 
 #: PyICU's module, whose import reads 9 MB of ICU's data (``lms.collation`` calls ICU's
-#: collators through ctypes)
-NOT_NEEDED = ("icu",)
+#: collators through ctypes); PostgreSQL's dialect and drivers on SQLite (``partial_index``)
+NOT_NEEDED = ("icu", "sqlalchemy.dialects.postgresql")
 
 
 def test_starting_the_app_imports_no_heavy_library():
@@ -78,6 +78,39 @@ def test_starting_the_app_imports_no_heavy_library():
         text=True, check=True,
     )  # fmt: skip
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_on_sqlite_postgresqls_dialect_is_never_imported(tmp_path):
+    """Not by the partial indexes (they get SQLite's condition), nor by counting a login."""
+    script = (
+        "import sys\n"
+        "import sqlalchemy as sa\n"
+        "from lms import create_app\n"
+        "from lms.extensions import db\n"
+        "from lms.quizzes.models import QuizAttempt\n"
+        "app = create_app({'WTF_CSRF_ENABLED': False})\n"
+        "with app.app_context():\n"
+        "    db.create_all()\n"
+        "    index, = [i for i in QuizAttempt.__table__.indexes if i.info]\n"
+        "    print(sa.schema.CreateIndex(index).compile(db.engine))\n"
+        "data = {'email': 'nobody@example.org', 'password': 'wrong'}\n"
+        "print(app.test_client().post('/login', data=data).status_code)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('sqlalchemy.dialects.postgresql')))\n"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPOSITORY_ROOT),
+        "LMS_DATABASE_URL": f"sqlite:///{tmp_path / 'lms.sqlite3'}",
+        "LMS_INSTANCE_PATH": str(tmp_path),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=REPOSITORY_ROOT, capture_output=True,
+        text=True, check=True,
+    )  # fmt: skip
+    *_, ddl, status, modules = out.stdout.strip().splitlines()
+    assert ddl.endswith("WHERE submitted_at IS NULL")
+    assert status == "200"
+    assert modules == "[]"
 
 
 def test_lms_init_and_the_db_commands_still_migrate(tmp_path):

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
-from lms.db import UTCDateTime, utcnow
+from lms.db import UTCDateTime, partial_index, utcnow
 from lms.extensions import db
 
 if TYPE_CHECKING:  # the relationships' classes, for type checkers only
@@ -95,13 +95,12 @@ class Certificate(db.Model):
             "status IN ('" + "', '".join(STORED_STATUSES) + "')", name="status_known"
         ),
         sa.CheckConstraint("expires_on > issued_on", name="expires_after_issue"),
-        sa.Index(
+        partial_index(
             "uq_certificates_current",
             "user_id",
             "programme_slug",
             unique=True,
-            sqlite_where=sa.text("status = 'valid'"),
-            postgresql_where=sa.text("status = 'valid'"),
+            where="status = 'valid'",
         ),
         # what the funder report counts, read from these indexes alone: certificates per
         # cohort in a period, and the distinct alumni of the covered cohorts

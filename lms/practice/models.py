@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
-from lms.db import UTCDateTime, utcnow
+from lms.db import UTCDateTime, partial_index, utcnow
 from lms.extensions import db
 
 if TYPE_CHECKING:  # the relationships' classes, for type checkers only
@@ -62,11 +62,6 @@ CORE_ACTS = {
 
 def _in(values) -> str:
     return "('" + "', '".join(values) + "')"
-
-
-def _only_where(condition: str) -> dict:
-    """A partial index's condition, the same on SQLite and PostgreSQL."""
-    return {"sqlite_where": sa.text(condition), "postgresql_where": sa.text(condition)}
 
 
 class PracticeEntry(db.Model):
@@ -123,41 +118,41 @@ class PracticeRevision(db.Model):
             "(reviewer_id IS NOT NULL AND reviewed_at IS NOT NULL AND attestation IS NOT NULL)",
             name="signed_off_by_someone",
         ),
-        sa.Index(
+        partial_index(
             "ix_practice_revisions_one_approved",
             "entry_id",
             unique=True,
-            **_only_where("status = 'approved'"),
+            where="status = 'approved'",
         ),
-        sa.Index(
+        partial_index(
             "ix_practice_revisions_one_open",
             "entry_id",
             unique=True,
-            **_only_where(f"status IN {_in(OPEN)}"),
+            where=f"status IN {_in(OPEN)}",
         ),
         # everything the funder report sums, in the order it groups them, so that it reads no
         # table row and sorts nothing: by cohort and client, by day and by client group
-        sa.Index(
+        partial_index(
             "ix_practice_revisions_approved_cohort",
             "cohort_id",
             "client_key",
             "client_group",
             "minutes",
             "practised_on",
-            **_only_where("status = 'approved'"),
+            where="status = 'approved'",
         ),
-        sa.Index(
+        partial_index(
             "ix_practice_revisions_approved_day",
             "practised_on",
             "minutes",
-            **_only_where("status = 'approved'"),
+            where="status = 'approved'",
         ),
-        sa.Index(
+        partial_index(
             "ix_practice_revisions_approved_group",
             "client_group",
             "practised_on",
             "minutes",
-            **_only_where("status = 'approved'"),
+            where="status = 'approved'",
         ),
         sa.Index("ix_practice_revisions_status_date", "status", "practised_on"),
     )

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from lms.audit import AuditEvent
@@ -103,6 +102,8 @@ def due_for_redaction(session: Session, today: date, programmes=None) -> Summary
 def _without_keys(column, dialect: str):
     """The JSON value of ``column`` without the scrubbed keys, in the database's own SQL."""
     if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         keys = sa.literal(list(SCRUBBED_KEYS), postgresql.ARRAY(sa.Text))
         return sa.cast(sa.cast(column, postgresql.JSONB).op("-")(keys), sa.JSON)
     return sa.func.json_remove(column, *(f"$.{key}" for key in SCRUBBED_KEYS))

@@ -11,7 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from lms.db import UTCDateTime, utcnow
+from lms.db import UTCDateTime, partial_index, utcnow
 from lms.extensions import db
 
 
@@ -72,13 +72,12 @@ class QuizAttempt(db.Model):
     __tablename__ = "quiz_attempts"
     __table_args__ = (
         sa.UniqueConstraint("user_id", "quiz_slug", "number"),
-        sa.Index(
+        partial_index(
             "ix_quiz_attempts_one_open",
             "user_id",
             "quiz_slug",
             unique=True,
-            sqlite_where=sa.text("submitted_at IS NULL"),
-            postgresql_where=sa.text("submitted_at IS NULL"),
+            where="submitted_at IS NULL",
         ),
         sa.CheckConstraint("score IS NULL OR (score >= 0 AND score <= 1)", name="score_range"),
     )
