@@ -16,7 +16,39 @@ from lms.config import FIXED, SHIPPED_ROOT, from_environment, instance_secret_ke
 # left out of collections (each of two workers then held some 15 MB less of its own after the
 # requests of ``bench.memory --preload``). Objects frozen are still freed when no longer used,
 # unless they are in a reference cycle.
-os.register_at_fork(before=gc.freeze)
+_shared_loaded = False
+
+
+def load_shared_before_fork() -> None:
+    """Load, once, what every worker would otherwise load for itself on its first pages: the
+    CLDR data of every interface language (babel reads a whole locale at its first number or
+    date) and ICU's collators. Loaded in the master, they are shared; ICU's data pages, mapped
+    in the master, enter a worker's resident memory only as it reads them. With ``bench.memory
+    --preload`` each worker held 4 MB less of its own and 4 MB less resident."""
+    global _shared_loaded
+    if _shared_loaded:
+        return
+    _shared_loaded = True
+    from babel import localedata
+    from babel.core import get_global
+
+    from lms import collation
+    from lms.config import LANGUAGES
+
+    get_global("likely_subtags")
+    for language in LANGUAGES:
+        localedata.load(language)
+        collation.collator(language)
+
+
+def _before_fork() -> None:
+    try:
+        load_shared_before_fork()
+    finally:
+        gc.freeze()
+
+
+os.register_at_fork(before=_before_fork)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -113,6 +113,18 @@ def test_on_sqlite_postgresqls_dialect_is_never_imported(tmp_path):
     assert modules == "[]"
 
 
+def test_before_forking_the_master_loads_every_languages_data_and_collator():
+    from babel import localedata
+
+    import lms
+    from lms import collation
+    from lms.config import LANGUAGES
+
+    lms.load_shared_before_fork()
+    assert set(LANGUAGES) <= set(localedata._cache)
+    assert set(LANGUAGES) <= set(collation._collators.by_language)
+
+
 def test_lms_init_and_the_db_commands_still_migrate(tmp_path):
     env = {
         **os.environ,
