@@ -17,6 +17,8 @@ from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from lms.cldr import make_lean
+
 
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it here (it is translated where shown)."""
@@ -39,6 +41,12 @@ def select_locale() -> str:
     The browser's list never brings a language that must be chosen (Russian): a Ukrainian whose
     browser also lists Russian gets Ukrainian, and one that lists only Russian gets English.
     """
+    language = _selected_language()
+    make_lean(language)  # before this request's Locale reads its data
+    return language
+
+
+def _selected_language() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands speak English
         return current_app.config["BABEL_DEFAULT_LOCALE"]
