@@ -57,7 +57,7 @@ class Quiz:
     The questions are parsed from the source the first time they are read, then kept: a lesson
     page or a home names a quiz by its title, settings and ``graded_count``, so a worker holds
     the questions only of the quizzes people open (every shipped quiz parsed, in every language,
-    was about 4 MB in each worker). The source is kept zlib-compressed meanwhile."""
+    was about 3 MB in each worker). The source is kept zlib-compressed meanwhile."""
 
     slug: str
     title: str
