@@ -11,7 +11,7 @@ import pytest
 from lms import filecache
 from lms.auth.models import Role
 from lms.extensions import db
-from lms.quizzes import catalogue, grading
+from lms.quizzes import catalogue, grading, translations
 from lms.quizzes.models import QuizAttempt
 from tests.conftest import make_app
 from tests.factories import login, make_user
@@ -99,6 +99,35 @@ def test_a_short_answer_typed_in_ukrainian_on_an_estonian_page_is_accepted(serve
     attempt = take(served, session, "et", "Доглядачка")
     assert attempt.response(attempt.layout[2]["key"]).fraction == 1.0
     assert attempt.score == pytest.approx(5 / 6)
+
+
+def held(app):
+    """The shipped quiz 'helping' and its translations, as the app holds them now."""
+    with app.app_context():
+        loaded = catalogue.shipped_quizzes()
+    return loaded.get("helping"), list(loaded.translations["helping"].values())
+
+
+def test_only_the_quizzes_people_open_are_held_parsed(
+    app, tmp_path, database_url, monkeypatch, session
+):
+    # Translated quizzes made by earlier tests of this fixture would hide the ones loading makes.
+    monkeypatch.setattr(translations, "_applied", {})
+    shutil.copytree(FIXTURES / "quizzes", tmp_path / "quizzes")
+    served = make_app(database_url, CONTENT_DIR=tmp_path)
+    quiz, translated = held(served)
+    assert quiz.parsed_questions is None and quiz.graded_count == 6
+    assert quiz.titles == {"et": "Hästi aidata", "uk": "Допомагати добре"}
+    assert [t.parsed for t in translated] == [None, None] and not translations._applied
+    client = served.test_client()
+    login(client, make_user(session, language="uk"))
+    assert "Допомагати добре" in client.get("/quizzes/").get_data(as_text=True)
+    assert held(served)[0].parsed_questions is None  # a list names a quiz, with its count
+    assert "<h1>Допомагати добре</h1>" in client.get("/quizzes/helping").get_data(as_text=True)
+    quiz, translated = held(served)
+    assert [q.title for q in quiz.parsed_questions][:2] == ["Who decides", "Sharing"]
+    assert sorted(local.language for local, _ in translations._applied.values()) == ["et", "uk"]
+    assert [t.parsed for t in translated] == [None, None]  # the translated quizzes hold them
 
 
 def test_the_best_weight_of_any_language_counts(served, session):

@@ -51,7 +51,7 @@ def _header(form: QuizForm) -> list[str]:
     settings = Quiz(
         slug="",
         title=" ".join((form.title.data or "").split()),
-        questions=(),
+        parsed_questions=(),
         course=course,
         lesson=lesson,
         pass_mark=float(form.pass_mark.data or 0),

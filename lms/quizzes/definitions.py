@@ -20,6 +20,7 @@ or uploading one takes the title from its first ``$CATEGORY`` or from the file's
 
 import hashlib
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,14 +36,33 @@ MAX_KEY_LENGTH = 120
 SOURCE_LANGUAGE = "en"
 
 
+def pack(text: str) -> bytes:
+    """GIFT text as a quiz keeps it until read: zlib's fastest level, paid once at start-up."""
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def unpack(packed: bytes) -> str:
+    return zlib.decompress(packed).decode("utf-8") if packed else ""
+
+
+def digest(text: str) -> str:
+    """A quiz's version: the first 16 hex digits of its source's SHA-256."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class Quiz:
-    """A quiz as served: its settings and questions; ``version`` changes with its source."""
+    """A quiz as served: its settings and questions; ``version`` changes with its source.
+
+    The questions are parsed from the source the first time they are read, then kept: a lesson
+    page or a home names a quiz by its title, settings and ``graded_count``, so a worker holds
+    the questions only of the quizzes people open (every shipped quiz parsed, in every language,
+    was about 3 MB in each worker). The source is kept zlib-compressed meanwhile."""
 
     slug: str
     title: str
-    questions: tuple[gift.Question, ...]
-    source: str = ""
+    #: the GIFT file as read, compressed (``source`` gives it back)
+    packed: bytes = field(default=b"", repr=False)
     course: str = ""
     lesson: str = ""
     pass_mark: float = 70.0
@@ -59,14 +79,31 @@ class Quiz:
     titles: dict[str, str] = field(default_factory=dict, compare=False)
     #: Things worth knowing that do not stop the quiz, e.g. two questions with one name.
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
+    version: str = ""
+    #: How many questions carry a mark, known without parsing them (lists of quizzes show it).
+    graded_count: int = 0
+    #: The questions once parsed; None until ``questions`` is first read. A translation's
+    #: quiz is always made with its own (the source would give the source's words).
+    parsed_questions: tuple[gift.Question, ...] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    @property
+    def source(self) -> str:
+        """The GIFT file as read."""
+        return unpack(self.packed)
+
+    @property
+    def questions(self) -> tuple[gift.Question, ...]:
+        """The questions, parsed from the source on first read and kept with the quiz."""
+        if self.parsed_questions is None:
+            # Parsing again gives what read_quiz checked: the same text, the same parser.
+            object.__setattr__(self, "parsed_questions", tuple(gift.parse(self.source).questions))
+        return self.parsed_questions
 
     def title_for(self, language: str) -> str:
         """The title in ``language`` when a translation gives one, else this quiz's own."""
         return self.titles.get(language, self.title)
-
-    @property
-    def version(self) -> str:
-        return hashlib.sha256(self.source.encode()).hexdigest()[:16]
 
     def question(self, key: str) -> gift.Question | None:
         try:
@@ -258,8 +295,10 @@ def read_quiz(
         return None, problems
     quiz = Quiz(
         slug=slug,
-        questions=tuple(parsed.questions),
-        source=text,
+        packed=pack(text),
+        version=digest(text),
+        graded_count=sum(question.graded for question in parsed.questions),
+        parsed_questions=tuple(parsed.questions),  # parsed already: an upload is read to be used
         origin=origin,
         path=path,
         keys=keys,

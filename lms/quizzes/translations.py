@@ -9,9 +9,8 @@ source, so an answer stored in one language means the same in every other. Trans
 guide: docs/translating-quizzes.md.
 """
 
-import hashlib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lms.courses.api import Problem
@@ -22,9 +21,12 @@ from lms.quizzes.definitions import (
     SOURCE_LANGUAGE,
     Quiz,
     QuizSet,
+    digest,
     load_quizzes,
+    pack,
     read_quiz_file,
     read_settings,
+    unpack,
 )
 
 TRANSLATION_FILE = re.compile(r"^(?P<slug>[^.]+)\.(?P<lang>[^.]+)\.gift$")
@@ -43,17 +45,23 @@ _CACHE_SIZE = 512
 
 @dataclass(frozen=True)
 class Translation:
-    """A translation file as read, before it is compared with its source."""
+    """A translation file as read, before it is compared with its source. Its text is kept
+    compressed and parsed again when the quiz is read in its language (``parse``)."""
 
     slug: str
     language: str
     path: str
     title: str
-    questions: tuple[gift.Question, ...]
-    header: tuple[tuple[int, str], ...]
+    packed: bytes = field(repr=False)
     digest: str
     problems: tuple[Problem, ...]  # found in the file alone (GIFT, title)
     unparsed: bool  # a question failed to parse, so later ones cannot be paired with the source
+    #: the file parsed, kept only while it is checked at loading (``load_all`` drops it)
+    parsed: gift.Parsed | None = field(default=None, compare=False, repr=False)
+
+    def parse(self) -> gift.Parsed:
+        """The file's questions and header."""
+        return self.parsed if self.parsed is not None else gift.parse(unpack(self.packed))
 
 
 def read_translation(slug: str, language: str, text: str, path: str) -> Translation:
@@ -70,13 +78,12 @@ def read_translation(slug: str, language: str, text: str, path: str) -> Translat
     problems += [Problem(path, line, "'@title' is set twice") for line, _ in titles[1:]]
     problems += [Problem(path, line, "'@title' is empty") for line, title in titles if not title]
     return Translation(
-        slug, language, path, titles[0][1] if titles else "", tuple(parsed.questions),
-        tuple(parsed.header), hashlib.sha256(text.encode()).hexdigest()[:16], tuple(problems),
-        bool(parsed.problems),
+        slug, language, path, titles[0][1] if titles else "", pack(text), digest(text),
+        tuple(problems), bool(parsed.problems), parsed,
     )  # fmt: skip
 
 
-def _setting_problems(source: Quiz, translation: Translation) -> list[Problem]:
+def _setting_problems(source: Quiz, translation: Translation, header) -> list[Problem]:
     """Settings come from the source: a written one must say what the source says."""
     problems: list[Problem] = []
     wanted = dict(line.split(": ", 1) for line in source.settings_header())
@@ -84,7 +91,7 @@ def _setting_problems(source: Quiz, translation: Translation) -> list[Problem]:
     def report(line: int, message: str) -> None:
         problems.append(Problem(translation.path, line, message))
 
-    for line, text in translation.header:
+    for line, text in header:
         match = SETTING.match(text)
         if match is None or match.group(1) == "title":
             read_settings([(line, text)], report)  # a malformed '@' line is still reported
@@ -146,12 +153,16 @@ def _pairing(question: gift.Question) -> list[int]:
     return [seen.index(answer.match) for answer in question.answers]
 
 
-def compare(source: Quiz, translation: Translation) -> list[Problem]:
-    """Every way the translation differs from the source quiz in what it may not change."""
-    problems = list(translation.problems) + _setting_problems(source, translation)
+def compare(
+    source: Quiz, translation: Translation, parsed: gift.Parsed | None = None
+) -> list[Problem]:
+    """Every way the translation differs from the source quiz in what it may not change
+    (``parsed``: the translation's file, when the caller has parsed it already)."""
+    parsed = translation.parse() if parsed is None else parsed
+    problems = list(translation.problems) + _setting_problems(source, translation, parsed.header)
     if translation.unparsed:
         return problems  # a question that failed to parse would shift every later one
-    ours, theirs = translation.questions, source.questions
+    ours, theirs = parsed.questions, source.questions
     for number, (mine, original) in enumerate(zip(ours, theirs, strict=False), 1):
         problems += [Problem(translation.path, mine.line, m)
                      for m in _question_problems(number, original, mine)]  # fmt: skip
@@ -171,16 +182,17 @@ def apply(source: Quiz, translation: Translation) -> tuple[Quiz | None, list[Pro
     if key not in _applied:
         if len(_applied) >= _CACHE_SIZE:
             _applied.clear()
-        problems = compare(source, translation)
+        parsed = translation.parse()
+        problems = compare(source, translation, parsed)
         quiz = None
         if not problems:
             questions = tuple(
                 replace(
                     mine, category=original.category, idnumber=original.idnumber, tags=original.tags
                 )
-                for mine, original in zip(translation.questions, source.questions, strict=True)
+                for mine, original in zip(parsed.questions, source.questions, strict=True)
             )
-            quiz = replace(source, title=translation.title, questions=questions,
+            quiz = replace(source, title=translation.title, parsed_questions=questions,
                            language=translation.language, path=translation.path)  # fmt: skip
         _applied[key] = (quiz, problems)
     return _applied[key]
@@ -238,20 +250,24 @@ def _read_all(content_dir: Path, result: QuizSet, languages) -> None:
 
 def load_all(content_dir: Path, lessons=None, languages=()) -> QuizSet:
     """The shipped quizzes with their translations; each served translation's title is set on
-    its quiz, and every problem of every translation is listed."""
+    its quiz, and every problem of every translation is listed.
+
+    Every file is parsed and checked here, but no parsed question is kept: each quiz and
+    translation keeps its text compressed, and is parsed again when somebody opens it."""
     result = load_quizzes(content_dir, lessons)
     _read_all(content_dir, result, languages)
-    for slug, by_language in result.translations.items():
-        quiz = result.quizzes.get(slug)
-        if quiz is None:
-            continue  # the source has problems of its own: they are reported
+    for slug, quiz in result.quizzes.items():
         titles = {}
-        for language, translation in sorted(by_language.items()):
-            local, problems = apply(quiz, translation)
+        for language, translation in sorted(result.translations.get(slug, {}).items()):
+            # compare, not apply: apply would keep the translated questions in its cache
+            problems = compare(quiz, translation)
             result.problems += problems
-            if local is not None:
-                titles[language] = local.title
-        result.quizzes[slug] = replace(quiz, titles=titles)
+            if not problems:
+                titles[language] = translation.title
+        result.quizzes[slug] = replace(quiz, titles=titles, parsed_questions=None)
+    for by_language in result.translations.values():
+        for language, translation in by_language.items():
+            by_language[language] = replace(translation, parsed=None)
     result.problems.sort()
     return result
 
