@@ -1,4 +1,5 @@
-"""The CLDR data of the interface languages, without the parts no page shows.
+"""The CLDR data of the interface languages, and babel's global data, without the parts no page
+shows.
 
 Babel reads a locale's whole CLDR data at its first date or number and keeps it: 1.2-1.8 MB of
 Python objects per language, about nine tenths of them names of units, currencies, time zones,
@@ -8,13 +9,19 @@ forks): its data is replaced by a copy without those parts, before any ``Locale`
 process has read it. A part dropped here is read back from babel's files the first time
 anything asks for it, so that a later use (a time-zone name, say) costs a read, not an error.
 
-This reaches into ``babel.localedata``'s cache (``_cache``, ``_dict_cache``, ``_cache_lock``);
-``tests/test_cldr.py`` fails if a babel release changes them.
+Babel's global data (2.2 MB: likely subtags, the languages and currencies of every territory,
+time-zone maps) is read whole by the first locale loaded, for a table of 11 KB that loading
+needs; it is kept the same way, with only the tables a page reads.
+
+This reaches into ``babel.localedata``'s cache (``_cache``, ``_dict_cache``, ``_cache_lock``) and
+``babel.core._global_data``; ``tests/test_cldr.py`` fails if a babel release changes them.
 """
 
+import pickle
+from pathlib import Path
 from typing import Any
 
-from babel import localedata
+from babel import core, localedata
 
 #: the parts of a locale's data that no page formats; read back from babel's files when asked for
 UNSHOWN = frozenset({
@@ -23,6 +30,9 @@ UNSHOWN = frozenset({
     "meta_zones", "scripts", "territories", "time_zones", "unit_display_names", "unit_patterns",
     "variants",
 })  # fmt: skip
+
+#: the tables of babel's global data that loading and formatting in Tugi's languages read
+GLOBAL_READ = frozenset({"cldr", "parent_exceptions", "script_aliases", "variant_aliases"})
 
 _lean: set[str] = set()
 
@@ -62,7 +72,35 @@ def make_lean(language: str) -> None:
     with localedata._cache_lock:
         if language in _lean:
             return
+        _make_global_lean()
         whole = localedata.load(language)
         localedata._cache[language] = LeanLocaleData(language, whole)
         localedata._dict_cache.pop(language, None)  # its wrapper reads the lean copy from now on
         _lean.add(language)
+
+
+class LeanGlobalData(dict):
+    """Babel's global data with the tables of ``GLOBAL_READ``; any other comes back when asked
+    for (babel reads them with ``get``)."""
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = _read_global()[key]  # KeyError: babel has no such table either
+        return value
+
+
+def _read_global() -> dict:
+    with open(Path(core.__file__).with_name("global.dat"), "rb") as file:
+        return pickle.load(file)
+
+
+def _make_global_lean() -> None:
+    if isinstance(core._global_data, LeanGlobalData):
+        return
+    whole = core._global_data or _read_global()
+    core._global_data = LeanGlobalData({key: whole[key] for key in GLOBAL_READ if key in whole})

@@ -14,7 +14,7 @@ from lms.config import LANGUAGES, REPOSITORY_ROOT
 SAME_TEXT_LEAN_AND_WHOLE = textwrap.dedent(
     """
     from datetime import date, datetime, time, timezone
-    from babel import Locale, dates, localedata, numbers
+    from babel import Locale, core, dates, languages as territories, localedata, numbers
     from lms import cldr
 
     moment = datetime(2026, 2, 10, 14, 5, tzinfo=timezone.utc)
@@ -39,17 +39,28 @@ SAME_TEXT_LEAN_AND_WHOLE = textwrap.dedent(
     names = {{language: dict(localedata.load(language)["languages"]) for language in languages}}
     zone = {{language: dates.get_timezone_name("Europe/Tallinn", locale=language)
              for language in languages}}
+    official = territories.get_official_languages("EE")
+    subtags = dict(core.get_global("likely_subtags"))
+    core._global_data = None  # as babel holds it before the first locale is read
+    localedata._cache.clear()
+    localedata._dict_cache.clear()
     for language in languages:
         cldr.make_lean(language)
+    assert set(core._global_data.keys()) == cldr.GLOBAL_READ, set(core._global_data.keys())
     for language in languages:
         data = localedata.load(language)
         assert isinstance(data, cldr.LeanLocaleData), language
         assert texts(language) == whole[language], (language, texts(language), whole[language])
         # formatting read nothing back: what was dropped stays dropped
         assert not cldr.UNSHOWN & set(data.keys()), (language, cldr.UNSHOWN & set(data.keys()))
+        assert set(core._global_data.keys()) == cldr.GLOBAL_READ, set(core._global_data.keys())
+    for language in languages:
         # a dropped part is read back, the same as it was
         assert dict(Locale.parse(language).languages) == names[language], language
         assert dates.get_timezone_name("Europe/Tallinn", locale=language) == zone[language]
+    assert territories.get_official_languages("EE") == official
+    assert dict(core.get_global("likely_subtags")) == subtags
+    assert str(Locale.parse("zh_TW")) == "zh_Hant_TW"  # resolved through the likely subtags
     print("ok")
     """
 )
