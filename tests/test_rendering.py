@@ -164,5 +164,6 @@ def test_check_callouts_are_cut_out_of_what_trainees_read():
     assert "Section 27" not in trainee.text and "The end" in trainee.text
     assert [h.anchor for h in trainee.toc] == ["before", "after"]
     assert "a-heading-in-a-check" in [h.anchor for h in staff.toc]
+    assert "source_html" not in vars(trainee)  # cut when read, not kept as a second copy
     plain = render_markdown("No callout to check here.")
     assert plain.without_checks is None and plain.for_reader(staff=False) is plain
