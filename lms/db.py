@@ -1,8 +1,10 @@
 """The declarative base, the constraint naming convention and per-engine tuning."""
 
 import os
+import threading
 import time
 import weakref
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -137,6 +139,39 @@ def plain_rows(session, statement, parameters: dict | None = None) -> list:
     if session.autoflush:
         session.flush()
     return session.connection().execute(statement, parameters or {}).all()
+
+
+def rows_alongside(session, statement) -> Callable[[], list]:
+    """Start a read-only Core statement on a connection of its own, in a thread, beside the
+    session's; returns a function that waits for its rows (and raises what it raised).
+
+    One request uses one core of the database server; a report whose heaviest query runs beside
+    its other queries uses two. Nothing is promised that was not before: under READ COMMITTED
+    every statement of a request already reads its own snapshot. Where the session is bound to
+    one connection (SQLite, or a test's transaction) the statement runs in place, at once."""
+    bind = session.get_bind()
+    if not isinstance(bind, Engine) or bind.dialect.name != "postgresql":
+        rows = plain_rows(session, statement)
+        return lambda: rows
+    outcome: dict = {}
+
+    def run() -> None:
+        try:
+            with bind.connect() as connection:
+                outcome["rows"] = connection.execute(statement).all()
+        except Exception as error:  # handed to the request's thread, which raises it
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, name="rows-alongside", daemon=True)
+    thread.start()
+
+    def rows() -> list:
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["rows"]
+
+    return rows
 
 
 def ping_when_idle(engine: Engine, idle_seconds: float) -> None:

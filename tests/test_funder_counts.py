@@ -32,6 +32,10 @@ def report(app, session, **chosen):
 
 @pytest.fixture
 def twice(app, session):
+    return build_twice(app, session)
+
+
+def build_twice(app, session):
     """North (2025, ended) and South (2026, ended): Kalle completed both, Liis completed North
     and withdrew from South, Mart withdrew from North and is still active in South, Nele took
     South only and never finished."""
