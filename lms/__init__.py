@@ -9,6 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lms.config import FIXED, SHIPPED_ROOT, from_environment, instance_secret_key
+from lms.templating import use_template_cache
 
 # gunicorn ``--preload`` builds the app once, then forks its workers, which share its memory
 # until they write to it; the cycle collector writes to every object it looks at, so that each
@@ -58,6 +59,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     os.makedirs(app.instance_path, exist_ok=True)
+    use_template_cache(app)
     app.config.update(from_environment(app.instance_path))
     app.config.update(FIXED)
     if config:

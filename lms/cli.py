@@ -28,11 +28,14 @@ def init_command():
 def _prepare_issuer():
     """Make the signing key now (or import this host's earlier key file), so that hosts
     started afterwards find it; a wrong secret key shows here rather than on first use. Make
-    the PDF fonts too, which takes seconds, so that the first certificate does not wait."""
+    the PDF fonts too, which takes seconds, so that the first certificate does not wait, and
+    compile every template, so that no worker's first pages wait."""
     from lms.certificates import keys
     from lms.pdf import font_files
+    from lms.templating import compile_templates
 
     font_files()
+    compile_templates(current_app)
 
     secret = current_app.config["SECRET_KEY"]
     row = keys.provide_key(
