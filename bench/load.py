@@ -5,6 +5,8 @@ as a person does: trainees read lessons, open their home page and autosave quiz 
 mark a register and save it; a coordinator opens the funder report. The run is bounded in time and
 in requests and talks to 127.0.0.1 only. Afterwards every write the server confirmed is looked up in
 the database: an answer or a mark the server said it saved and that is not there is a lost write.
+People arrive over the first ``--arrival`` seconds (5 by default), each at a random moment, as a
+class opening its quiz does; ``--arrival 0`` starts all of them in the same instant, the worst case.
 
 Run: ``python -m bench.load`` (PostgreSQL: a scratch database ``tugi_load`` is created and dropped;
 LMS_BENCH_POSTGRES names another server), ``--users``, ``--seconds``, ``--workers``.
@@ -90,6 +92,11 @@ class Ledger:
     marks: dict = field(default_factory=dict)  # (session id, user id) -> mark
     confirmed: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def arrive(after: float, person, *steps) -> None:
+    time.sleep(after)
+    person(*steps)
 
 
 def trainee(client: Client, ledger: Ledger, stop_at: float, budget, pause) -> None:
@@ -242,6 +249,9 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--pause", type=float, default=1.0, help="mean seconds between steps")
+    parser.add_argument(
+        "--arrival", type=float, default=5.0, help="seconds over which people arrive"
+    )
     args = parser.parse_args()
 
     from lms.demo import DEMO_PASSWORD
@@ -302,8 +312,10 @@ def main() -> None:
                 else:
                     target, more = coordinator, ()
                 thread = threading.Thread(
-                    target=target, args=(client, ledger, stop_at, budget, pause, *more)
-                )
+                    target=arrive,
+                    args=(random.uniform(0, args.arrival), target,
+                          client, ledger, stop_at, budget, pause, *more),
+                )  # fmt: skip
                 threads.append(thread)
                 thread.start()
             for thread in threads:
@@ -316,7 +328,8 @@ def main() -> None:
     every = [t for values in timings.values() for t in values]
     print(
         f"{args.users} simulated people for {args.seconds:.0f} s,"
-        f" gunicorn -w {args.workers} (sync), PostgreSQL, {os.cpu_count()} cores, 127.0.0.1"
+        f" gunicorn -w {args.workers} (sync), PostgreSQL, {os.cpu_count()} cores, 127.0.0.1,"
+        f" arriving over {args.arrival:g} s"
     )
     print(f"{len(every):,} requests, {len(every) / elapsed:.1f} requests/s")
     print(f"{'kind':<15} {'requests':>9} {'median ms':>10} {'p95 ms':>8} {'max ms':>8}")
