@@ -33,9 +33,17 @@ def test_init_compiles_every_template_and_a_later_app_reads_them(instance, monke
         assert "<html" in later.jinja_env.get_template("base.html").render()
 
 
-def test_an_edited_template_is_compiled_again(instance):
-    _app().jinja_env.get_template("base.html")  # compiled into the cache
-    assert len(list((instance / CACHE_FOLDER).iterdir())) == 1
-    later = _app()
-    later.jinja_env.loader = jinja2.DictLoader({"base.html": "edited {{ 1 + 1 }}"})
-    assert later.jinja_env.get_template("base.html").render() == "edited 2"
+def test_an_edited_template_is_compiled_again(instance, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("templates")
+    page = folder / "page.html"
+
+    def render() -> str:
+        app = _app()
+        app.jinja_env.loader = jinja2.FileSystemLoader(folder)
+        return app.jinja_env.get_template("page.html").render()
+
+    page.write_text("first {{ 1 + 1 }}")
+    assert render() == "first 2"
+    assert len(list((instance / CACHE_FOLDER).iterdir())) == 1  # compiled into the cache
+    page.write_text("edited {{ 2 + 2 }}")
+    assert render() == "edited 4"
