@@ -59,7 +59,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     os.makedirs(app.instance_path, exist_ok=True)
-    use_template_cache(app)
     app.config.update(from_environment(app.instance_path))
     app.config.update(FIXED)
     if config:
@@ -78,6 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    use_template_cache(app)  # once every extension has set its Jinja options
     if not app.testing:  # a test run builds many apps: frozen, each would be kept to the end
         _out_of_collections()
     return app

@@ -159,7 +159,7 @@ def rows_alongside(session, statement) -> Callable[[], list]:
         try:
             with bind.connect() as connection:
                 outcome["rows"] = connection.execute(statement).all()
-        except Exception as error:  # handed to the request's thread, which raises it
+        except BaseException as error:  # handed to the request's thread, which raises it
             outcome["error"] = error
 
     thread = threading.Thread(target=run, name="rows-alongside", daemon=True)
