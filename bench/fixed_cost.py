@@ -80,8 +80,9 @@ def initialised_instance() -> dict:
 def start_to_first_answers(env: dict, preload: bool, workers: int = 2) -> float:
     """Seconds from starting gunicorn to ``workers`` answers of 200 on ``/healthz`` (each a new
     connection, so that the workers answer in turn once they are up)."""
-    from bench.pages import BIN, ROOT, free_port
+    from bench.pages import BIN, ROOT, as_deployed, free_port
 
+    as_deployed()
     port = free_port()
     command = [BIN / "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
     began = time.perf_counter()

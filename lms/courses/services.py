@@ -14,7 +14,7 @@ from lms.courses.lastgood import keep_last_good
 from lms.courses.loader import load_catalog
 from lms.courses.models import LessonCompletion
 from lms.db import plain_rows
-from lms.filecache import FolderCache
+from lms.filecache import FolderCache, kept_content
 
 
 def init_app(app: Flask) -> None:
@@ -28,7 +28,9 @@ def init_app(app: Flask) -> None:
         catalog = load_catalog(content_dir)
         return keep_last_good(catalog, previous) if previous else catalog
 
-    cache = FolderCache(content_dir / "courses", load)
+    cache = FolderCache(
+        content_dir / "courses", load, keep_as=kept_content(app.instance_path, "courses")
+    )
     app.extensions["tugi_catalog"] = cache
     for problem in cache.get().problems:
         app.logger.error("course file problem: %s", problem)

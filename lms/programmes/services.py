@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lms.auth.models import Role
-from lms.filecache import FolderCache
+from lms.filecache import FolderCache, kept_content
 from lms.programmes.definitions import Programme, ProgrammeSet
 from lms.programmes.loader import load_programmes
 
@@ -30,21 +30,41 @@ class ProgrammeUnavailable(Exception):
 def _loader(app: Flask, content_dir: Path):
     def load(previous: ProgrammeSet | None) -> ProgrammeSet:
         programmes = load_programmes(content_dir, previous.programmes if previous else {})
-        for problem in programmes.problems:
-            app.logger.error("programme file problem: %s", problem)
-        for slug in sorted(programmes.stale):
-            app.logger.error("programme %s: serving the last version that loaded", slug)
+        if previous:  # the first load's problems are logged by init_app, kept or not
+            _log_problems(app, programmes)
         return programmes
 
     return load
 
 
+def _log_problems(app: Flask, programmes: ProgrammeSet) -> None:
+    for problem in programmes.problems:
+        app.logger.error("programme file problem: %s", problem)
+    for slug in sorted(programmes.stale):
+        app.logger.error("programme %s: serving the last version that loaded", slug)
+
+
+def _names_checked_against(content_dir: Path) -> tuple[str, ...]:
+    """The course, lesson and quiz files a programme's references are checked against: a
+    programme kept from an earlier start is used only while these are the same."""
+    return tuple(
+        str(path.relative_to(content_dir))
+        for pattern in ("courses/*/*", "quizzes/*")
+        for path in sorted(content_dir.glob(pattern))
+    )
+
+
 def init_app(app: Flask) -> None:
     """Load the programmes now, so that a broken file is logged when the app starts."""
     content_dir = Path(app.config["CONTENT_DIR"])
-    cache = FolderCache(content_dir / "programmes", _loader(app, content_dir))
+    cache = FolderCache(
+        content_dir / "programmes",
+        _loader(app, content_dir),
+        keep_as=kept_content(app.instance_path, "programmes"),
+        depends_on=lambda: _names_checked_against(content_dir),
+    )
     app.extensions["tugi_programmes"] = cache
-    cache.get()
+    _log_problems(app, cache.get())
     app.register_error_handler(ProgrammeUnavailable, _unavailable_page)
 
 

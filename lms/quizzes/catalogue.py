@@ -13,7 +13,7 @@ from lms import audit, hooks
 from lms.auth.models import User
 from lms.db import LIKE_ESCAPE, contains_pattern, plain_rows, utcnow
 from lms.errors import DomainError
-from lms.filecache import FolderCache
+from lms.filecache import FolderCache, kept_content
 from lms.programmes.api import Programme
 from lms.quizzes import translations
 from lms.quizzes.definitions import Quiz, QuizSet, read_quiz
@@ -46,6 +46,8 @@ def init_app(app: Flask) -> None:
     cache = FolderCache(
         content_dir / "quizzes",
         lambda _: translations.load_all(content_dir, _lessons(app), languages),
+        keep_as=kept_content(app.instance_path, "quizzes"),
+        depends_on=lambda: (tuple(sorted(_lessons(app))), languages),
     )
     app.extensions["tugi_quizzes"] = cache
     for problem in cache.get().problems:

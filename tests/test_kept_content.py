@@ -1,0 +1,176 @@
+"""Content kept from one start for the next: read back only while everything it was made from is
+the same, never stale, and never in the way when its file is damaged or cannot be written."""
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lms import filecache
+from lms.config import REPOSITORY_ROOT
+from lms.filecache import FolderCache
+from tests.conftest import make_app
+
+
+class _Counting:
+    """A loader that reads the folder's files and counts its calls."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.calls = folder, 0
+
+    def __call__(self, previous):
+        self.calls += 1
+        return {path.name: path.read_text() for path in sorted(self.folder.iterdir())}
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a.md").write_text("first")
+    return content
+
+
+def _start(folder: Path, kept: Path, depends_on=tuple) -> tuple[dict, _Counting]:
+    """One start: a new cache over ``folder``; its value and how often it loaded."""
+    load = _Counting(folder)
+    value = FolderCache(folder, load, keep_as=kept, depends_on=depends_on).get()
+    return value, load
+
+
+def test_a_second_start_reads_the_kept_content_instead_of_loading_it(folder, tmp_path):
+    kept = tmp_path / "instance" / "content.pickle"
+    first, load = _start(folder, kept)
+    assert load.calls == 1 and kept.is_file()
+
+    again, load = _start(folder, kept)
+    assert load.calls == 0
+    assert again == first == {"a.md": "first"}
+
+
+def test_a_changed_added_or_removed_file_is_loaded_again(folder, tmp_path):
+    kept = tmp_path / "content.pickle"
+    _start(folder, kept)
+
+    (folder / "a.md").write_text("second version")
+    value, load = _start(folder, kept)
+    assert load.calls == 1 and value == {"a.md": "second version"}
+
+    (folder / "b.md").write_text("new")
+    value, load = _start(folder, kept)
+    assert load.calls == 1 and value["b.md"] == "new"
+
+    (folder / "b.md").unlink()
+    value, load = _start(folder, kept)
+    assert load.calls == 1 and "b.md" not in value
+
+
+def test_what_the_loader_depends_on_besides_the_files_is_part_of_the_key(folder, tmp_path):
+    kept = tmp_path / "content.pickle"
+    _start(folder, kept, depends_on=lambda: ("en", "et"))
+    _, load = _start(folder, kept, depends_on=lambda: ("en", "et"))
+    assert load.calls == 0
+    _, load = _start(folder, kept, depends_on=lambda: ("en", "et", "uk"))
+    assert load.calls == 1
+
+
+def test_other_code_or_libraries_never_read_content_kept_by_the_old(folder, tmp_path, monkeypatch):
+    kept = tmp_path / "content.pickle"
+    _start(folder, kept)
+    original = filecache._code_signature
+    monkeypatch.setattr(filecache, "_code_signature", lambda: (*original(), "upgraded"))
+    _, load = _start(folder, kept)
+    assert load.calls == 1
+
+
+def test_the_code_signature_sees_a_changed_module_and_a_changed_library_folder(
+    tmp_path, monkeypatch
+):
+    before = filecache._code_signature()
+    library = tmp_path / "site-packages"
+    library.mkdir()
+    monkeypatch.setattr(filecache.sysconfig, "get_path", lambda name: str(library))
+    with_library = filecache._code_signature()
+    assert with_library != before
+    (library / "newer-1.1.dist-info").mkdir()
+    assert filecache._code_signature() != with_library
+
+
+@pytest.mark.parametrize(
+    "damage", [b"", b"not a pickle at all", b"\x80\x05\x95\x10\x00\x00\x00"], ids=repr
+)
+def test_a_damaged_kept_file_is_ignored_and_written_again(folder, tmp_path, damage, caplog):
+    kept = tmp_path / "content.pickle"
+    _start(folder, kept)
+    kept.write_bytes(damage)
+    with caplog.at_level(logging.WARNING, logger="lms.filecache"):
+        value, load = _start(folder, kept)
+    assert load.calls == 1 and value == {"a.md": "first"}
+    _, load = _start(folder, kept)
+    assert load.calls == 0
+
+
+def test_content_that_cannot_be_kept_is_served_all_the_same(folder, tmp_path, caplog):
+    not_a_folder = tmp_path / "instance"
+    not_a_folder.write_text("a file where the folder should be")
+    with caplog.at_level(logging.WARNING, logger="lms.filecache"):
+        value, load = _start(folder, not_a_folder / "content-cache" / "content.pickle")
+    assert load.calls == 1 and value == {"a.md": "first"}
+    assert "cannot be kept" in caplog.text
+    assert not list(tmp_path.glob("tmp*"))
+
+
+class _Recorder(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def test_an_app_started_again_serves_the_kept_content_and_still_reports_its_problems(
+    database_url, tmp_path, monkeypatch
+):
+    content = tmp_path / "content"
+    for part in ("courses", "programmes", "quizzes"):
+        shutil.copytree(REPOSITORY_ROOT / part, content / part)
+    lesson = sorted((content / "courses" / "support-role").glob("*.md"))[0]
+    lesson.write_text("---\ntitle: [not closed\n---\nText\n", encoding="utf-8")
+    instance = tmp_path / "instance"
+    monkeypatch.setenv("LMS_INSTANCE_PATH", str(instance))
+
+    logged = _Recorder()
+    logging.getLogger("lms").addHandler(logged)
+    try:
+        first = make_app(database_url, CONTENT_DIR=content)
+        problems_at_first_start = list(logged.messages)
+        logged.messages.clear()
+
+        def no_loading(*args, **kwargs):
+            raise AssertionError("the content was loaded again")
+
+        monkeypatch.setattr("lms.courses.services.load_catalog", no_loading)
+        monkeypatch.setattr("lms.quizzes.translations.load_all", no_loading)
+        monkeypatch.setattr("lms.programmes.services.load_programmes", no_loading)
+        second = make_app(database_url, CONTENT_DIR=content)
+    finally:
+        logging.getLogger("lms").removeHandler(logged)
+
+    assert any(lesson.name in message for message in problems_at_first_start)
+    assert logged.messages == problems_at_first_start
+    for name in ("tugi_catalog", "tugi_quizzes", "tugi_programmes"):
+        assert (instance / "content-cache").is_dir()
+        kept, loaded = second.extensions[name].get(), first.extensions[name].get()
+        assert type(kept) is type(loaded)
+    catalog = second.extensions["tugi_catalog"].get()
+    assert [c.slug for c in catalog.courses] == [
+        c.slug for c in first.extensions["tugi_catalog"].get().courses
+    ]
+    assert len(second.extensions["tugi_quizzes"].get().quizzes) == len(
+        first.extensions["tugi_quizzes"].get().quizzes
+    )
+    assert sorted(second.extensions["tugi_programmes"].get().programmes) == sorted(
+        first.extensions["tugi_programmes"].get().programmes
+    )
