@@ -6,11 +6,12 @@ anything whose file broke (a half-saved edit, a typo) instead of dropping it.
 A cache may also keep its first load in a file (``keep_as``, in the instance folder): every
 worker of every restart reads the parsed content back instead of parsing every lesson and quiz
 again (about a second of each start). The kept value is used only when everything it was made
-from is unchanged: every file of the folder (path, size, modification time, as for reloads),
+from is unchanged: every file of the folder (its path and content),
 what the loader depends on besides (``depends_on``), Tugi's code and the installed libraries.
 A kept file that cannot be read or written is ignored: the content is loaded as without one.
 """
 
+import hashlib
 import logging
 import os
 import pickle
@@ -41,6 +42,19 @@ def _files_signature(folder: Path, pattern: str = "*") -> tuple:
         (str(path), stat.st_mtime_ns, stat.st_size)
         for path in sorted(folder.rglob(pattern))
         if path.is_file() and (stat := path.stat())
+    )
+
+
+def _files_digest(folder: Path) -> tuple:
+    """Every file under ``folder`` by its content: kept content is never taken for that of a
+    file rewritten with the same size within the file system's clock step (about 30 ms for
+    the shipped content, against the second it saves)."""
+    if not folder.is_dir():
+        return ()
+    return tuple(
+        (str(path), hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
     )
 
 
@@ -118,14 +132,16 @@ class FolderCache(Generic[T]):
     def _current_signature(self) -> tuple:
         return _files_signature(self.folder)
 
-    def _first_load(self, signature: tuple) -> T:
+    def _first_load(self) -> T:
         if self._keep_as is None:
             return self._load(None)
-        key = (KEPT_FORMAT, signature, self._depends_on(), _code_signature())
+        key = (KEPT_FORMAT, _files_digest(self.folder), self._depends_on(), _code_signature())
         value = _read_kept(self._keep_as, key)
         if value is None:
             value = self._load(None)
-            _keep(self._keep_as, key, value)
+            # kept only if nothing changed while loading: the value is then that of the key
+            if key == (KEPT_FORMAT, _files_digest(self.folder), self._depends_on(), key[3]):
+                _keep(self._keep_as, key, value)
         return value
 
     def get(self) -> T:
@@ -136,7 +152,7 @@ class FolderCache(Generic[T]):
         with self._lock:
             signature = self._current_signature()
             if self._value is None:
-                self._value = self._first_load(signature)
+                self._value = self._first_load()
                 self._signature = signature
             elif signature != self._signature:
                 try:

@@ -2,6 +2,7 @@
 the same, never stale, and never in the way when its file is damaged or cannot be written."""
 
 import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -174,3 +175,30 @@ def test_an_app_started_again_serves_the_kept_content_and_still_reports_its_prob
     assert sorted(second.extensions["tugi_programmes"].get().programmes) == sorted(
         first.extensions["tugi_programmes"].get().programmes
     )
+
+
+def test_a_file_rewritten_with_the_same_size_and_time_is_loaded_again(folder, tmp_path):
+    kept = tmp_path / "content.pickle"
+    lesson = folder / "a.md"
+    _start(folder, kept)
+    before = lesson.stat()
+    lesson.write_text("fresh")  # as long as "first"
+    os.utime(lesson, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert lesson.stat().st_mtime_ns == before.st_mtime_ns
+
+    value, load = _start(folder, kept)
+    assert load.calls == 1 and value == {"a.md": "fresh"}
+
+
+def test_content_that_changed_while_it_was_loaded_is_not_kept(folder, tmp_path):
+    kept = tmp_path / "content.pickle"
+
+    def load_while_edited(previous):
+        value = {"a.md": (folder / "a.md").read_text()}
+        (folder / "a.md").write_text("edited while loading")
+        return value
+
+    FolderCache(folder, load_while_edited, keep_as=kept).get()
+    assert not kept.exists()
+    value, load = _start(folder, kept)
+    assert load.calls == 1 and value == {"a.md": "edited while loading"}
