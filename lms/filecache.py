@@ -11,6 +11,8 @@ what the loader depends on besides (``depends_on``), Tugi's code and the install
 A kept file that cannot be read or written is ignored: the content is loaded as without one.
 """
 
+import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -35,27 +37,33 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-def _files_signature(folder: Path, pattern: str = "*") -> tuple:
+def _files_signature(folder: Path) -> tuple:
     if not folder.is_dir():
         return ()
     return tuple(
         (str(path), stat.st_mtime_ns, stat.st_size)
-        for path in sorted(folder.rglob(pattern))
+        for path in sorted(folder.rglob("*"))
         if path.is_file() and (stat := path.stat())
     )
 
 
-def _files_digest(folder: Path) -> tuple:
-    """Every file under ``folder`` by its content: kept content is never taken for that of a
-    file rewritten with the same size within the file system's clock step (about 30 ms for
-    the shipped content, against the second it saves)."""
+def _files_digest(folder: Path, pattern: str = "*") -> tuple:
+    """Every file and folder under ``folder``, files by their content: kept content is never
+    taken for that of a file rewritten with the same size within the file system's clock step
+    (about 30 ms for the shipped content, against the second it saves). Raises OSError for a
+    file that cannot be read."""
     if not folder.is_dir():
         return ()
     return tuple(
         (str(path), hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
-        for path in sorted(folder.rglob("*"))
         if path.is_file()
+        else (str(path), None)
+        for path in sorted(folder.rglob(pattern))
     )
+
+
+#: Tugi's own modules, whose content is part of every kept value's key.
+CODE_FOLDER = Path(__file__).parent
 
 
 def _code_signature() -> tuple:
@@ -68,7 +76,13 @@ def _code_signature() -> tuple:
             folders.append((folder, os.stat(folder).st_mtime_ns))
         except OSError:
             continue
-    return (sys.version, tuple(folders), _files_signature(Path(__file__).parent, "*.py"))
+    return (sys.version, tuple(folders), _files_digest(CODE_FOLDER, "*.py"))
+
+
+@functools.cache
+def _code_key() -> tuple:
+    """The code signature, made once a process: the code does not change under a running one."""
+    return _code_signature()
 
 
 def _read_kept(path: Path, key: tuple):
@@ -85,21 +99,41 @@ def _read_kept(path: Path, key: tuple):
         return None
 
 
+#: Files being written start so; one left by a worker killed while writing is removed later.
+_WRITING = ".writing-"
+_ABANDONED_SECONDS = 600
+
+
 def _keep(path: Path, key: tuple, value) -> None:
     """Write the value for the next start; written aside and renamed, so that workers starting
     together never read a half-written file."""
+    written = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as file:
+        _remove_abandoned(path.parent)
+        with tempfile.NamedTemporaryFile(
+            "wb", dir=path.parent, prefix=_WRITING, delete=False
+        ) as file:
+            written = file.name
             pickle.dump(key, file, protocol=pickle.HIGHEST_PROTOCOL)
             pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(file.name, path)
+        os.replace(written, path)
+        written = None
     except Exception as error:  # a read-only instance folder costs the next start time, not a page
         log.warning("content cannot be kept in %s: %s", path, error)
-        try:
-            os.unlink(file.name)
-        except (NameError, OSError):
-            pass
+    finally:
+        if written:
+            with contextlib.suppress(OSError):
+                os.unlink(written)
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """Half-written files of workers stopped while writing (a signal, a kill)."""
+    now = time.time()
+    for leftover in folder.glob(f"{_WRITING}*"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > _ABANDONED_SECONDS:
+                leftover.unlink()
 
 
 def kept_content(instance_path: str | Path, name: str) -> Path:
@@ -135,14 +169,22 @@ class FolderCache(Generic[T]):
     def _first_load(self) -> T:
         if self._keep_as is None:
             return self._load(None)
-        key = (KEPT_FORMAT, _files_digest(self.folder), self._depends_on(), _code_signature())
+        try:
+            key = self._key()
+        except OSError as error:  # a file it cannot read: the loader reports it, if it reads it
+            log.warning("content of %s not kept: %s", self.folder, error)
+            return self._load(None)
         value = _read_kept(self._keep_as, key)
         if value is None:
             value = self._load(None)
             # kept only if nothing changed while loading: the value is then that of the key
-            if key == (KEPT_FORMAT, _files_digest(self.folder), self._depends_on(), key[3]):
-                _keep(self._keep_as, key, value)
+            with contextlib.suppress(OSError):
+                if self._key() == key:
+                    _keep(self._keep_as, key, value)
         return value
+
+    def _key(self) -> tuple:
+        return (KEPT_FORMAT, _files_digest(self.folder), self._depends_on(), _code_key())
 
     def get(self) -> T:
         """The value, loaded on first use and again after any file changed."""

@@ -4,6 +4,7 @@ the same, never stale, and never in the way when its file is damaged or cannot b
 import logging
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ class _Counting:
 
     def __call__(self, previous):
         self.calls += 1
-        return {path.name: path.read_text() for path in sorted(self.folder.iterdir())}
+        return {p.name: p.read_text() for p in sorted(self.folder.iterdir()) if p.is_file()}
 
 
 @pytest.fixture
@@ -79,23 +80,58 @@ def test_what_the_loader_depends_on_besides_the_files_is_part_of_the_key(folder,
 def test_other_code_or_libraries_never_read_content_kept_by_the_old(folder, tmp_path, monkeypatch):
     kept = tmp_path / "content.pickle"
     _start(folder, kept)
-    original = filecache._code_signature
-    monkeypatch.setattr(filecache, "_code_signature", lambda: (*original(), "upgraded"))
+    original = filecache._code_key()
+    monkeypatch.setattr(filecache, "_code_key", lambda: (*original, "upgraded"))
     _, load = _start(folder, kept)
     assert load.calls == 1
 
 
-def test_the_code_signature_sees_a_changed_module_and_a_changed_library_folder(
+def test_the_code_signature_sees_a_module_edited_in_place_and_a_changed_library_folder(
     tmp_path, monkeypatch
 ):
+    code = tmp_path / "lms"
+    code.mkdir()
+    module = code / "rules.py"
+    module.write_text("MAX_KEY_LENGTH = 120\n")
+    monkeypatch.setattr(filecache, "CODE_FOLDER", code)
     before = filecache._code_signature()
+    stat = module.stat()
+    module.write_text("MAX_KEY_LENGTH = 150\n")  # the same size, and the same time below
+    os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    edited = filecache._code_signature()
+    assert edited != before
+
     library = tmp_path / "site-packages"
     library.mkdir()
     monkeypatch.setattr(filecache.sysconfig, "get_path", lambda name: str(library))
     with_library = filecache._code_signature()
-    assert with_library != before
+    assert with_library != edited
     (library / "newer-1.1.dist-info").mkdir()
     assert filecache._code_signature() != with_library
+
+
+def test_a_new_empty_folder_is_loaded_again(folder, tmp_path):
+    kept = tmp_path / "content.pickle"
+    _start(folder, kept)
+    (folder / "new-course").mkdir()  # the course loader reports a course folder without course.yaml
+    _, load = _start(folder, kept)
+    assert load.calls == 1
+
+
+def test_a_file_that_cannot_be_read_leaves_the_loading_to_the_loader(folder, tmp_path, monkeypatch):
+    kept = tmp_path / "content.pickle"
+    (folder / "swap.tmp").write_text("someone else's")
+    read_bytes = Path.read_bytes
+
+    def refuse(path):
+        if path.name == "swap.tmp":
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    value = FolderCache(folder, lambda _: {"a.md": "first"}, keep_as=kept).get()
+    assert value == {"a.md": "first"}
+    assert not kept.exists()
 
 
 @pytest.mark.parametrize(
@@ -119,7 +155,26 @@ def test_content_that_cannot_be_kept_is_served_all_the_same(folder, tmp_path, ca
         value, load = _start(folder, not_a_folder / "content-cache" / "content.pickle")
     assert load.calls == 1 and value == {"a.md": "first"}
     assert "cannot be kept" in caplog.text
-    assert not list(tmp_path.glob("tmp*"))
+
+
+def test_a_value_that_fails_half_way_through_writing_leaves_no_file(folder, tmp_path, caplog):
+    kept = tmp_path / "content-cache" / "content.pickle"
+    with caplog.at_level(logging.WARNING, logger="lms.filecache"):
+        value = FolderCache(folder, lambda _: {"a.md": lambda: "not picklable"}, keep_as=kept).get()
+    assert "a.md" in value and "cannot be kept" in caplog.text
+    assert list(kept.parent.iterdir()) == []
+
+
+def test_files_left_half_written_by_a_killed_worker_are_removed_once_old(folder, tmp_path):
+    cache_folder = tmp_path / "content-cache"
+    cache_folder.mkdir()
+    abandoned, writing_now = cache_folder / ".writing-abc", cache_folder / ".writing-def"
+    abandoned.write_bytes(b"half")
+    writing_now.write_bytes(b"half")
+    an_hour_ago = time.time() - 3600
+    os.utime(abandoned, (an_hour_ago, an_hour_ago))
+    _start(folder, cache_folder / "content.pickle")
+    assert not abandoned.exists() and writing_now.exists()
 
 
 class _Recorder(logging.Handler):
@@ -139,6 +194,8 @@ def test_an_app_started_again_serves_the_kept_content_and_still_reports_its_prob
         shutil.copytree(REPOSITORY_ROOT / part, content / part)
     lesson = sorted((content / "courses" / "support-role").glob("*.md"))[0]
     lesson.write_text("---\ntitle: [not closed\n---\nText\n", encoding="utf-8")
+    programme = content / "programmes" / "support-person.yaml"
+    programme.write_text(programme.read_text(encoding="utf-8") + "hours: [not closed\n")
     instance = tmp_path / "instance"
     monkeypatch.setenv("LMS_INSTANCE_PATH", str(instance))
 
@@ -160,6 +217,7 @@ def test_an_app_started_again_serves_the_kept_content_and_still_reports_its_prob
         logging.getLogger("lms").removeHandler(logged)
 
     assert any(lesson.name in message for message in problems_at_first_start)
+    assert any(programme.name in message for message in problems_at_first_start)
     assert logged.messages == problems_at_first_start
     for name in ("tugi_catalog", "tugi_quizzes", "tugi_programmes"):
         assert (instance / "content-cache").is_dir()
