@@ -6,9 +6,9 @@ anything whose file broke (a half-saved edit, a typo) instead of dropping it.
 A cache may also keep its first load in a file (``keep_as``, in the instance folder): every
 worker of every restart reads the parsed content back instead of parsing every lesson and quiz
 again (about a second of each start). The kept value is used only when everything it was made
-from is unchanged: every file of the folder (its path and content),
-what the loader depends on besides (``depends_on``), Tugi's code and the installed libraries.
-A kept file that cannot be read or written is ignored: the content is loaded as without one.
+from is unchanged: every file of the folder (its path and content), what the loader depends on
+besides (``depends_on``), Tugi's code and the installed libraries. A kept file that cannot be
+read or written is ignored: the content is loaded as without one.
 """
 
 import contextlib
