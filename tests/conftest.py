@@ -4,6 +4,7 @@ Set ``LMS_TEST_DATABASE_URL`` to run the suite on PostgreSQL; by default it runs
 SQLite file. The PostgreSQL run never skips silently: an unreachable server stops the run.
 """
 
+import logging
 import os
 import tempfile
 
@@ -71,6 +72,17 @@ def database_url(tmp_path_factory) -> str:
             engine.dispose()
         return TEST_DATABASE_URL
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+class ErrorRecorder(logging.Handler):
+    """The messages logged on the app's logger, whatever the logging set-up around the test."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 def make_app(database_url: str, **overrides):

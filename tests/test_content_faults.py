@@ -2,7 +2,6 @@
 lesson keeps being served while the problem is reported; a programme broken from start-up leaves
 its cohorts' pages saying so, and a running enrolment is never shown as completed."""
 
-import logging
 import re
 import shutil
 from pathlib import Path
@@ -11,7 +10,7 @@ import pytest
 
 from lms.auth.models import Role
 from lms.config import REPOSITORY_ROOT
-from tests.conftest import make_app
+from tests.conftest import ErrorRecorder, make_app
 from tests.factories import login, make_cohort, make_session, make_user
 
 BROKEN = "hours: [this is not\n"
@@ -49,17 +48,6 @@ def people(session):
             "cohort": cohort, "tot": tot, "meeting": meeting}  # fmt: skip
 
 
-class _Recorder(logging.Handler):
-    """The messages logged on the app's logger, whatever the logging set-up around the test."""
-
-    def __init__(self):
-        super().__init__(logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def test_a_programme_broken_while_running_keeps_its_last_good_version(
     database_url, connection, content, people
 ):
@@ -69,7 +57,7 @@ def test_a_programme_broken_while_running_keeps_its_last_good_version(
     assert client.get(f"/attendance/sessions/{people['meeting'].id}").status_code == 200
 
     _break(content / "programmes" / "support-person.yaml")
-    logged = _Recorder()
+    logged = ErrorRecorder()
     app.logger.addHandler(logged)
     try:
         register = client.get(f"/attendance/sessions/{people['meeting'].id}")

@@ -12,7 +12,7 @@ import pytest
 from lms import filecache
 from lms.config import REPOSITORY_ROOT
 from lms.filecache import FolderCache
-from tests.conftest import make_app
+from tests.conftest import ErrorRecorder, make_app
 
 
 class _Counting:
@@ -177,15 +177,6 @@ def test_files_left_half_written_by_a_killed_worker_are_removed_once_old(folder,
     assert not abandoned.exists() and writing_now.exists()
 
 
-class _Recorder(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
 def test_an_app_started_again_serves_the_kept_content_and_still_reports_its_problems(
     database_url, tmp_path, monkeypatch
 ):
@@ -199,7 +190,7 @@ def test_an_app_started_again_serves_the_kept_content_and_still_reports_its_prob
     instance = tmp_path / "instance"
     monkeypatch.setenv("LMS_INSTANCE_PATH", str(instance))
 
-    logged = _Recorder()
+    logged = ErrorRecorder()
     logging.getLogger("lms").addHandler(logged)
     try:
         first = make_app(database_url, CONTENT_DIR=content)
