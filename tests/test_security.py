@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from itsdangerous import URLSafeTimedSerializer
 
 from lms.auth.models import Role
 from lms.quizzes import attempts
@@ -79,6 +80,77 @@ def test_a_lesson_is_completed_with_the_token_its_page_carries(csrf_app, session
     response = client.post(lesson + "/completion", data={"csrf_token": _token(form)})
     assert response.status_code == 302
     assert "You have completed this lesson." in client.get(lesson).get_data(as_text=True)
+
+
+def _signed_tokens(app):
+    from lms.security import SignedCsrfTokens
+
+    return next(
+        hook.__self__
+        for hook in app.before_request_funcs[None]
+        if isinstance(getattr(hook, "__self__", None), SignedCsrfTokens)
+    )
+
+
+def test_a_signed_csrf_token_is_reused_within_a_minute_and_only_in_its_session(
+    csrf_app, session, monkeypatch
+):
+    import lms.security
+
+    clock = [1000.0]
+    monkeypatch.setattr(lms.security.time, "monotonic", lambda: clock[0])
+    signed = []
+    sign = URLSafeTimedSerializer.dumps
+
+    def counted(self, *args):
+        if self.salt == b"wtf-csrf-token":
+            signed.append(1)
+        return sign(self, *args)
+
+    monkeypatch.setattr(URLSafeTimedSerializer, "dumps", counted)
+    first, second = csrf_app.test_client(), csrf_app.test_client()
+    login(first, make_user(session))
+    login(second, make_user(session))
+    page = "/courses/support-role/boundaries-and-ethics"
+    token = _token(first.get(page).get_data(as_text=True))
+    assert len(signed) == 1
+    clock[0] += 59
+    again = _token(first.get(page).get_data(as_text=True))
+    assert again == token and len(signed) == 1  # not signed again
+    other = _token(second.get(page).get_data(as_text=True))
+    assert other != token and len(signed) == 2  # another session has its own
+    # the kept token is as good as a fresh one
+    response = first.post(page + "/completion", data={"csrf_token": again})
+    assert response.status_code == 302
+    # after a minute it is signed anew
+    clock[0] += 2
+    first.get(page)
+    assert len(signed) == 3
+
+
+def test_the_kept_csrf_signatures_are_bounded(csrf_app, session, monkeypatch):
+    import lms.security
+
+    monkeypatch.setattr(lms.security.SignedCsrfTokens, "LIMIT", 2)
+    page = "/courses/support-role/boundaries-and-ethics"
+    for _ in range(4):
+        client = csrf_app.test_client()
+        login(client, make_user(session))
+        client.get(page)
+    assert len(_signed_tokens(csrf_app)._signed) == 2
+
+
+def test_a_new_session_token_is_never_given_an_old_signature(csrf_app, session):
+    client = csrf_app.test_client()
+    login(client, make_user(session))
+    page = "/courses/support-role/boundaries-and-ethics"
+    token = _token(client.get(page).get_data(as_text=True))
+    with client.session_transaction() as flask_session:
+        flask_session["csrf_token"] = "0" * 40  # as after the session's token is replaced
+    replaced = _token(client.get(page).get_data(as_text=True))
+    assert replaced != token
+    response = client.post(page + "/completion", data={"csrf_token": token})
+    assert response.status_code == 400  # the old signature is of the old token
 
 
 def test_login_is_rate_limited(database_url, connection, session):
