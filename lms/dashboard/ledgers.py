@@ -90,6 +90,15 @@ _ENROLLED = sa.select(Enrolment.cohort_id, Enrolment.status, Enrolment.user_id).
 )
 
 
+#: everyone enrolled in the listed cohorts, with their person (not the person's roles)
+_ENROLLED_PEOPLE = (
+    sa.select(Enrolment.cohort_id, Enrolment.status, User)
+    .join(User, User.id == Enrolment.user_id)
+    .where(Enrolment.cohort_id.in_(_IDS))
+    .options(so.raiseload(User.role_rows))
+)
+
+
 def _marks(session: Session, cohort_ids: list[int]):
     """(cohort, trainee, session's cohort, category) -> credited and held minutes."""
     marks, _ = _statements(session.get_bind().dialect.name)
@@ -111,12 +120,7 @@ def _people(session: Session, ids: list[int], named: bool) -> list[tuple]:
             (cohort_id, status, None, user_id)
             for cohort_id, status, user_id in plain_rows(session, _ENROLLED, {"ids": ids})
         ]
-    people = session.execute(
-        sa.select(Enrolment.cohort_id, Enrolment.status, User)
-        .join(User, User.id == Enrolment.user_id)
-        .where(Enrolment.cohort_id.in_(ids))
-        .options(so.raiseload(User.role_rows))
-    ).all()
+    people = session.execute(_ENROLLED_PEOPLE, {"ids": ids}).all()
     people = by_name(people, lambda row: row[2].display_name, tie=lambda row: row[2].id)
     return [(cohort_id, status, user, user.id) for cohort_id, status, user in people]
 
