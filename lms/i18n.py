@@ -259,4 +259,12 @@ def init_app(app: Flask) -> None:
 def register_labels(bp, name: str, labels: dict) -> None:
     """Let every template show a feature's stored values (``name(value)``) in the reader's
     language: the feature registers its own label map, so this module knows no feature."""
-    bp.app_context_processor(lambda: {name: lambda value: labels.get(str(value), value)})
+    template_globals(bp, {name: lambda value: labels.get(str(value), value)})
+
+
+def template_globals(bp, helpers: dict) -> None:
+    """Offer ``helpers`` to every template as globals. They depend on nothing of the request
+    but what they look up when called (the reader's language), so they are not made again for
+    every page, as a context processor's are."""
+    for name, helper in helpers.items():
+        bp.add_app_template_global(helper, name)

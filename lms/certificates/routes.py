@@ -29,7 +29,7 @@ from lms.exports import download_response
 from lms.extensions import db
 from lms.forms import ConfirmForm
 from lms.i18n import local_today as today
-from lms.i18n import now
+from lms.i18n import now, template_globals
 from lms.organisation.api import current_issuer
 from lms.programmes.api import get_programme, get_programmes, programme_or_unavailable
 from lms.quizzes import api as quizzes
@@ -44,34 +44,38 @@ EVENT_LABELS = {
 }
 
 
-@bp.app_context_processor
-def certificate_helpers():
-    def programme_title(slug: str) -> str:
-        programme = get_programme(slug)
-        return programme.title_for(str(get_locale())) if programme else slug
+def _programme_title(slug: str) -> str:
+    programme = get_programme(slug)
+    return programme.title_for(str(get_locale())) if programme else slug
 
-    def certificate_programme(certificate: Certificate) -> str:
-        """The certified programme's title in the reader's language, as recorded at issue."""
-        slug = certificate.programme_slug
-        return certificate.programme_title(str(get_locale()), get_programme(slug))
 
-    def lesson_titles(refs: str) -> str:
-        """``course/lesson, ...`` as the lessons' titles in the reader's language."""
-        catalog, language, titles = get_catalog(), str(get_locale()), []
-        for ref in filter(None, refs.split(", ")):
-            course_slug, _, lesson_slug = ref.partition("/")
-            course = catalog.course(course_slug)
-            lesson = course.lesson(lesson_slug) if course else None
-            titles.append(lesson.text_for(language).title if lesson else ref)
-        return ", ".join(titles)
+def _certificate_programme(certificate: Certificate) -> str:
+    """The certified programme's title in the reader's language, as recorded at issue."""
+    slug = certificate.programme_slug
+    return certificate.programme_title(str(get_locale()), get_programme(slug))
 
-    return {
+
+def _lesson_titles(refs: str) -> str:
+    """``course/lesson, ...`` as the lessons' titles in the reader's language."""
+    catalog, language, titles = get_catalog(), str(get_locale()), []
+    for ref in filter(None, refs.split(", ")):
+        course_slug, _, lesson_slug = ref.partition("/")
+        course = catalog.course(course_slug)
+        lesson = course.lesson(lesson_slug) if course else None
+        titles.append(lesson.text_for(language).title if lesson else ref)
+    return ", ".join(titles)
+
+
+template_globals(
+    bp,
+    {
         "certificate_status": lambda status: STATUS_LABELS.get(status, status),
-        "programme_title": programme_title,
-        "certificate_programme": certificate_programme,
-        "lesson_titles": lesson_titles,
+        "programme_title": _programme_title,
+        "certificate_programme": _certificate_programme,
+        "lesson_titles": _lesson_titles,
         "certificate_event": lambda action: EVENT_LABELS.get(action, action),
-    }
+    },
+)
 
 
 def get_enrolment(enrolment_id: int) -> Enrolment:

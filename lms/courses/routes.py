@@ -21,7 +21,7 @@ from lms.courses.content import IMAGE_SUFFIXES
 from lms.courses.lesson_head import lesson_head
 from lms.extensions import db
 from lms.forms import ConfirmForm
-from lms.i18n import content_language
+from lms.i18n import content_language, template_globals
 from lms.security import cacheable
 
 bp = Blueprint("courses", __name__)
@@ -31,14 +31,15 @@ def _language() -> str:
     return str(get_locale())
 
 
-@bp.app_context_processor
-def course_helpers():
-    """``lesson_title(ref)`` and ``has_guide(ref)`` for any page that names a lesson by its
-    ``course/lesson``."""
-    return {
+#: ``lesson_title(ref)`` and ``has_guide(ref)`` for any page that names a lesson by its
+#: ``course/lesson``
+template_globals(
+    bp,
+    {
         "lesson_title": lambda ref: services.lesson_title(ref, _language()),
         "has_guide": services.has_guide,
-    }
+    },
+)
 
 
 def _course_or_404(course_slug: str):

@@ -4,6 +4,7 @@ user Markdown through the one sanitiser."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from lms.i18n import template_globals
 from lms.practice.models import STATUS_LABELS
 from lms.rendering import render_text
 
@@ -43,12 +44,11 @@ def _changes(event) -> str:
     return "; ".join(parts) or _("the reflection")
 
 
-def practice_helpers():
-    return {
-        "practice_status": lambda status: STATUS_LABELS.get(status, status),
-        "history_label": lambda action: HISTORY_LABELS.get(action, action),
-        "changes": _changes,
-    }
+PRACTICE_HELPERS = {
+    "practice_status": lambda status: STATUS_LABELS.get(status, status),
+    "history_label": lambda action: HISTORY_LABELS.get(action, action),
+    "changes": _changes,
+}
 
 
 def markdown_filter(text: str | None):
@@ -57,5 +57,5 @@ def markdown_filter(text: str | None):
 
 
 def register(bp) -> None:
-    bp.app_context_processor(practice_helpers)
+    template_globals(bp, PRACTICE_HELPERS)
     bp.app_template_filter("markdown")(markdown_filter)

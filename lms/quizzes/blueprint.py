@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from lms.access import ensure_visible
 from lms.extensions import db
-from lms.i18n import content_language
+from lms.i18n import content_language, template_globals
 from lms.quizzes import catalogue
 from lms.quizzes.models import QuizAttempt
 from lms.rendering import render_text
@@ -49,10 +49,8 @@ def shown_question(quiz, key: str):
     return shown(quiz)["quiz"].question(key) or quiz.question(key)
 
 
-@bp.app_context_processor
-def quiz_helpers() -> dict:
-    """``quiz_title(quiz)`` for any page that names a quiz."""
-    return {"quiz_title": catalogue.quiz_title}
+#: ``quiz_title(quiz)`` for any page that names a quiz (looked up at each call, the one helper)
+template_globals(bp, {"quiz_title": lambda *quiz: catalogue.quiz_title(*quiz)})
 
 
 @bp.app_template_filter("quiz_text")
