@@ -35,15 +35,21 @@ def local_today() -> date:
     return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """The person's saved language, else the one picked in this browser, else the browser's.
 
     The browser's list never brings a language that must be chosen (Russian): a Ukrainian whose
     browser also lists Russian gets Ukrainian, and one that lists only Russian gets English.
     """
-    language = _selected_language()
-    make_lean(language)  # before this request's Locale reads its data
-    return language
+    return _locale(_selected_language())
+
+
+@functools.cache
+def _locale(language: str) -> Locale:
+    """The Locale of a language the site offers, made once (babel parses the code anew for
+    every request otherwise); its data made lean before the Locale first reads it."""
+    make_lean(language)
+    return Locale.parse(language)
 
 
 def _selected_language() -> str:

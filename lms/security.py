@@ -69,8 +69,11 @@ def set_cache_control(response: Response) -> Response:
 
 def add_security_headers(response: Response) -> Response:
     """Set the security headers, and mark cookies Secure when the request came over HTTPS."""
+    headers = response.headers
+    present = {name.lower() for name in headers.keys()}  # one pass, not one for each header
     for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+        if name.lower() not in present:  # a view that set one of its own keeps it
+            headers.add(name, value)
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
     return response

@@ -194,6 +194,20 @@ def test_security_headers_on_every_page(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_a_header_a_response_sets_itself_is_kept_and_none_is_doubled(app):
+    from flask import Response
+
+    from lms.security import HEADERS, add_security_headers
+
+    with app.test_request_context("/"):
+        own = Response("x", headers={"x-frame-options": "SAMEORIGIN"})
+        headers = add_security_headers(own).headers
+    assert headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    for name, value in HEADERS.items():
+        assert len(headers.getlist(name)) == 1
+        assert name == "X-Frame-Options" or headers[name] == value
+
+
 def test_pages_carry_no_inline_script_or_style(client, session):
     login(client, make_user(session, Role.COORDINATOR))
     pages = ["/", "/users/", "/users/new", "/users/import", "/account/password", "/login",
