@@ -80,6 +80,29 @@ def test_starting_the_app_imports_no_heavy_library():
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_a_start_that_finds_its_content_kept_reads_no_yaml(tmp_path):
+    """PyYAML (about 2 MB a worker) is imported only where a content file is read."""
+    script = (
+        "import sys\n"
+        "from lms import create_app\n"
+        "app = create_app()\n"
+        "app.test_client().get('/healthz')\n"
+        "print('yaml' in sys.modules)\n"
+    )
+    env = {
+        **os.environ, "PYTHONPATH": str(REPOSITORY_ROOT), "LMS_DATABASE_URL": "sqlite://",
+        "LMS_INSTANCE_PATH": str(tmp_path),
+    }  # fmt: skip
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script], env=env, cwd=REPOSITORY_ROOT, capture_output=True,
+            text=True, check=True,
+        ).stdout.strip().splitlines()[-1]
+        for _ in range(2)
+    ]  # fmt: skip
+    assert runs == ["True", "False"]  # the first start reads the files and keeps what it read
+
+
 def test_on_sqlite_postgresqls_dialect_is_never_imported(tmp_path):
     """Not by the partial indexes (they get SQLite's condition), nor by counting a login."""
     script = (

@@ -12,12 +12,7 @@ from dataclasses import InitVar, dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import yaml
-
 from lms.rendering import Rendered, render_markdown
-
-#: libyaml's parser when PyYAML was built with it: several times faster at start-up
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 LESSON_FILE = re.compile(r"^(?P<stem>\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*)(?:\.(?P<lang>[a-z]{2}))?\.md$")
 GUIDE_FILE = re.compile(
@@ -217,9 +212,14 @@ def check_fields(data: dict, fields: dict, lines, offset, report, path, allowed=
 
 
 def load_yaml(text: str, path: Path, report, first_line: int = 1) -> dict | None:
+    # imported once a file is read: a start that finds its content kept reads no YAML at all
+    import yaml
+
+    # libyaml's parser when PyYAML was built with it: several times faster at start-up
+    fast_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         try:
-            data = yaml.load(text, Loader=_SafeLoader) or {}  # noqa: S506 (a safe loader)
+            data = yaml.load(text, Loader=fast_loader) or {}  # noqa: S506 (a safe loader)
         except yaml.YAMLError:  # read again by PyYAML's own parser, whose lines and words are exact
             data = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:

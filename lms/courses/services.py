@@ -108,9 +108,10 @@ class Progress:
 
 def course_progress(course: Course, completed: Iterable[tuple[str, str]]) -> Progress:
     """Progress in ``course`` given the person's completed lessons."""
-    done = set(completed)
+    done = completed if isinstance(completed, set | frozenset) else set(completed)
+    slug = course.slug
     return Progress(
-        sum((course.slug, lesson.slug) in done for lesson in course.lessons), len(course.lessons)
+        sum((slug, lesson.slug) in done for lesson in course.lessons), len(course.lessons)
     )
 
 

@@ -8,8 +8,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-import yaml
-
 from lms.config import LANGUAGES
 from lms.courses.api import Reporter
 from lms.programmes.choices import AUDIENCES, DEFAULT_ACTIVITIES, DEFAULT_CLIENT_GROUPS, Choice
@@ -19,7 +17,7 @@ from lms.programmes.definitions import (
     Programme,
     ProgrammeSet,
 )
-from lms.programmes.lines import LineDict, LineLoader
+from lms.programmes.lines import LineDict, line_loader
 from lms.rendering import lesson_slug
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -189,8 +187,10 @@ def parse_programme(
 ) -> Programme | None:
     """Check one programme file; return the programme, or None after reporting its problems."""
     before = report.count
+    import yaml  # imported once a file is read (see ``lms.programmes.lines``)
+
     try:
-        data = yaml.load(text, Loader=LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=line_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 1
