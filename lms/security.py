@@ -7,6 +7,8 @@ response ``no_store``, as the privacy notice does for coordinators). Static file
 own revalidation headers.
 """
 
+import base64
+import json
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -14,6 +16,7 @@ from typing import TypeVar
 
 from flask import Flask, Response, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
+from flask_wtf.csrf import generate_csrf
 
 View = TypeVar("View", bound=Callable)
 
@@ -121,14 +124,17 @@ class KeptSerializerSessions(SecureCookieSessionInterface):
 
 
 class SignedCsrfTokens:
-    """The signed form of each session's CSRF token, kept for up to ``SECONDS`` and reused.
+    """``csrf_token()`` for templates: the signed form of the session's CSRF token, kept for a
+    minute and reused.
 
-    Flask-WTF signs the session's token anew on every page that has a form (the layout's own
+    Flask-WTF signs the session's token anew on every page that shows it (the layout's own
     sign-out and language forms are on every page), about a twentieth of a lesson page's CPU. A
-    signed token carries the time it was signed, and one is accepted for
-    ``WTF_CSRF_TIME_LIMIT``: reusing it for a minute makes it expire at most a minute sooner,
-    and proves no more than before (the same secret, the same session's token). Kept per
-    process, for the ``LIMIT`` sessions seen last."""
+    signed token carries the time it was signed and is accepted for ``WTF_CSRF_TIME_LIMIT``;
+    reused for at most a tenth of that (and a minute), it expires at most that much sooner and
+    proves no more than before. It is looked up when a page asks for it, with the session's
+    token as it is then, and kept only when it is the signature of that token (a token another
+    request left in a shared ``g`` is not). Kept per process, for the ``LIMIT`` tokens signed
+    last."""
 
     SECONDS = 60
     LIMIT = 4096
@@ -136,41 +142,63 @@ class SignedCsrfTokens:
     def __init__(self) -> None:
         self._signed: OrderedDict[tuple, tuple[str, float]] = OrderedDict()
 
-    def before_request(self) -> None:
-        """Hand Flask-WTF the kept signature, where there is one (it reads ``g`` first)."""
+    def token(self) -> str:
         field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        signed = g.get(field)
+        if signed is not None:  # signed already for this request (by a form, say)
+            return signed
         raw = session.get(field)
-        if raw is None:
-            return
-        kept = self._signed.get((self._key(), raw))
-        if kept is not None and time.monotonic() - kept[1] < self.SECONDS:
+        secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+        kept = self._signed.get((secret, field, raw)) if raw is not None else None
+        if kept is not None and time.monotonic() - kept[1] < self._reuse_seconds():
             setattr(g, field, kept[0])
+            return kept[0]
+        began = time.monotonic()  # the token's own time is no later than this
+        signed = generate_csrf()
+        raw = session.get(field)  # generate_csrf makes one when the session had none
+        if _signs(signed, raw):
+            self._signed[(secret, field, raw)] = (signed, began)
+            self._signed.move_to_end((secret, field, raw))
+            while len(self._signed) > self.LIMIT:
+                self._signed.popitem(last=False)
+        return signed
 
-    def after_request(self, response: Response) -> Response:
-        """Keep a token signed for this request (once the page has made one)."""
-        field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-        signed, raw = g.get(field), session.get(field)
-        if signed is not None and raw is not None:
-            key = (self._key(), raw)
-            kept = self._signed.get(key)
-            if kept is None or kept[0] != signed:
-                self._signed[key] = (signed, time.monotonic())
-                while len(self._signed) > self.LIMIT:
-                    self._signed.popitem(last=False)
-        return response
+    def _reuse_seconds(self) -> float:
+        limit = current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600)
+        return self.SECONDS if limit is None else min(self.SECONDS, limit / 10)
 
-    @staticmethod
-    def _key():
-        return current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+
+def _signs(signed: str, raw) -> bool:
+    """Whether ``signed`` is a signature of ``raw`` (its payload, not its signature: the
+    signature is Flask-WTF's to check when the form comes back)."""
+    payload = signed.split(".", 1)[0]
+    if not isinstance(raw, str) or not payload:  # "" or a compressed payload (".")
+        return False
+    try:
+        return (
+            base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+            == json.dumps(raw).encode()
+        )
+    except ValueError:
+        return False
+
+
+def _use_kept_csrf_tokens(app: Flask) -> None:
+    """Templates' ``csrf_token`` from the kept signatures: Flask-WTF offers its own both as a
+    global and by a context processor (which would win), so that processor is taken out."""
+    tokens = SignedCsrfTokens()
+    app.jinja_env.globals["csrf_token"] = tokens.token
+    processors = app.template_context_processors[None]
+    for processor in list(processors):
+        if getattr(processor, "__module__", "") == "flask_wtf.csrf":
+            processors.remove(processor)
 
 
 def init_app(app: Flask) -> None:
     """Install the header hooks, the session cookie's kept serializer, the kept CSRF signatures
     and the Secure-cookie middleware."""
     app.session_interface = KeptSerializerSessions()
-    signed_tokens = SignedCsrfTokens()
-    app.before_request(signed_tokens.before_request)
-    app.after_request(signed_tokens.after_request)
+    _use_kept_csrf_tokens(app)
     app.after_request(add_security_headers)
     app.after_request(set_cache_control)
     app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)
