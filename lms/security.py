@@ -157,11 +157,20 @@ class SignedCsrfTokens:
         signed = generate_csrf()
         raw = session.get(field)  # generate_csrf makes one when the session had none
         if _signs(signed, raw):
-            self._signed[(secret, field, raw)] = (signed, began)
-            self._signed.move_to_end((secret, field, raw))
-            while len(self._signed) > self.LIMIT:
-                self._signed.popitem(last=False)
+            self._keep((secret, field, raw), (signed, began))
         return signed
+
+    def _keep(self, key: tuple, value: tuple) -> None:
+        """Keep ``value`` as the newest; each step is one dict operation, so threads of a
+        worker can keep tokens at once (one may evict a token too many, never fail)."""
+        kept = self._signed
+        kept.pop(key, None)
+        kept[key] = value
+        while len(kept) > self.LIMIT:
+            try:
+                kept.popitem(last=False)
+            except KeyError:  # another thread emptied it meanwhile
+                break
 
     def _reuse_seconds(self) -> float:
         limit = current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600)
