@@ -8,6 +8,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from lms.auth.models import Role
 from lms.quizzes import attempts
+from lms.security import _signs
 from tests.conftest import make_app
 from tests.factories import (
     PASSWORD,
@@ -146,12 +147,6 @@ def test_a_new_session_token_is_never_given_an_old_signature(csrf_app, session):
     assert replaced != token
     response = client.post(page + "/completion", data={"csrf_token": token})
     assert response.status_code == 400  # the old signature is of the old token
-
-
-def _signs(token: str, raw: str) -> bool:
-    from lms.security import _signs
-
-    return _signs(token, raw)
 
 
 def test_a_token_left_in_a_shared_context_is_never_kept_for_another_session(csrf_app, session):

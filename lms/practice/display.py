@@ -44,7 +44,7 @@ def _changes(event) -> str:
     return "; ".join(parts) or _("the reflection")
 
 
-PRACTICE_HELPERS = {
+_HELPERS = {
     "practice_status": lambda status: STATUS_LABELS.get(status, status),
     "history_label": lambda action: HISTORY_LABELS.get(action, action),
     "changes": _changes,
@@ -57,5 +57,5 @@ def markdown_filter(text: str | None):
 
 
 def register(bp) -> None:
-    template_globals(bp, PRACTICE_HELPERS)
+    template_globals(bp, _HELPERS)
     bp.app_template_filter("markdown")(markdown_filter)
