@@ -93,7 +93,7 @@ def _out_of_collections() -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind every extension to the app and install the request-wide guards."""
-    from lms import access, chrome, form_messages, i18n, inputs, ratelimit, security
+    from lms import access, chrome, form_messages, i18n, inputs, ratelimit, security, urls
     from lms.courses import services as courses
     from lms.db import forget_connections_after_fork, ping_when_idle, use_partial_indexes
     from lms.extensions import babel, csrf, db, limiter, login_manager
@@ -116,6 +116,7 @@ def register_extensions(app: Flask) -> None:
     security.init_app(app)
     i18n.init_app(app)
     chrome.init_app(app)
+    app.jinja_env.globals["row_url"] = urls.row_url
     form_messages.init_app(app)
     courses.init_app(app)
     programmes.init_app(app)

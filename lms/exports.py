@@ -107,15 +107,24 @@ def _write_sheet(workbook, bold, sheet: str, header: Sequence[str], rows: Iterab
     worksheet.freeze_panes(1, 1)
     widths = [len(str(name)) for name in header]
     dates = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    # Each cell written as what safe_cell made it: text stays text (never a formula, nor a link
+    # made of an address someone typed), and a large table skips write()'s guessing per cell.
+    write_string, write_number = worksheet.write_string, worksheet.write_number
     for number, row in enumerate(rows, start=1):
-        values = [safe_cell(value) for value in row]
-        for column, value in enumerate(values):
-            if _is_day(value):
+        for column, value in enumerate(row):
+            value = safe_cell(value)
+            if isinstance(value, str):
+                width = len(value)
+                if value:  # an empty cell is left out, as write() leaves it
+                    write_string(number, column, value)
+            elif _is_day(value):
+                width = 10
                 worksheet.write_datetime(number, column, value, dates)
             else:
-                worksheet.write(number, column, value)
-        for column, value in enumerate(values[: len(widths)]):
-            widths[column] = max(widths[column], len(str(value)))
+                width = len(str(value))
+                write_number(number, column, value)
+            if column < len(widths) and width > widths[column]:
+                widths[column] = width
     for column, width in enumerate(widths):
         worksheet.set_column(column, column, min(width + 2, 50))
 

@@ -233,6 +233,13 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["dateformat"] = format_day  # flask-babel's, dates kept
 
+    @app.template_filter("clock")
+    def clock(moment) -> str:
+        """A moment's local time of day as "HH:mm", the same in every interface language: what
+        ``timeformat('HH:mm')`` gives, without Babel's pattern machinery for each of a
+        schedule's many rows."""
+        return to_user_timezone(moment).strftime("%H:%M")
+
     @app.template_filter("local_day")
     def local_day(moment, time: bool | str = False, year: bool = True, weekday: bool = True):
         """A moment's local day, with its weekday, in the order and marks of the reader's
@@ -245,7 +252,7 @@ def init_app(app: Flask) -> None:
         text = format_skeleton(skeleton, to_user_timezone(moment), locale=get_locale())
         if not time:
             return text
-        return f"{text}, {format_time(moment, time if isinstance(time, str) else 'HH:mm')}"
+        return f"{text}, {format_time(moment, time) if isinstance(time, str) else clock(moment)}"
 
     @app.context_processor
     def languages():

@@ -11,8 +11,10 @@ HTML is read, so one cached rendering serves every language.
 
 import hashlib
 import html as html_module
+import importlib
 import posixpath
 import re
+import sys
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -28,6 +30,27 @@ from markupsafe import Markup, escape
 
 from lms.i18n import N_
 from lms.markdown_limits import MAX_BLOCK_LINES, ScanLimitExtension, longest_block
+
+
+def _load_fenced_code_without_pygments() -> None:
+    """Load Markdown's ``fenced_code`` as if Pygments were not installed.
+
+    It imports ``codehilite``, which imports Pygments wherever it is installed (pytest brings it
+    into a development environment) for highlighting Tugi never asks for: 3 MB of every worker.
+    Pygments is hidden only while that module loads; anything else may import it as usual."""
+    if "markdown.extensions.fenced_code" in sys.modules:
+        return
+    hidden = "pygments" not in sys.modules
+    if hidden:
+        sys.modules["pygments"] = None  # an import of it now raises ImportError
+    try:
+        importlib.import_module("markdown.extensions.fenced_code")
+    finally:
+        if hidden and sys.modules.get("pygments", False) is None:
+            del sys.modules["pygments"]
+
+
+_load_fenced_code_without_pygments()
 
 #: The callout boxes lesson authors may use: ``!!! case "Title"``. ``check`` marks a fact (a law, a
 #: phone number, an office) that a trainer checks against the current source before teaching.

@@ -45,15 +45,15 @@ class AttendanceRecord(db.Model):
         sa.UniqueConstraint("session_id", "user_id"),
         sa.CheckConstraint("credited_minutes >= 0", name="credit_not_negative"),
         sa.CheckConstraint("mark IN ('" + "', '".join(MARKS) + "')", name="mark_known"),
+        # a trainee's marks, read from the index alone when their ledgers are summed
+        sa.Index("ix_attendance_records_user_marks", "user_id", "session_id", "credited_minutes"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     session_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("training_sessions.id", ondelete="CASCADE")
     )
-    user_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     mark: so.Mapped[str] = so.mapped_column(sa.String(20))
     credited_minutes: so.Mapped[int] = so.mapped_column(default=0)
     note: so.Mapped[str] = so.mapped_column(sa.String(500), default="")

@@ -72,10 +72,11 @@ def matrix_download(kind: str, cohort: Cohort, programme: Programme, table: Matr
     header += [f"{_when(item)} {item.title}" for item in table.sessions]
     header += _category_header(programme, language) + [_("At risk")]
     names = {mark: _mark(mark) for mark in MARK_LABELS}  # translated once, not per cell
-    cancelled, made = _("cancelled"), {}
+    statuses = {status: str(label) for status, label in STATUS_LABELS.items()}  # nor per row
+    cancelled, made, risk = _("cancelled"), {}, {True: _("yes"), False: _("no")}
     rows = []
     for ledger in table.ledgers:
-        status = str(STATUS_LABELS.get(ledger.status, ledger.status))
+        status = statuses.get(ledger.status, ledger.status)
         row = [ledger.user.display_name, ledger.user.email, status]
         marks = table.row(ledger.user.id)
         for session_id, is_cancelled in sessions:
@@ -92,7 +93,7 @@ def matrix_download(kind: str, cohort: Cohort, programme: Programme, table: Matr
         for line in ledger.lines:
             per = line.category.hour_minutes
             row += [hours(line.credited, per), hours(line.required, per)]
-        row.append(_("yes") if ledger.at_risk else _("no"))
+        row.append(risk[ledger.at_risk])
         rows.append(row)
     filename = f"tugi-register-{cohort.id}"
     return table_response(kind, filename, _("Register"), header, rows)
