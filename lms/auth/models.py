@@ -11,6 +11,7 @@ from flask_login import UserMixin
 from lms.auth.emails import look_alike_key
 from lms.db import UTCDateTime, utcnow
 from lms.extensions import db
+from lms.stand_ins import MayStandIn
 
 
 class Role(StrEnum):
@@ -45,8 +46,9 @@ class User(UserMixin, db.Model):
     #: What the email looks like (``lms.auth.emails.look_alike_key``); unique, so no account
     #: can pass for another by a Cyrillic letter in place of a Latin one. Set with the email.
     email_key: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
-    #: The name shown on pages and, later, printed on certificates.
-    display_name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    #: The name shown on pages and printed on certificates; once erased, a pseudonym that reads
+    #: in the reader's language (``lms.stand_ins``).
+    display_name: so.Mapped[str] = so.mapped_column(MayStandIn(120))
     #: A slow salted hash; None until the person sets a password through a one-time link.
     password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(255))
     #: Preferred interface language (a key of ``LANGUAGES``).

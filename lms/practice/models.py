@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.db import UTCDateTime, partial_index, utcnow
 from lms.extensions import db
+from lms.stand_ins import MayStandIn
 
 if TYPE_CHECKING:  # the relationships' classes, for type checkers only
     from lms.auth.models import User
@@ -164,8 +165,9 @@ class PracticeRevision(db.Model):
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default=Status.DRAFT)
     practised_on: so.Mapped[date] = so.mapped_column(sa.Date)
     minutes: so.Mapped[int] = so.mapped_column()
-    #: the trainee's own pseudonym for the client, as typed
-    client_code: so.Mapped[str] = so.mapped_column(sa.String(24))
+    #: the trainee's own pseudonym for the client, as typed; once erased, ``[erased]`` in the
+    #: reader's language (``lms.stand_ins``)
+    client_code: so.Mapped[str] = so.mapped_column(MayStandIn(24))
     #: the code folded for counting distinct clients ("ua-07" and "UA-07" are one client)
     client_key: so.Mapped[str] = so.mapped_column(sa.String(80))  # folding can lengthen it
     client_group: so.Mapped[str] = so.mapped_column(sa.String(40))

@@ -31,9 +31,8 @@ from lms.practice.models import PracticeEntry, PracticeRevision
 from lms.privacy.erasure_audit import scrub_audit_trail
 from lms.quizzes.models import QuizAttempt, QuizResponse
 from lms.ratelimit import RateLimitCounter
+from lms.stand_ins import ERASED, StandIn
 
-#: what stands where a removed text was, in the records and in the audit trail
-ERASED = "[erased]"
 #: the domain of the addresses erased people get: ``.invalid`` is never delivered (RFC 2606)
 ERASED_DOMAIN = "erased.invalid"
 #: the audit action of an erasure; its event names nobody but by id
@@ -52,11 +51,11 @@ def _digest(*parts: object) -> bytes:
     return hmac.new(key, message, hashlib.sha256).digest()
 
 
-def pseudonym(user_id: int) -> str:
+def pseudonym(user_id: int) -> StandIn:
     """The name an erased person is shown by: "Person " and six letters and digits derived
-    from their id, the same every time (and in every language)."""
+    from their id, the same every time; "Person" is put in the reader's language when shown."""
     code = base64.b32encode(_digest("person", user_id)).decode()[:6]
-    return f"Person {code}"
+    return StandIn(f"Person {code}")
 
 
 def erased_email(user_id: int) -> str:
