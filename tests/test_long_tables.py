@@ -2,6 +2,7 @@
 for every row, a session's time of day, and spreadsheet cells written by their kind."""
 
 import io
+import re
 from datetime import UTC, date, datetime
 
 import openpyxl
@@ -75,6 +76,8 @@ def test_the_cohort_page_offers_each_trainee_their_own_status(client, session):
         assert f'href="/attendance/cohorts/{cohort.id}/trainees/{person.id}"' in page
     assert "Status of Ann &lt;b&gt;Aru&lt;/b&gt; 100%" in page
     assert "<b>Aru</b>" not in page
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))  # every row's form and menu has ids of its own
 
 
 def test_spreadsheet_cells_keep_their_kind(app):

@@ -12,8 +12,9 @@ from datetime import UTC, date, datetime, timedelta
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
-from lms.attendance.models import AttendanceRecord
+from lms.attendance.models import MARK_LABELS, MARKS, AttendanceRecord
 from lms.auth.models import Role
 from lms.cohorts.models import Enrolment, EnrolmentStatus
 from tests.factories import count_queries, login, make_cohort, make_session, make_user
@@ -165,7 +166,9 @@ def test_the_cohort_page_shows_the_expected_ledgers_and_schedule(client, session
     schedule = html.split('id="schedule"')[1].split("<tbody>")[1].split("</tbody>")[0]
     sessions = []
     for row in schedule.split("<tr")[1:]:
-        category = re.search(r'<td data-label="Hour category">([^<]*)</td>', row).group(1)
+        category = re.search(
+            r'<td data-label="Hour category"><span class="struck">([^<]*)</span></td>', row
+        ).group(1)
         actions = re.findall(r"<a[^>]*>([^<]+)</a>", row.split('class="cell-actions"')[1])
         sessions.append(("cancelled" in row.split(">")[0], category, actions))
     running = ["Register", "Sign-in sheet", "Edit", "Cancel…"]  # each has marks: no Delete
@@ -204,3 +207,28 @@ def test_the_cohort_page_costs_the_same_statements_for_5x5_and_40x30(client, ses
             assert html.count(f'">{hours} / 20</td>') == columns * trainees
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize(
+    ("language", "minutes"),
+    [("en", "180 min"), ("et", "180 min"), ("uk", "180 хв"), ("ru", "180 мин")],
+)
+def test_every_mark_has_letters_of_its_own_in_every_language(
+    app, client, report, language, minutes
+):
+    """A mark's first letter is not enough: late and left early share one in English, present
+    and excused in Russian. The legend names each mark's letters; a cell's title its minutes."""
+    from lms.attendance.reports import mark_letters
+
+    with app.test_request_context(), force_locale(language):
+        letters = mark_letters()
+    assert set(letters) == set(MARKS) and len(set(letters.values())) == len(MARKS)
+    trainer, cohort, _ = report
+    trainer.language = language
+    login(client, trainer)
+    html = client.get(f"/attendance/cohorts/{cohort.id}/matrix").get_data(as_text=True)
+    legend = html.split('class="hint mark-legend"')[1].split("</p>")[0]
+    assert re.findall(r"<abbr>(.*?)</abbr>", legend) == list(letters.values())
+    with app.test_request_context(), force_locale(language):
+        present = str(MARK_LABELS["present"])
+    assert f'<abbr title="{present}, {minutes}">' in html

@@ -83,6 +83,21 @@ def test_a_lesson_is_completed_with_the_token_its_page_carries(csrf_app, session
     assert "You have completed this lesson." in client.get(lesson).get_data(as_text=True)
 
 
+def test_a_trainees_status_changes_with_the_token_their_row_carries(csrf_app, session):
+    coordinator = make_user(session, Role.COORDINATOR)
+    trainee = make_user(session)
+    cohort = make_cohort(session, trainers=(coordinator,), trainees=(trainee,))
+    client = csrf_app.test_client()
+    login(client, coordinator)
+    page = client.get(f"/cohorts/{cohort.id}/").get_data(as_text=True)
+    action = f"/cohorts/{cohort.id}/trainees/{trainee.id}/status"
+    form = page[page.index(f'action="{action}"') :].split("</form>")[0]
+    assert 'id="csrf_token"' not in page  # a row's token has no id, which the rows would repeat
+    response = client.post(action, data={"csrf_token": _token(form), "status": "withdrawn"})
+    assert response.status_code == 302
+    assert client.post(action, data={"status": "active"}).status_code == 400
+
+
 def _signed_tokens(app):
     return app.jinja_env.globals["csrf_token"].__self__
 

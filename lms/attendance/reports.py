@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from markupsafe import Markup
 
 from lms.attendance.ledger import Matrix
@@ -40,14 +41,27 @@ def _category_header(programme: Programme, language: str) -> list[str]:
     return header
 
 
+def mark_letters() -> dict[str, str]:
+    """Each mark's letters in the register report, in the reader's language: a mark's first
+    letter is not enough (late and left early, or in Russian present and excused, share one)."""
+    return {
+        "present": pgettext("letters for the attendance mark present", "P"),
+        "late": pgettext("letters for the attendance mark late", "L"),
+        "left_early": pgettext("letters for the attendance mark left early", "LE"),
+        "excused": pgettext("letters for the attendance mark excused", "E"),
+        "absent": pgettext("letters for the attendance mark absent", "A"),
+    }
+
+
 def register_cells(table: Matrix) -> list[Markup]:
     """Each trainee's row of session cells on the register page, in the order of the ledgers:
-    the mark's first letter, its name and the minutes credited on hover, a dash if cancelled."""
+    the mark's letters, its name and the minutes credited on hover, a dash if cancelled."""
     labels = {mark: str(label) for mark, label in MARK_LABELS.items()}
+    letters = mark_letters()
     cancelled = Markup('<td class="mark mark-none">–</td>')
     empty = Markup('<td class="mark mark-none"></td>')
     made: dict[tuple[str, int], Markup] = {}  # a few dozen distinct cells in any register
-    template = Markup('<td class="mark mark-{}"><abbr title="{}, {} min">{}</abbr></td>')
+    template = Markup('<td class="mark mark-{}"><abbr title="{}, {}">{}</abbr></td>')
     columns = [(item.id, item.cancelled) for item in table.sessions]
     rows = []
     for ledger in table.ledgers:
@@ -59,8 +73,11 @@ def register_cells(table: Matrix) -> list[Markup]:
                 continue
             key = (cell.mark, cell.credited_minutes)
             if key not in made:
-                label = labels.get(cell.mark, "")
-                made[key] = template.format(cell.mark, label, key[1], label[:1].upper())
+                label, minutes = (
+                    labels.get(cell.mark, cell.mark),
+                    _("%(minutes)d min", minutes=key[1]),
+                )
+                made[key] = template.format(cell.mark, label, minutes, letters.get(cell.mark, "?"))
             cells.append(made[key])
         rows.append(Markup("").join(cells))
     return rows

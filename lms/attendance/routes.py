@@ -218,6 +218,7 @@ def matrix(cohort_id: int, kind: str | None = None):
         programme=programme,
         matrix=table,
         cells=reports.register_cells(table),
+        letters=reports.mark_letters(),
     )
 
 
