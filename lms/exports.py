@@ -9,8 +9,11 @@ are is read from Babel's locale data, not from a list of our own.
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from urllib.parse import quote
 
 from babel import Locale
 from babel.numbers import get_decimal_symbol
@@ -69,11 +72,27 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence], locale=None) -> st
     return "\ufeff" + buffer.getvalue()
 
 
+def file_slug(text: str, default: str) -> str:
+    """``text`` as a part of a file name: its words in lower case joined by hyphens, in any
+    alphabet ("Välipraktika 2: õppimine" -> "välipraktika-2-õppimine"); ``default`` if none."""
+    return re.sub(r"[\W_]+", "-", text.casefold()).strip("-") or default
+
+
+def content_disposition(filename: str, kind: str = "attachment") -> str:
+    """The header that names a download: the name as it is (RFC 6266's ``filename*``) where it
+    is not plain ASCII, and beside it for older clients the same name without its accents."""
+    if filename.isascii():
+        return f'{kind}; filename="{filename}"'
+    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    plain = re.sub(r"-{2,}", "-", plain).replace("-.", ".")
+    return f"{kind}; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
+
+
 def download_response(body: bytes, filename: str, mimetype: str) -> Response:
     """A file to save, not to show. ``mimetype`` names the type only: the response adds
     ``charset=utf-8`` to a text type itself, so a charset given here would be sent twice."""
     response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename)
     return response
 
 

@@ -7,7 +7,7 @@ download is checked without being added here.
 import pytest
 
 from lms.auth.models import Role
-from lms.exports import csv_response
+from lms.exports import content_disposition, csv_response, file_slug
 from tests.factories import login, make_cohort, make_practice, make_session, make_user
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -67,3 +67,17 @@ def test_every_csv_download_sends_one_charset(app, client, world):
         assert response.get_data().startswith("\ufeff".encode()), url
         checked.add(rule.endpoint)
     assert KNOWN <= checked, f"not reached: {KNOWN - checked}"
+
+
+def test_a_download_keeps_the_letters_of_its_name():
+    assert file_slug("Välipraktika 2: õppimine", "session") == "välipraktika-2-õppimine"
+    assert file_slug("Андрій Савчук", "trainee") == "андрій-савчук"
+    assert file_slug(" -- ", "trainee") == "trainee"
+    assert content_disposition("report.csv") == 'attachment; filename="report.csv"'
+    assert content_disposition("sign-in-2026-02-10-välipraktika-õppimine.pdf") == (
+        'attachment; filename="sign-in-2026-02-10-valipraktika-oppimine.pdf"; '
+        "filename*=UTF-8''sign-in-2026-02-10-v%C3%A4lipraktika-%C3%B5ppimine.pdf"
+    )
+    # no Latin letters at all: the plain name keeps what it can, the full one is beside it
+    header = content_disposition("practice-андрій-савчук-7.pdf")
+    assert header.startswith('attachment; filename="practice-7.pdf"; filename*=UTF-8')

@@ -64,8 +64,9 @@ def report(session):
 
 HEADER = ["Trainee", "Email", "Status", "2026-03-02 10:00 Roles", "2026-03-09 10:00 CARe",
           "2026-03-16 10:00 Dropped", "Part 1: the support person's role: credited h",
-          "required h", "Part 2: practical work based on CARe: credited h", "required h",
-          "At risk"]  # fmt: skip
+          "Part 1: the support person's role: required h",
+          "Part 2: practical work based on CARe: credited h",
+          "Part 2: practical work based on CARe: required h", "At risk"]  # fmt: skip
 ROWS = [
     ["Ann Aru", "ann@example.org", "active", "present 180", "late 90", "cancelled",
      4.0, 20.0, 1.5, 20.0, "yes"],

@@ -37,7 +37,10 @@ def _category_header(programme: Programme, language: str) -> list[str]:
     header = []
     for category in programme.categories:
         title = category.title_for(language)
-        header += [_("%(category)s: credited h", category=title), _("required h")]
+        header += [
+            _("%(category)s: credited h", category=title),
+            _("%(category)s: required h", category=title),
+        ]
     return header
 
 

@@ -1,8 +1,6 @@
 """A printable sign-in sheet for a session, for rooms without devices: the session, when and
 where, and one line per trainee with a box to sign in. The trainer enters the marks afterwards."""
 
-import re
-
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from fpdf.fonts import FontFace
@@ -10,6 +8,7 @@ from fpdf.fonts import FontFace
 from lms.attendance.models import Mark
 from lms.attendance.services import RegisterRow
 from lms.cohorts.models import EnrolmentStatus, TrainingSession
+from lms.exports import file_slug
 from lms.pdf import FONT, Document
 from lms.programmes.api import Programme
 
@@ -23,8 +22,7 @@ def on_the_sheet(rows: list[RegisterRow]) -> list[RegisterRow]:
 
 
 def filename(item: TrainingSession) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", item.title).strip("-").lower() or "session"
-    return f"sign-in-{item.starts_at:%Y-%m-%d}-{slug}.pdf"
+    return f"sign-in-{item.starts_at:%Y-%m-%d}-{file_slug(item.title, 'session')}.pdf"
 
 
 def sign_in_sheet(

@@ -1,7 +1,6 @@
 """A trainee's practice logbook as a download: every revision as CSV, or the signed-off summary
 as a printable PDF. The PDF leaves reflections out, since it is made to be handed on."""
 
-import re
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -13,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from lms.auth.models import User
 from lms.cohorts.models import Cohort
-from lms.exports import csv_response, download_response
+from lms.exports import csv_response, download_response, file_slug
 from lms.practice import queries
 from lms.practice.models import CORE_ACTS, STATUS_LABELS, PracticeEntry, PracticeRevision
 from lms.programmes.api import Programme
@@ -24,8 +23,7 @@ def _hours(minutes: int) -> str:
 
 
 def _filename(user: User, cohort: Cohort, kind: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", user.display_name).strip("-").lower() or "trainee"
-    return f"practice-{slug}-{cohort.id}.{kind}"
+    return f"practice-{file_slug(user.display_name, 'trainee')}-{cohort.id}.{kind}"
 
 
 def _language() -> str:
