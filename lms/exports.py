@@ -78,14 +78,14 @@ def file_slug(text: str, default: str) -> str:
     return re.sub(r"[\W_]+", "-", text.casefold()).strip("-") or default
 
 
-def content_disposition(filename: str, kind: str = "attachment") -> str:
+def content_disposition(filename: str) -> str:
     """The header that names a download: the name as it is (RFC 6266's ``filename*``) where it
     is not plain ASCII, and beside it for older clients the same name without its accents."""
     if filename.isascii():
-        return f'{kind}; filename="{filename}"'
+        return f'attachment; filename="{filename}"'
     plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
     plain = re.sub(r"-{2,}", "-", plain).replace("-.", ".")
-    return f"{kind}; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def download_response(body: bytes, filename: str, mimetype: str) -> Response:
