@@ -8,7 +8,7 @@ rolled back at the end, on a fixed day so the figures cannot depend on the calen
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,7 +28,7 @@ from lms.cohorts.models import Cohort, Enrolment, EnrolmentStatus, TrainingSessi
 from lms.cohorts.sessions import cohort_sessions
 from lms.courses.loader import load_catalog
 from lms.courses.models import LessonCompletion
-from lms.demo import DEMO_PEOPLE, load_demo
+from lms.demo import DEMO_PEOPLE, load_demo, tot
 from lms.demo.people import demo_email
 from lms.extensions import db
 from lms.organisation.models import ROW_ID, Organisation
@@ -187,8 +187,8 @@ def test_513_hours_of_signed_off_practice_within_the_cohorts(demo):
         .join(Cohort, Cohort.id == PracticeEntry.cohort_id)
     ).all()
     assert all(start <= day <= min(end, TODAY) for day, start, end in dates)
-    tot = cohorts(demo, TOT)[0]
-    assert all(cohort_id != tot.id for cohort_id, *_ in rows)
+    tot_cohort = cohorts(demo, TOT)[0]
+    assert all(cohort_id != tot_cohort.id for cohort_id, *_ in rows)
 
 
 def test_42_clients_22_of_them_refugees_mostly_children(demo):
@@ -438,3 +438,25 @@ def test_the_demo_organisation_gives_readers_a_contact(demo):
     organisation = demo.session.get(Organisation, ROW_ID)
     assert "info@example.org" in organisation.address
     assert organisation.website == "https://www.example.org"
+
+
+@pytest.mark.parametrize(
+    "today",
+    [
+        date(2026, 12, 2),
+        date(2026, 12, 24),
+        date(2026, 12, 26),
+        date(2027, 1, 2),
+        date(2027, 6, 20),
+    ],
+)
+def test_the_trainer_of_trainers_group_takes_public_holidays_off(today):
+    """Loaded any day, the group meets on no public holiday but today (a demo loaded on one still
+    has its evening today), and on no weekend unless it started on one."""
+    starts = today - timedelta(days=tot.STARTED_DAYS_AGO)
+    days = [day for day, *_ in tot.dates(starts)]
+    assert today in days
+    assert not [day for day in days if (day.month, day.day) in tot.HOLIDAYS and day != today]
+    if starts.weekday() < tot.SATURDAY:
+        assert not [day for day in days if day.weekday() >= tot.SATURDAY]
+    assert len(days) == len(tot.EVENINGS) + len(tot.DAYS)

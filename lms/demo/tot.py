@@ -67,8 +67,8 @@ EVENINGS = (
     ("Teooria: lõpuseminar ja oma koolituskava", (f"{TT}/running-a-cohort-in-tugi",)),
 )  # fmt: skip
 SATURDAY = 5
-#: (day from the start, category, title, lessons, start hour, hours); a day on a weekend moves
-#: to the Monday after, and a debriefing follows its field practice
+#: (day from the start, category, title, lessons, start hour, hours); a day on a weekend or a
+#: public holiday moves to the working day after, and a debriefing follows its field practice
 FIELD, DEBRIEF = (f"{TT}/designing-field-practice",), (f"{TT}/running-field-debriefing",)
 DAYS = (
     (2, "theory", "Teooriapäev: CARe alused",
@@ -133,25 +133,36 @@ def run(demo: Demo) -> Cohort:
     return cohort
 
 
-def weekday(day: date) -> date:
-    """The day itself, or the Monday after it when it falls on a weekend."""
-    return day + timedelta(days=(7 - day.weekday()) if day.weekday() >= SATURDAY else 0)
+#: Estonia's public holidays on fixed dates (month, day), on which the group does not meet;
+#: Good Friday moves with Easter and is not among them
+HOLIDAYS = {(1, 1), (2, 24), (5, 1), (6, 23), (6, 24), (8, 20), (12, 24), (12, 25), (12, 26)}
+
+
+def open_day(day: date, weekends: bool = False) -> date:
+    """The day itself, or the first day after it that is not a public holiday (the group takes
+    Christmas off) nor, unless ``weekends``, a Saturday or a Sunday."""
+    while (day.month, day.day) in HOLIDAYS or (not weekends and day.weekday() >= SATURDAY):
+        day += timedelta(days=1)
+    return day
 
 
 def dates(starts: date) -> list[tuple[date, str, str, tuple, int, int]]:
     """(date, category, title, lessons, start hour, hours) of every session: the evenings on
-    the weekday the group started, the other days on working days, each debriefing on the
-    working day after its field practice."""
+    the weekday the group started (on the next working day when that is a holiday), the other
+    days on working days, each debriefing on the working day after its field practice."""
+    today = STARTED_DAYS_AGO // 7  # the week whose evening is today, kept on today
+    weekends = starts.weekday() >= SATURDAY  # a group that started on a weekend meets on them
     plans = [
-        (starts + timedelta(weeks=week), "theory", title, lessons, 16, 3)
+        (day if week == today else open_day(day, weekends), "theory", title, lessons, 16, 3)
         for week, (title, lessons) in enumerate(EVENINGS)
+        for day in [starts + timedelta(weeks=week)]
     ]
     field_day = starts
     for offset, category, *rest in DAYS:
         if category == "field-debriefing":
-            day = weekday(field_day + timedelta(days=1))
+            day = open_day(field_day + timedelta(days=1))
         else:
-            day = weekday(starts + timedelta(days=offset))
+            day = open_day(starts + timedelta(days=offset))
         field_day = day if category == "field-practice" else field_day
         plans.append((day, category, *rest))
     return sorted(plans)
