@@ -138,7 +138,8 @@ def collator(language: str | None = None) -> "IcuCollator":
 def name_key(language: str | None = None) -> Callable[[str], bytes]:
     """A sort key for names in ``language``: ``sorted(names, key=name_key("et"))``."""
     sort_key = collator(language).getSortKey
-    return lambda name: sort_key(name or "")
+    # str(): an erased person's pseudonym sorts as it reads in the language (``lms.stand_ins``)
+    return lambda name: sort_key(str(name) if name else "")
 
 
 def by_name(

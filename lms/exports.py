@@ -75,7 +75,7 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence], locale=None) -> st
 def file_slug(text: str, default: str) -> str:
     """``text`` as a part of a file name: its words in lower case joined by hyphens, in any
     alphabet ("Välipraktika 2: õppimine" -> "välipraktika-2-õppimine"); ``default`` if none."""
-    return re.sub(r"[\W_]+", "-", text.casefold()).strip("-") or default
+    return re.sub(r"[\W_]+", "-", str(text).casefold()).strip("-") or default
 
 
 def content_disposition(filename: str) -> str:

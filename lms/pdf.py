@@ -138,13 +138,15 @@ class Document(FPDF):
         self.set_font(FONT, size=10)
 
     def facts(self, pairs) -> None:
-        """Label and value lines, labels in grey; a label may have a second line (``\n``)."""
+        """Label and value lines, labels in grey; a label may have a second line (``\n``). A
+        value is written as ``str()`` gives it (an erased person's pseudonym in the reader's
+        language, ``lms.stand_ins``), as ``grid`` writes its cells."""
         for label, value in pairs:
             top, lines = self.get_y(), label.count("\n") + 1
             self.set_text_color(90)
             self.multi_cell(48, 6 if lines == 1 else 4.6, label, new_x="RIGHT", new_y="TOP")
             self.set_text_color(0)
-            self.multi_cell(0, 6, value, new_x="LMARGIN", new_y="NEXT", align="L")
+            self.multi_cell(0, 6, str(value), new_x="LMARGIN", new_y="NEXT", align="L")
             self.set_y(max(self.get_y(), top + (6 if lines == 1 else 4.6 * lines + 1)))
         self.ln(1)
 

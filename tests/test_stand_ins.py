@@ -91,3 +91,35 @@ def test_staff_read_the_pseudonym_and_the_erased_code_in_their_language(app, cli
     text = client.get(f"/attendance/cohorts/{cohort.id}/matrix.csv").data.decode("utf-8")
     names = [row[0] for row in csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")]
     assert f"Isik {code}" in names
+
+
+def test_an_erased_person_sorts_as_their_pseudonym_reads(app):
+    from lms.collation import by_name
+
+    names = ["Juhan Mets", StandIn("Person ABCDEF"), "Hanna Kask", "Олена"]
+    with app.test_request_context():
+        with force_locale("et"):
+            assert [str(name) for name in by_name(names, str, "et")] == [
+                "Hanna Kask", "Isik ABCDEF", "Juhan Mets", "Олена",
+            ]  # fmt: skip
+        with force_locale("uk"):
+            assert str(by_name(names, str, "uk")[0]) == "Олена"  # Cyrillic first in Ukrainian
+            assert str(by_name(names, lambda name: name, "uk")[1]) == "Особа ABCDEF"
+
+
+def test_an_erased_trainees_logbook_names_them_and_says_why_reflections_went(app, client, session):
+    from pypdf import PdfReader
+
+    trainer, olena, cohort, shown_as = _erased_world(app, session)
+    code = str.__str__(shown_as).removeprefix("Person ")
+    login(client, trainer)  # reads Estonian
+    base = f"/practice/cohorts/{cohort.id}/people/{olena.id}"
+    pdf = client.get(base + "/logbook.pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert f"Isik {code}" in text and "Person" not in text
+    assert f"practice-isik-{code.lower()}-{cohort.id}.pdf" in pdf.headers["Content-Disposition"]
+    rows = client.get(base + "/logbook.csv").data.decode("utf-8")
+    assert "kui õppija andmed tema palvel kustutati" in rows and "säilitustähtaja" not in rows
+    entry = session.scalar(sa.select(PracticeRevision.entry_id))
+    page = client.get(f"/practice/entries/{entry}").get_data(as_text=True)
+    assert "kui õppija andmed tema palvel kustutati" in page

@@ -47,10 +47,17 @@ def _all_revisions(session: Session, cohort: Cohort, user: User) -> list[Practic
     )
 
 
-def _reflection(revision: PracticeRevision) -> str:
-    """The reflection, or when and why the retention period removed it."""
+def _reflection(revision: PracticeRevision, erased: bool) -> str:
+    """The reflection, or when and why it was removed: by the retention period, or when the
+    trainee's data was ``erased``."""
     if revision.redacted_at is None:
         return revision.reflection
+    if erased:
+        return _(
+            "The reflection was removed on %(date)s, when the trainee's data was erased at "
+            "their request.",
+            date=revision.redacted_at.date().isoformat(),
+        )
     return _(
         "The reflection was removed on %(date)s under the programme's retention period.",
         date=revision.redacted_at.date().isoformat(),
@@ -79,7 +86,7 @@ def csv_logbook(session: Session, cohort: Cohort, user: User, programme: Program
             _title(programme.activity(r.activity), r.activity, language),
             ", ".join(str(CORE_ACTS[act]) for act in r.core_acts if act in CORE_ACTS),
             r.debrief_session.title if r.debrief_session else "",
-            _reflection(r),
+            _reflection(r, user.erased_at is not None),
             r.submitted_at.isoformat(timespec="minutes") if r.submitted_at else "",
             r.reviewer.display_name if r.reviewer else "",
             r.reviewed_at.isoformat(timespec="minutes") if r.reviewed_at else "",
