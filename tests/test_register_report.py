@@ -230,6 +230,8 @@ def test_every_mark_has_letters_of_its_own_in_every_language(
     html = client.get(f"/attendance/cohorts/{cohort.id}/matrix").get_data(as_text=True)
     legend = html.split('class="hint mark-legend"')[1].split("</p>")[0]
     assert re.findall(r"<abbr>(.*?)</abbr>", legend) == list(letters.values())
+    if language == "en":
+        assert "an empty cell: not marked yet" in legend
     with app.test_request_context(), force_locale(language):
         present = str(MARK_LABELS["present"])
     assert f'<abbr title="{present}, {minutes}">' in html

@@ -123,3 +123,13 @@ def test_an_erased_trainees_logbook_names_them_and_says_why_reflections_went(app
     entry = session.scalar(sa.select(PracticeRevision.entry_id))
     page = client.get(f"/practice/entries/{entry}").get_data(as_text=True)
     assert "kui õppija andmed tema palvel kustutati" in page
+
+
+def test_people_lists_an_erased_person_without_the_placeholder_address(app, client, session):
+    _, olena, _, shown_as = _erased_world(app, session)
+    coordinator = make_user(session, Role.COORDINATOR, language="uk")
+    login(client, coordinator)
+    page = client.get("/users/").get_data(as_text=True)
+    row = page.split(f'href="/users/{olena.id}/edit"')[1].split("</tr>")[0]
+    assert str.__str__(shown_as).replace("Person", "Особа") in row
+    assert "erased.invalid" not in row and "Ще не встановлено" not in row
